@@ -1,0 +1,163 @@
+"""Command line: ``jaxclimb run`` (and ``python -m jaxclimb run``).
+
+With no options it runs REFERENCE.md problem A: an MLP 5-10-1 with sigmoid transfers and
+U(0, 1) initial weights, 256 hill climbers of 1000 steps of size 0.1, accuracy maximised.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from . import __version__
+
+DESCRIPTION = "Gradient-free, population-based optimisation of neural-network weights in JAX."
+
+
+def _int_list(text: str) -> list[int]:
+    try:
+        values = [int(v) for v in text.split(",") if v.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected comma-separated integers; got {text!r}") from None
+    if any(v < 1 for v in values):
+        raise argparse.ArgumentTypeError(f"layer sizes must be >= 1; got {text!r}")
+    return values
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for documentation and tests)."""
+    parser = argparse.ArgumentParser(prog="jaxclimb", description=DESCRIPTION)
+    parser.add_argument("--version", action="version", version=f"jaxclimb {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    r = sub.add_parser("run", help="run a population of hill climbers and print a summary")
+    data = r.add_argument_group("data")
+    data.add_argument("--data", metavar="FILE.csv", help="CSV with a header (default: problem A)")
+    data.add_argument("--target", metavar="COLUMN", help="target column of --data")
+    data.add_argument("--test-size", type=float, default=0.33, help="held-out fraction (0.33)")
+    data.add_argument("--split-seed", type=int, default=1, help="train/test split seed (1)")
+    model = r.add_argument_group("model")
+    model.add_argument("--model", choices=("mlp", "perceptron"), default="mlp")
+    model.add_argument("--hidden", type=_int_list, default=[10], help="hidden sizes, e.g. 10,10")
+    model.add_argument("--activation", default="sigmoid", help="hidden transfer (sigmoid)")
+    model.add_argument(
+        "--output", default=None, help="output transfer (default: sigmoid, softmax or identity)"
+    )
+    model.add_argument("--init", default="uniform", help="uniform|normal|glorot|he (uniform)")
+    model.add_argument("--metric", default="accuracy", help="accuracy|log_loss|mse|r2")
+    search = r.add_argument_group("search")
+    search.add_argument("--population", type=int, default=256, help="climbers (256)")
+    search.add_argument("--steps", type=int, default=1000, help="steps per climber (1000)")
+    search.add_argument("--step-size", type=float, default=0.1, help="mutation std (0.1)")
+    search.add_argument("--mutate-fraction", type=float, default=None, help="move a fraction")
+    search.add_argument("--accept", default="ge", help="ge (>=, the tutorial) or gt (>)")
+    search.add_argument("--max-attempts", type=int, default=None, help="stop after no gain")
+    search.add_argument("--record-every", type=int, default=1, help="history thinning (1)")
+    search.add_argument("--seed", type=int, default=0, help="search seed (0)")
+    search.add_argument("--devices", type=int, default=None, help="CPU devices (all cores)")
+    out = r.add_argument_group("output")
+    out.add_argument("--out", metavar="results.npz", help="save the result")
+    out.add_argument("--quiet", action="store_true", help="no progress bar")
+    out.add_argument("--verbose", action="store_true", help="log '>step score' improvements")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``jaxclimb`` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        return _run(args)
+    except (ValueError, TypeError) as exc:
+        print(f"jaxclimb: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("jaxclimb: interrupted", file=sys.stderr)
+        return 130
+
+
+def _run(args: argparse.Namespace) -> int:
+    from .sharding import use_cpu_cores
+
+    if args.devices is not None and args.devices < 1:
+        raise ValueError(f"--devices must be >= 1; got {args.devices}")
+    use_cpu_cores(args.devices)  # before JAX starts: one CPU device per core
+
+    import numpy as np
+    from sklearn.preprocessing import LabelEncoder
+
+    from . import datasets
+    from .algorithms import hill_climb
+    from .networks import MLP
+    from .objectives import METRICS, make_score_fn
+    from .runner import run
+
+    if args.metric not in METRICS:
+        raise ValueError(f"--metric must be one of {', '.join(METRICS)}; got {args.metric!r}")
+    classification = METRICS[args.metric].classification
+    if args.data is None:
+        if args.target is not None:
+            raise ValueError("--target needs --data FILE.csv")
+        X_train, X_test, y_train, y_test = datasets.problem_a(
+            test_size=args.test_size, split_seed=args.split_seed
+        )
+        source = "problem A (make_classification 1000x5)"
+    else:
+        if args.target is None:
+            raise ValueError("--data needs --target COLUMN")
+        X, y, _ = datasets.load_csv(args.data, args.target)
+        if classification:
+            y = LabelEncoder().fit_transform(y)
+        elif y.dtype.kind not in "fiu":
+            raise ValueError(f"--metric {args.metric} needs a numeric target column")
+        X_train, X_test, y_train, y_test = datasets.split(
+            X, y, test_size=args.test_size, split_seed=args.split_seed
+        )
+        source = args.data
+    n_features = X_train.shape[1]
+    if classification:
+        n_classes = int(max(np.max(y_train), np.max(y_test))) + 1
+        if len(np.unique(y_train)) < 2:
+            raise ValueError("the training data hold a single class; classification needs two")
+        n_out = 1 if n_classes == 2 else n_classes
+        default_output = ("step" if args.model == "perceptron" else "sigmoid") if n_out == 1 else "softmax"
+    else:
+        n_out = 1 if np.ndim(y_train) == 1 else np.shape(y_train)[1]
+        default_output = "identity"
+    output = args.output or default_output
+    hidden = [] if args.model == "perceptron" else args.hidden
+    net = MLP((n_features, *hidden, n_out), activation=args.activation, output=output, init=args.init)
+    score = make_score_fn(net, X_train, y_train, metric=args.metric)
+    algorithm = hill_climb(
+        score, step_size=args.step_size, mutate_fraction=args.mutate_fraction, accept=args.accept
+    )
+    sizes = "-".join(map(str, net.layer_sizes))
+    settings = {
+        "algorithm": "hill-climb",
+        "step_size": args.step_size,
+        "mutate_fraction": args.mutate_fraction,
+        "accept": args.accept,
+        "seed": args.seed,
+        "data": source,
+        "model": net.to_config(),
+    }
+    print(
+        f"jaxclimb {__version__}: hill climbing {args.population} x {args.steps} steps, "
+        f"{args.model} {sizes} ({output} output), step size {args.step_size}, data {source}",
+        flush=True,
+    )
+    result = run(
+        args.seed,
+        algorithm,
+        net.init,
+        population=args.population,
+        steps=args.steps,
+        record_every=args.record_every,
+        max_attempts=args.max_attempts,
+        score_fn=score,
+        progress=not args.quiet,
+        verbose=args.verbose,
+        config=settings,
+    )
+    print(result.summary(X_test, y_test))
+    if args.out:
+        print(f"saved {result.save(args.out)}")
+    return 130 if result.interrupted else 0

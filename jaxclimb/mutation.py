@@ -1,0 +1,78 @@
+"""Mutations: random moves of a PyTree of weights.
+
+Example:
+    >>> import jax, jax.numpy as jnp
+    >>> params = {"w": jnp.zeros(10), "b": jnp.zeros(2)}
+    >>> moved = gaussian(jax.random.key(0), params, step_size=0.1, count=3)
+    >>> int(sum((leaf != 0).sum() for leaf in jax.tree_util.tree_leaves(moved)))
+    3
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+from jax.flatten_util import ravel_pytree
+from jax.typing import ArrayLike
+
+from ._checks import check_float, check_int
+
+
+def check_subset(fraction: float | None, count: int | None) -> tuple[float | None, int | None]:
+    """Validate the subset options of :func:`gaussian` (on the host, before tracing)."""
+    if fraction is not None and count is not None:
+        raise ValueError("give mutate_fraction or mutate_count, not both")
+    if fraction is not None:
+        fraction = check_float("mutate_fraction", fraction, low=0.0, high=1.0)
+        if fraction == 0.0:
+            raise ValueError("mutate_fraction must be > 0 (no weight would ever move)")
+    if count is not None:
+        count = check_int("mutate_count", count, minimum=1)
+    return fraction, count
+
+
+def subset_size(n_weights: int, fraction: float | None, count: int | None) -> int | None:
+    """How many of ``n_weights`` a subset mutation moves; None means all of them."""
+    if count is not None:
+        if count > n_weights:
+            raise ValueError(f"mutate_count={count} exceeds the number of weights ({n_weights})")
+        return None if count == n_weights else count
+    if fraction is not None and fraction < 1.0:
+        return max(1, round(fraction * n_weights))
+    return None
+
+
+def gaussian(
+    key: jax.Array,
+    params: Any,
+    *,
+    step_size: ArrayLike,
+    fraction: float | None = None,
+    count: int | None = None,
+) -> Any:
+    """Add N(0, step_size) noise to every weight, or to a random subset of them.
+
+    Args:
+        key: typed PRNG key.
+        params: any PyTree of floating arrays.
+        step_size: standard deviation of the noise (a scalar, possibly traced).
+        fraction: move ``round(fraction * n_weights)`` weights (at least one), chosen
+            uniformly without replacement; ``None`` or ``1.0`` moves all of them.
+        count: move exactly ``count`` weights instead.
+
+    Returns:
+        A PyTree with the same structure, shapes and dtypes as ``params``.
+    """
+    leaves, treedef = jax.tree_util.tree_flatten(params)
+    n_weights = sum(leaf.size for leaf in leaves)
+    k = subset_size(n_weights, fraction, count)
+    flat, unravel = ravel_pytree(params)
+    if k is None:  # one draw for all weights: one random kernel however many leaves
+        noise = unravel(step_size * jax.random.normal(key, flat.shape, flat.dtype))
+        return jax.tree_util.tree_map(lambda p, e: p + e.astype(p.dtype), params, noise)
+    k_pick, k_noise = jax.random.split(key)
+    _, idx = jax.lax.top_k(jax.random.uniform(k_pick, (n_weights,)), k)
+    noise = (step_size * jax.random.normal(k_noise, (k,), flat.dtype)).astype(flat.dtype)
+    return unravel(flat.at[idx].add(noise))

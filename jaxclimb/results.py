@@ -1,0 +1,258 @@
+"""Search results as NumPy arrays: the single device-to-host boundary of jaxclimb.
+
+Example:
+    >>> import jax, numpy as np
+    >>> from jaxclimb import MLP, make_score_fn, hill_climb, run
+    >>> X = np.random.default_rng(0).normal(size=(60, 2)).astype(np.float32)
+    >>> y = (X[:, 0] > 0).astype(int)
+    >>> net = MLP((2, 1), output="step")
+    >>> score = make_score_fn(net, X, y)
+    >>> result = run(0, hill_climb(score), net.init, population=4, steps=20, score_fn=score,
+    ...              progress=False)
+    >>> result.predict(X).shape, type(result.best_score).__name__
+    ((60,), 'ndarray')
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from collections.abc import Callable
+from typing import Any
+
+import jax
+import numpy as np
+
+from . import __version__
+from ._treeio import from_skeleton, to_skeleton
+from .networks import MLP
+from .objectives import METRICS, ScoreFn, make_score_fn
+
+_ARRAYS = ("best_score", "final_score", "history", "history_steps")
+_COUNTS = ("n_accepted", "n_evaluations", "n_nonfinite", "n_steps")
+_SCALARS = ("steps_run", "stopped_early", "interrupted", "compile_seconds", "run_seconds")
+
+
+@dataclasses.dataclass
+class SearchResult:
+    """What a population run found, climber by climber (all NumPy).
+
+    Attributes:
+        best_params: PyTree of the best weights each climber visited (leading axis P).
+        best_score: ``(P,)`` best score per climber (higher is better; see ``best_metric``).
+        final_score: ``(P,)`` score of each climber's current point at the end.
+        history: ``(P, R)`` best score so far, recorded at ``history_steps`` (step 0 first).
+        history_steps: ``(R,)`` the step after which each history column was recorded.
+        n_accepted, n_evaluations, n_nonfinite, n_steps: ``(P,)`` counts per climber.
+        steps_run: steps the run made (fewer than asked when it stopped early).
+        stopped_early: every climber reached ``max_attempts`` without improving.
+        interrupted: the run was stopped by Ctrl-C; the result holds what it had.
+        compile_seconds, run_seconds: time to compile, and to run after compiling.
+        config: the settings of the run (JSON-ready).
+        forward: the network or forward function, for ``predict`` (an MLP is rebuilt from
+            the config after ``load``; a user function must be passed to ``load``).
+    """
+
+    best_params: Any
+    best_score: np.ndarray
+    final_score: np.ndarray
+    history: np.ndarray
+    history_steps: np.ndarray
+    n_accepted: np.ndarray
+    n_evaluations: np.ndarray
+    n_nonfinite: np.ndarray
+    n_steps: np.ndarray
+    steps_run: int
+    stopped_early: bool
+    interrupted: bool
+    compile_seconds: float
+    run_seconds: float
+    config: dict
+    forward: Callable | None = None
+
+    @classmethod
+    def from_run(
+        cls,
+        *,
+        carry,
+        initial_best,
+        history_blocks,
+        population: int,
+        record_every: int,
+        stopped_early: bool,
+        interrupted: bool,
+        compile_seconds: float,
+        run_seconds: float,
+        score_fn: ScoreFn | None,
+        config: dict,
+        steps: int,
+    ) -> SearchResult:
+        """Bring a finished run to the host (the one place arrays leave the device)."""
+        carry, initial_best, blocks = jax.device_get((carry, initial_best, history_blocks))
+        cut = slice(0, population)
+        steps_run = int(min(carry.t, steps))
+        n_records = -(-steps_run // record_every)
+        recorded = np.concatenate(blocks, axis=0)[:n_records, cut].T if blocks else None
+        history = np.concatenate(
+            [initial_best[cut, None], recorded if recorded is not None else np.empty((population, 0))],
+            axis=1,
+        ).astype(initial_best.dtype)
+        history_steps = np.minimum(np.arange(n_records + 1) * record_every, steps_run)
+        if score_fn is not None:
+            config = {**config, "objective": _objective_config(score_fn)}
+        state, stats = carry.state, carry.stats
+        return cls(
+            best_params=jax.tree_util.tree_map(lambda x: np.asarray(x[cut]), state.best_params),
+            best_score=np.asarray(state.best_score[cut]),
+            final_score=np.asarray(state.score[cut]),
+            history=history,
+            history_steps=history_steps.astype(np.int64),
+            n_accepted=np.asarray(stats.n_accepted[cut]),
+            n_evaluations=np.asarray(stats.n_evaluations[cut]),
+            n_nonfinite=np.asarray(stats.n_nonfinite[cut]),
+            n_steps=np.asarray(stats.n_steps[cut]),
+            steps_run=steps_run,
+            stopped_early=bool(stopped_early),
+            interrupted=bool(interrupted),
+            compile_seconds=float(compile_seconds),
+            run_seconds=float(run_seconds),
+            config=config,
+            forward=score_fn.forward if score_fn is not None else None,
+        )
+
+    # ----------------------------------------------------------------- derived numbers
+    @property
+    def population(self) -> int:
+        """Number of climbers."""
+        return int(self.best_score.shape[0])
+
+    @property
+    def total_evaluations(self) -> int:
+        """Objective evaluations made by all climbers together."""
+        return int(self.n_evaluations.sum())
+
+    @property
+    def evaluations_per_second(self) -> float:
+        """Total evaluations divided by the run time (compilation excluded)."""
+        return self.total_evaluations / self.run_seconds if self.run_seconds > 0 else float("nan")
+
+    @property
+    def metric(self) -> str | None:
+        """Name of the metric the scores come from, when known."""
+        return self.config.get("objective", {}).get("metric")
+
+    @property
+    def best_metric(self) -> np.ndarray:
+        """``best_score`` in the metric's own units (log-loss and MSE positive again)."""
+        if self.metric is not None and not METRICS[self.metric].maximize:
+            return -self.best_score
+        return self.best_score
+
+    def best_index(self) -> int:
+        """Index of the climber with the highest best score (non-finite scores last)."""
+        finite = np.where(np.isfinite(self.best_score), self.best_score, -np.inf)
+        return int(np.argmax(finite))
+
+    def climber(self, i: int) -> Any:
+        """The best weights of climber ``i``."""
+        if not -self.population <= i < self.population:
+            raise IndexError(f"climber must be in [0, {self.population}); got {i}")
+        return jax.tree_util.tree_map(lambda x: x[i], self.best_params)
+
+    def best(self) -> Any:
+        """The weights of the best climber."""
+        return self.climber(self.best_index())
+
+    # ------------------------------------------------------------------- prediction
+    def _score_fn(self, X, y=None) -> ScoreFn:
+        if self.forward is None:
+            raise ValueError(
+                "this result has no forward function; run with score_fn=... or pass "
+                "forward=... to load()"
+            )
+        objective = self.config.get("objective", {})
+        metric = objective.get("metric", "mse")
+        if y is None:  # a dummy target of the right kind, for the shapes only
+            y = np.zeros(np.shape(X)[0], np.int32 if METRICS[metric].classification else np.float32)
+        kind = objective.get("output_kind")
+        return make_score_fn(self.forward, X, y, metric=metric, output_kind=kind)
+
+    def predict(self, X, climber: int | None = None) -> np.ndarray:
+        """Predictions of one climber (default: the best): class labels for a classification
+        metric (0/1, or the argmax class), network outputs otherwise."""
+        fn = self._score_fn(X)
+        params = self.best() if climber is None else self.climber(climber)
+        out = np.asarray(fn.outputs(params))
+        if not METRICS[fn.metric].classification:
+            return out
+        if out.ndim == 2:
+            return out.argmax(axis=1)
+        threshold = 0.0 if fn.output_kind in ("logit", "value") else 0.5
+        return (out > threshold).astype(np.int64)
+
+    def evaluate(self, X, y, metric: str | None = None) -> np.ndarray:
+        """The metric of every climber's best weights on ``(X, y)``, shape ``(P,)``."""
+        fn = self._score_fn(X, y)
+        if metric is not None and metric != fn.metric:
+            fn = make_score_fn(self.forward, X, y, metric=metric, output_kind=fn.output_kind)
+        return np.asarray(jax.jit(jax.vmap(fn.metric_value))(self.best_params))
+
+    def summary(self, X_test=None, y_test=None) -> str:
+        """A table of the metric across climbers (train, and test if given) and the costs."""
+        from .report import format_run
+
+        return format_run(self, X_test=X_test, y_test=y_test)
+
+    # ------------------------------------------------------------------ persistence
+    def save(self, path: str | os.PathLike) -> str:
+        """Write the result to ``path`` (``.npz``: arrays plus a JSON header; no pickle)."""
+        path = os.fspath(path)
+        if not path.endswith(".npz"):
+            path += ".npz"
+        skeleton, leaves = to_skeleton(self.best_params)
+        meta = {field: getattr(self, field) for field in _SCALARS}
+        meta.update(config=self.config, params=skeleton, version=__version__)
+        if isinstance(self.forward, MLP):
+            meta["model"] = self.forward.to_config()
+        arrays = {name: getattr(self, name) for name in _ARRAYS + _COUNTS}
+        arrays.update({f"params_{i}": leaf for i, leaf in enumerate(leaves)})
+        tmp = path + ".tmp.npz"
+        np.savez_compressed(tmp, meta=np.array(json.dumps(meta)), **arrays)
+        os.replace(tmp, path)
+        return path
+
+    @classmethod
+    def load(
+        cls, path: str | os.PathLike, *, forward: Callable | None = None, params_like: Any = None
+    ) -> SearchResult:
+        """Read a result written by :meth:`save`.
+
+        Args:
+            path: the ``.npz`` file.
+            forward: the forward function, for results of a user function (an MLP is
+                rebuilt from the file).
+            params_like: a PyTree of the saved structure, needed only for custom nodes.
+        """
+        with np.load(os.fspath(path), allow_pickle=False) as data:
+            meta = json.loads(str(data["meta"]))
+            arrays = {name: data[name] for name in _ARRAYS + _COUNTS}
+            n_leaves = sum(1 for name in data.files if name.startswith("params_"))
+            leaves = [data[f"params_{i}"] for i in range(n_leaves)]
+        if forward is None and "model" in meta:
+            forward = MLP.from_config(meta["model"])
+        return cls(
+            best_params=from_skeleton(meta["params"], leaves, params_like),
+            **arrays,
+            **{field: meta[field] for field in _SCALARS},
+            config=meta["config"],
+            forward=forward,
+        )
+
+
+def _objective_config(score_fn: ScoreFn) -> dict:
+    return {
+        "metric": score_fn.metric,
+        "direction": score_fn.direction,
+        "output_kind": score_fn.output_kind,
+    }

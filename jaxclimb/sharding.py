@@ -1,0 +1,82 @@
+"""Placing a population on devices with ``jax.sharding``.
+
+The population axis of every per-climber array is sharded over a one-dimensional
+:class:`~jax.sharding.Mesh` named ``"population"``; data and hyperparameters are replicated.
+A population that does not divide by the device count is padded; the runner drops the padding.
+
+Example:
+    >>> mesh = population_mesh()
+    >>> padded_population(10, mesh) % mesh.size
+    0
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from typing import Any
+
+import jax
+import numpy as np
+from jax.sharding import Mesh, NamedSharding, PartitionSpec
+
+POPULATION_AXIS = "population"
+
+
+def population_mesh(devices: Sequence[jax.Device] | None = None) -> Mesh:
+    """A 1-D mesh over ``devices`` (default: every device of the default backend)."""
+    devices = list(jax.devices() if devices is None else devices)
+    if not devices:
+        raise ValueError("devices must name at least one device")
+    return Mesh(np.array(devices), (POPULATION_AXIS,))
+
+
+def padded_population(population: int, mesh: Mesh) -> int:
+    """``population`` rounded up to a multiple of the mesh size."""
+    return -(-population // mesh.size) * mesh.size
+
+
+def climber_sharding(mesh: Mesh) -> NamedSharding:
+    """Sharding of arrays whose leading axis is the population."""
+    return NamedSharding(mesh, PartitionSpec(POPULATION_AXIS))
+
+
+def replicated(mesh: Mesh) -> NamedSharding:
+    """Sharding of arrays every device holds whole (data, scalars)."""
+    return NamedSharding(mesh, PartitionSpec())
+
+
+def history_sharding(mesh: Mesh) -> NamedSharding:
+    """Sharding of ``(records, population)`` history blocks."""
+    return NamedSharding(mesh, PartitionSpec(None, POPULATION_AXIS))
+
+
+def population_shardings(tree: Any, mesh: Mesh) -> Any:
+    """Per-leaf shardings: the leading axis of arrays split over devices, scalars replicated."""
+    by_climber, whole = climber_sharding(mesh), replicated(mesh)
+    return jax.tree_util.tree_map(lambda x: by_climber if len(x.shape) >= 1 else whole, tree)
+
+
+def use_cpu_cores(n: int | None = None) -> int:
+    """Expose ``n`` host CPU devices (default: every core) so a population spreads over cores.
+
+    One XLA CPU device keeps about one core busy; several host devices, with the population
+    sharded over them, use the whole machine. Must be called before JAX starts its backend
+    (before any array is created). Does nothing if the user already chose a device count
+    through ``XLA_FLAGS`` or ``JAX_NUM_CPU_DEVICES``, or if the backend is already running.
+
+    Returns:
+        The number of CPU devices requested (0 if nothing was changed).
+    """
+    if "xla_force_host_platform_device_count" in os.environ.get("XLA_FLAGS", ""):
+        return 0
+    if os.environ.get("JAX_NUM_CPU_DEVICES"):
+        return 0
+    if n is None:
+        n = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    n = max(1, int(n or 1))
+    try:
+        jax.config.update("jax_num_cpu_devices", n)
+    except RuntimeError:  # backend already initialised
+        return 0
+    return n
