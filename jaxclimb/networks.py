@@ -112,6 +112,10 @@ def dense(h: jax.Array, w: jax.Array, b: jax.Array) -> jax.Array:
     transfer reads again. The unrolled form fuses with the transfer and the next layer, so
     the whole forward pass becomes one loop (about 3x faster on a CPU at P=1024).
     """
+    if h.shape[-1] != w.shape[0] or w.shape[1:] != b.shape:
+        raise ValueError(
+            f"layer shapes do not fit: inputs {h.shape}, weights {w.shape}, biases {b.shape}"
+        )
     if w.shape[0] > UNROLL_MAX_FAN_IN:
         return h @ w + b
     out = b

@@ -16,11 +16,14 @@ as arguments rather than baking them into the program.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
 import jax
 import jax.numpy as jnp
+import numpy as np
+from jax.tree_util import Partial
 
 
 class Algorithm(NamedTuple):
@@ -80,3 +83,17 @@ def update_best(params: Any, score: jax.Array, best_params: Any, best_score: jax
     """
     take = is_improvement(score, best_score, strict=False)
     return tree_select(take, params, best_params), jnp.where(take, score, best_score)
+
+
+def bind(fn: Callable, score_fn: Callable, *dynamic: Any, **static: Any) -> Partial:
+    """``fn(score_fn, *dynamic, key, state, **static)`` as a :class:`~jax.tree_util.Partial`.
+
+    Array leaves (the data inside a :class:`~jaxclimb.objectives.ScoreFn`, step sizes) stay
+    PyTree leaves so the runner passes them to the compiled search as arguments; a score
+    function that is not a PyTree of arrays (a plain closure) and the ``static`` settings are
+    fixed into the function instead.
+    """
+    leaves = jax.tree_util.tree_leaves(score_fn)
+    if all(isinstance(leaf, jax.Array | np.ndarray | np.generic) for leaf in leaves):
+        return Partial(functools.partial(fn, **static), score_fn, *dynamic)
+    return Partial(functools.partial(fn, score_fn, **static), *dynamic)

@@ -15,18 +15,16 @@ Example:
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
 import jax
 import jax.numpy as jnp
-from jax.tree_util import Partial
 from jax.typing import ArrayLike
 
 from .._checks import check_choice, check_float
 from ..mutation import check_subset, gaussian
-from .base import Algorithm, StepInfo, is_improvement, tree_select, update_best
+from .base import Algorithm, StepInfo, bind, is_improvement, tree_select, update_best
 
 ACCEPT_RULES = ("ge", "gt")
 
@@ -65,10 +63,18 @@ def hill_climb(
     step_size = check_float("step_size", step_size, positive=True)
     fraction, count = check_subset(mutate_fraction, mutate_count)
     check_choice("accept", accept, ACCEPT_RULES)
-    step = functools.partial(_step, fraction=fraction, count=count, strict=accept == "gt")
+    if not callable(score_fn):
+        raise TypeError(f"score_fn must be callable params -> scalar; got {type(score_fn)}")
     return Algorithm(
-        init=Partial(_init, score_fn),
-        step=Partial(step, score_fn, jnp.asarray(step_size, jnp.float32)),
+        init=bind(_init, score_fn),
+        step=bind(
+            _step,
+            score_fn,
+            jnp.asarray(step_size, jnp.float32),
+            fraction=fraction,
+            count=count,
+            strict=accept == "gt",
+        ),
     )
 
 

@@ -1,0 +1,17 @@
+import numpy as np
+import pytest
+
+import jaxclimb as jc
+
+
+@pytest.fixture(scope="session")
+def problem_a():
+    return jc.datasets.problem_a()
+
+
+@pytest.fixture(scope="session")
+def small_binary():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(120, 3)).astype(np.float32)
+    y = (X[:, 0] + 0.5 * X[:, 1] > 0).astype(int)
+    return X, y

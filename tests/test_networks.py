@@ -1,0 +1,75 @@
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+import jaxclimb as jc
+from jaxclimb.networks import UNROLL_MAX_FAN_IN, dense
+
+
+@pytest.mark.parametrize("init", ["uniform", "normal", "glorot", "he"])
+def test_init_shapes_and_ranges(init):
+    params = jc.init_mlp(jax.random.key(0), (5, 10, 3), init=init)
+    assert [(p["w"].shape, p["b"].shape) for p in params] == [((5, 10), (10,)), ((10, 3), (3,))]
+    w = np.concatenate([np.ravel(p["w"]) for p in params])
+    if init == "uniform":  # the tutorial's rand(): U(0, 1) for weights and biases
+        assert w.min() >= 0 and w.max() < 1
+        assert all(np.all((p["b"] >= 0) & (p["b"] < 1)) for p in params)
+    if init == "glorot":
+        assert np.abs(params[0]["w"]).max() <= np.sqrt(6 / 15)
+    if init in ("glorot", "he"):
+        assert all(np.all(p["b"] == 0) for p in params)
+
+
+def test_forward_matches_tutorial_loops():
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(7, 5)).astype(np.float32)
+    net = jc.MLP((5, 4, 1), activation="sigmoid", output="sigmoid")
+    params = net.init(jax.random.key(3))
+    # the tutorial's per-node loop: activation = bias + sum(w * x), sigmoid every node
+    expected = []
+    for row in X:
+        h = row
+        for layer in params:
+            w, b = np.asarray(layer["w"]), np.asarray(layer["b"])
+            h = np.array([1 / (1 + np.exp(-(b[j] + np.dot(w[:, j], h)))) for j in range(len(b))])
+        expected.append(h[0])
+    np.testing.assert_allclose(np.asarray(net(params, X))[:, 0], expected, rtol=1e-5)
+
+
+def test_perceptron_step_transfer():
+    net = jc.perceptron(2)
+    params = [{"w": jnp.array([[1.0], [-1.0]]), "b": jnp.array([0.0])}]
+    out = net(params, jnp.array([[1.0, 1.0], [0.0, 1.0], [2.0, 1.0]]))
+    np.testing.assert_array_equal(np.asarray(out)[:, 0], [1.0, 0.0, 1.0])  # >= 0 is class 1
+
+
+@pytest.mark.parametrize("fan_in", [3, UNROLL_MAX_FAN_IN, UNROLL_MAX_FAN_IN + 4])
+def test_dense_equals_matmul(fan_in):
+    rng = np.random.default_rng(fan_in)
+    h, w, b = rng.normal(size=(9, fan_in)), rng.normal(size=(fan_in, 4)), rng.normal(size=4)
+    np.testing.assert_allclose(dense(h, w, b), h @ w + b, rtol=1e-5, atol=1e-6)
+
+
+def test_per_layer_activations_and_softmax():
+    net = jc.MLP((4, 6, 5, 3), activation=("relu", "tanh"), output="softmax")
+    out = net(net.init(jax.random.key(0)), np.ones((2, 4), np.float32))
+    np.testing.assert_allclose(np.asarray(out).sum(axis=1), 1.0, rtol=1e-6)
+    assert net.n_weights == (4 + 1) * 6 + (6 + 1) * 5 + (5 + 1) * 3
+    assert jc.MLP.from_config(net.to_config()) == net
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        (dict(layer_sizes=(5,)), "layer_sizes"),
+        (dict(layer_sizes=(5, 0, 1)), "layer_sizes"),
+        (dict(layer_sizes=(5, 1), activation="swish"), "activation"),
+        (dict(layer_sizes=(5, 3, 1), activation=("relu", "tanh")), "activation"),
+        (dict(layer_sizes=(5, 1), output="softmax"), "softmax"),
+        (dict(layer_sizes=(5, 1), init="xavier"), "init"),
+    ],
+)
+def test_bad_network_arguments(kwargs, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        jc.MLP(**kwargs)

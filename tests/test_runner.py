@@ -1,0 +1,168 @@
+import chex
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+import jaxclimb as jc
+from jaxclimb import runner
+
+
+@pytest.fixture(scope="module")
+def setup(problem_a):
+    X_train, _, y_train, _ = problem_a
+    net = jc.MLP((5, 4, 1))
+    score = jc.make_score_fn(net, X_train, y_train)
+    return net, score
+
+
+def _run(setup, **kwargs):
+    net, score = setup
+    algo = kwargs.pop("algorithm", None) or jc.hill_climb(score, step_size=0.1)
+    opts = dict(population=8, steps=60, score_fn=score, progress=False)
+    opts.update(kwargs)
+    return jc.run(opts.pop("key", 0), algo, net.init, **opts)
+
+
+def _assert_same(a, b):
+    chex.assert_trees_all_equal(a.best_params, b.best_params)
+    np.testing.assert_array_equal(a.best_score, b.best_score)
+    np.testing.assert_array_equal(a.history, b.history)
+    np.testing.assert_array_equal(a.n_accepted, b.n_accepted)
+
+
+def test_same_seed_is_bitwise_identical(setup):
+    _assert_same(_run(setup, key=jax.random.key(3)), _run(setup, key=3))
+
+
+def test_different_seeds_differ(setup):
+    assert not np.array_equal(_run(setup, key=1).best_score, _run(setup, key=2).best_score)
+
+
+def test_climber_independent_of_population_size_and_chunking(setup):
+    small = _run(setup, population=8, chunk_steps=20)
+    large = _run(setup, population=64, chunk_steps=30)
+    chex.assert_trees_all_equal(
+        small.best_params, jax.tree_util.tree_map(lambda x: x[:8], large.best_params)
+    )
+    np.testing.assert_array_equal(small.history, large.history[:8])
+
+
+def test_one_compilation_however_many_chunks(setup, monkeypatch):
+    chex.clear_trace_counter()
+    monkeypatch.setattr(runner, "_chunk_body", chex.assert_max_traces(runner._chunk_body, n=1))
+    result = _run(setup, steps=200, chunk_steps=10)
+    assert result.steps_run == 200 and np.all(result.n_steps == 200)
+
+
+def test_counts_history_and_monotone_best(setup):
+    r = _run(setup, steps=50, record_every=7)
+    assert r.history.shape == (8, 1 + 8)
+    np.testing.assert_array_equal(r.history_steps, [0, 7, 14, 21, 28, 35, 42, 49, 50])
+    np.testing.assert_array_equal(r.history[:, -1], r.best_score)
+    assert np.all(np.diff(r.history, axis=1) >= 0)
+    np.testing.assert_array_equal(r.n_evaluations, 51)  # one initial evaluation + one per step
+    assert r.total_evaluations == 8 * 51
+    assert np.all(r.n_accepted <= 50)
+    assert isinstance(r.best_score, np.ndarray)
+    assert all(isinstance(x, np.ndarray) for x in jax.tree_util.tree_leaves(r.best_params))
+
+
+def test_best_score_is_the_score_of_best_params(setup):
+    net, score = setup
+    r = _run(setup)
+    recomputed = jax.vmap(score)(r.best_params)
+    np.testing.assert_allclose(recomputed, r.best_score, rtol=1e-6)
+
+
+def test_early_stop_after_max_attempts(setup):
+    net, score = setup
+    # a huge step on the step transfer: improvements soon stop
+    r = _run(setup, steps=5000, max_attempts=15, chunk_steps=50)
+    assert r.stopped_early and r.steps_run < 5000
+    stopped = r.n_steps < r.steps_run
+    assert np.all(r.n_steps >= 15)
+    # a climber that stopped made exactly max_attempts steps after its last improvement
+    last_gain = np.array([np.flatnonzero(np.diff(h) > 0)[-1] + 1 if np.any(np.diff(h) > 0) else 0
+                          for h in r.history])
+    np.testing.assert_array_equal(r.n_steps[stopped], last_gain[stopped] + 15)
+
+
+def test_nan_scores_are_never_accepted():
+    def forward(params, X):
+        out = X @ params["w"]
+        return jnp.where(params["w"][0] > 0.3, jnp.nan, out)  # NaN region of weight space
+
+    X = np.random.default_rng(0).normal(size=(40, 2)).astype(np.float32)
+    y = X[:, 0] * 0.29
+    score = jc.make_score_fn(forward, X, y, metric="mse")
+    algo = jc.hill_climb(score, step_size=0.2)
+    init = lambda key: {"w": jnp.zeros(2)}  # noqa: E731
+    r = jc.run(0, algo, init, population=16, steps=100, score_fn=score, progress=False)
+    assert np.all(np.isfinite(r.best_score)) and np.all(np.isfinite(r.final_score))
+    assert np.all(r.best_params["w"][:, 0] <= 0.3)
+    assert r.n_nonfinite.sum() > 0  # they happened and were counted
+
+
+def test_accept_rule_on_a_plateau():
+    flat = lambda p: jnp.float32(0.5)  # noqa: E731  every point scores the same
+    init = lambda key: {"w": jnp.zeros(3)}  # noqa: E731
+    ge = jc.run(0, jc.hill_climb(flat, accept="ge"), init, population=4, steps=20, progress=False)
+    gt = jc.run(0, jc.hill_climb(flat, accept="gt"), init, population=4, steps=20, progress=False)
+    np.testing.assert_array_equal(ge.n_accepted, 20)  # drifts across the plateau
+    np.testing.assert_array_equal(gt.n_accepted, 0)  # stuck at the start
+
+
+def test_user_forward_over_dict_pytree(small_binary):
+    X, y = small_binary
+
+    def forward(params, X):
+        h = jnp.tanh(X @ params["hidden"]["kernel"] + params["hidden"]["bias"])
+        return jax.nn.sigmoid(h @ params["out"])
+
+    def init(key):
+        k1, k2 = jax.random.split(key)
+        return {
+            "hidden": {"kernel": jax.random.normal(k1, (3, 4)), "bias": jnp.zeros(4)},
+            "out": jax.random.normal(k2, (4,)),
+        }
+
+    score = jc.make_score_fn(forward, X, y)
+    r = jc.run(1, jc.hill_climb(score, step_size=0.2), init, population=16, steps=150,
+               score_fn=score, progress=False)
+    assert r.best_params["hidden"]["kernel"].shape == (16, 3, 4)
+    assert r.best_score.max() > 0.9
+    assert np.mean(r.predict(X) == y) == pytest.approx(r.best_score.max())
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"population": 0}, "population"),
+        ({"steps": 0}, "steps"),
+        ({"steps": 1.5}, "steps"),
+        ({"record_every": 0}, "record_every"),
+        ({"max_attempts": 0}, "max_attempts"),
+        ({"chunk_steps": 7, "record_every": 2}, "chunk_steps"),
+        ({"key": "seed"}, "key"),
+    ],
+)
+def test_bad_run_arguments(setup, kwargs, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        _run(setup, **kwargs)
+
+
+def test_bad_init_params_reported_before_compiling(setup):
+    net, score = setup
+    algo = jc.hill_climb(score)
+    with pytest.raises(TypeError, match="floating"):
+        jc.run(0, algo, lambda k: [{"w": jnp.zeros((5, 4), jnp.int32), "b": jnp.zeros(4)}],
+               progress=False)
+    with pytest.raises(ValueError, match="objective"):  # wrong weight shapes for the network
+        jc.run(0, algo, jc.MLP((3, 4, 1)).init, progress=False)
+
+
+def test_objective_must_return_a_scalar():
+    algo = jc.hill_climb(lambda p: p["w"])  # a vector, not a scalar
+    with pytest.raises(ValueError, match="scalar"):
+        jc.run(0, algo, lambda k: {"w": jnp.zeros(3)}, progress=False)
