@@ -1,0 +1,103 @@
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import jaxclimb as jc
+from jaxclimb.cli import main
+
+
+def test_run_prints_table_and_saves(tmp_path, capsys):
+    out = tmp_path / "r.npz"
+    assert main(["run", "--population", "8", "--steps", "30", "--quiet", "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "train accuracy" in text and "test accuracy" in text and "evaluations" in text
+    loaded = jc.load_result(out)
+    assert loaded.population == 8 and loaded.config["algorithm"] == "hill-climb"
+
+
+def test_perceptron_row(capsys):
+    assert main(["run", "--model", "perceptron", "--step-size", "0.05", "--population", "4",
+                 "--steps", "20", "--quiet"]) == 0
+    assert "perceptron 5-1 (step output)" in capsys.readouterr().out
+
+
+def test_csv_data_with_string_labels_multiclass(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(90, 2))
+    labels = np.array(["red", "green", "blue"])[np.argmax(np.c_[X, -X.sum(1)], axis=1)]
+    path = tmp_path / "d.csv"
+    lines = ["a,b,colour"] + [f"{x0},{x1},{c}" for (x0, x1), c in zip(X, labels, strict=True)]
+    path.write_text("\n".join(lines))
+    assert main(["run", "--data", str(path), "--target", "colour", "--population", "8",
+                 "--steps", "50", "--quiet"]) == 0
+    assert "2-10-3 (softmax output)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("argv", "match"),
+    [
+        (["--population", "0"], "population"),
+        (["--step-size", "-1"], "step_size"),
+        (["--activation", "swish"], "activation"),
+        (["--metric", "f1"], "metric"),
+        (["--data", "missing.csv", "--target", "y"], "does not exist"),
+        (["--target", "y"], "--data"),
+        (["--test-size", "1.5"], "test_size"),
+    ],
+)
+def test_bad_arguments_exit_with_one_line(argv, match, capsys):
+    assert main(["run", "--quiet", "--steps", "5", *argv]) == 2
+    err = capsys.readouterr().err.strip()
+    assert match in err and len(err.splitlines()) == 1 and "Traceback" not in err
+
+
+def test_csv_with_bad_cells(tmp_path, capsys):
+    path = tmp_path / "bad.csv"
+    path.write_text("a,b,y\n1,2,0\n3,oops,1\n")
+    assert main(["run", "--data", str(path), "--target", "y", "--quiet"]) == 2
+    assert "'oops' is not a number" in capsys.readouterr().err
+    path.write_text("a,b,y\n1,2,0\n3,4,1\n")
+    assert main(["run", "--data", str(path), "--target", "label", "--quiet"]) == 2
+    assert "target column 'label'" in capsys.readouterr().err
+
+
+SCRIPT = """
+import jax, sys
+jax.config.update("jax_num_cpu_devices", int(sys.argv[1]))
+import numpy as np, jaxclimb as jc
+X, _, y, _ = jc.datasets.problem_a()
+net = jc.MLP((5, 4, 1))
+score = jc.make_score_fn(net, X, y)
+r = jc.run(7, jc.hill_climb(score), net.init, population=10, steps=40, score_fn=score,
+           progress=False)
+assert r.config["n_devices"] == int(sys.argv[1]), r.config
+np.save(sys.argv[2], np.concatenate([r.best_score, r.history.ravel(),
+        np.concatenate([np.ravel(x) for x in jax.tree_util.tree_leaves(r.best_params)])]))
+"""
+
+
+def test_sharded_runs_equal_single_device_runs(tmp_path):
+    """10 climbers over 1, 2 and 4 host devices (padding to 12 on 4): identical results."""
+    outs = []
+    for n in (1, 2, 4):
+        path = tmp_path / f"r{n}.npy"
+        env = {k: v for k, v in os.environ.items() if k != "XLA_FLAGS"}
+        subprocess.run([sys.executable, "-c", SCRIPT, str(n), str(path)], check=True, env=env)
+        outs.append(np.load(path))
+    np.testing.assert_array_equal(outs[0], outs[1])
+    np.testing.assert_array_equal(outs[0], outs[2])
+
+
+def test_default_run_beats_the_tutorial(capsys):
+    """REFERENCE.md A, MLP row: tutorial train 0.873, test 0.851 (one climber)."""
+    X_train, X_test, y_train, y_test = jc.datasets.problem_a()
+    net = jc.MLP((5, 10, 1))
+    score = jc.make_score_fn(net, X_train, y_train)
+    r = jc.run(0, jc.hill_climb(score, step_size=0.1), net.init, population=256, steps=1000,
+               score_fn=score, progress=False)
+    best = r.best_index()
+    assert r.best_score[best] > 0.873
+    assert r.evaluate(X_test, y_test)[best] > 0.851
