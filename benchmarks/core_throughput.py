@@ -159,8 +159,9 @@ def main(argv=None):
     parser.add_argument("--devices", type=int, default=None, help="CPU devices (all cores)")
     parser.add_argument("--steps", type=int, default=1000)
     parser.add_argument("--python-steps", type=int, default=30)
-    parser.add_argument("--json", default=os.path.join(os.path.dirname(__file__),
-                                                      "results", "core_throughput.json"))
+    parser.add_argument(
+        "--json", default=os.path.join(os.path.dirname(__file__), "results", "core_throughput.json")
+    )
     args = parser.parse_args(argv)
     jc.use_cpu_cores(args.devices)
     import jax
@@ -173,19 +174,28 @@ def main(argv=None):
     lists_rate = plain_lists_loop(X_train.astype("float64"), y_train, args.python_steps)
     rows = []
     for population in (1, 64, 1024):
-        result = jc.run(0, jc.hill_climb(score, step_size=0.1), net.init, population=population,
-                        steps=args.steps, score_fn=score, progress=False)
+        result = jc.run(
+            0,
+            jc.hill_climb(score, step_size=0.1),
+            net.init,
+            population=population,
+            steps=args.steps,
+            score_fn=score,
+            progress=False,
+        )
         rate = result.evaluations_per_second
         bare = bare_forward(score, net, population, repeats=min(args.steps, 200))
-        rows.append({
-            "population": population,
-            "evals_per_s": rate,
-            "bare_forward_evals_per_s": bare,
-            "vs_python": rate / python_rate,
-            "vs_bare_forward": rate / bare,
-            "compile_s": result.compile_seconds,
-            "run_s": result.run_seconds,
-        })
+        rows.append(
+            {
+                "population": population,
+                "evals_per_s": rate,
+                "bare_forward_evals_per_s": bare,
+                "vs_python": rate / python_rate,
+                "vs_bare_forward": rate / bare,
+                "compile_s": result.compile_seconds,
+                "run_s": result.run_seconds,
+            }
+        )
     devices = jax.devices()
     report = {
         "problem": "REFERENCE.md A, MLP 5-10-1 sigmoid, accuracy, 670 training rows",
@@ -198,13 +208,20 @@ def main(argv=None):
         "plain_lists_evals_per_s": lists_rate,
         "rows": rows,
     }
-    print(f"devices: {report['devices']}; the tutorial's plain-Python loop: {python_rate:,.0f} "
-          f"evals/s (on lists of floats: {lists_rate:,.0f} evals/s)")
-    print(f"{'P':>6} {'evals/s':>12} {'bare fwd/s':>12} {'x python':>10} {'x bare':>8} "
-          f"{'compile s':>10}")
+    print(
+        f"devices: {report['devices']}; the tutorial's plain-Python loop: {python_rate:,.0f} "
+        f"evals/s (on lists of floats: {lists_rate:,.0f} evals/s)"
+    )
+    print(
+        f"{'P':>6} {'evals/s':>12} {'bare fwd/s':>12} {'x python':>10} {'x bare':>8} "
+        f"{'compile s':>10}"
+    )
     for r in rows:
-        print(f"{r['population']:>6} {r['evals_per_s']:>12,.0f} {r['bare_forward_evals_per_s']:>12,.0f} "
-              f"{r['vs_python']:>10,.0f} {r['vs_bare_forward']:>8.2f} {r['compile_s']:>10.2f}")
+        print(
+            f"{r['population']:>6} {r['evals_per_s']:>12,.0f} "
+            f"{r['bare_forward_evals_per_s']:>12,.0f} "
+            f"{r['vs_python']:>10,.0f} {r['vs_bare_forward']:>8.2f} {r['compile_s']:>10.2f}"
+        )
     os.makedirs(os.path.dirname(args.json), exist_ok=True)
     with open(args.json, "w") as handle:
         json.dump(report, handle, indent=2)

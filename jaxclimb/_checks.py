@@ -72,7 +72,9 @@ def check_features(name: str, X: object) -> np.ndarray:
         arr = arr.astype(np.float32)
     if not np.all(np.isfinite(arr)):
         bad = int(np.size(arr) - np.count_nonzero(np.isfinite(arr)))
-        raise ValueError(f"{name} contains {bad} NaN or infinite value(s); clean or impute them first")
+        raise ValueError(
+            f"{name} contains {bad} NaN or infinite value(s); clean or impute them first"
+        )
     return arr
 
 

@@ -18,7 +18,9 @@ def _int_list(text: str) -> list[int]:
     try:
         values = [int(v) for v in text.split(",") if v.strip()]
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected comma-separated integers; got {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            f"expected comma-separated integers; got {text!r}"
+        ) from None
     if any(v < 1 for v in values):
         raise argparse.ArgumentTypeError(f"layer sizes must be >= 1; got {text!r}")
     return values
@@ -118,13 +120,17 @@ def _run(args: argparse.Namespace) -> int:
         if len(np.unique(y_train)) < 2:
             raise ValueError("the training data hold a single class; classification needs two")
         n_out = 1 if n_classes == 2 else n_classes
-        default_output = ("step" if args.model == "perceptron" else "sigmoid") if n_out == 1 else "softmax"
+        default_output = (
+            ("step" if args.model == "perceptron" else "sigmoid") if n_out == 1 else "softmax"
+        )
     else:
         n_out = 1 if np.ndim(y_train) == 1 else np.shape(y_train)[1]
         default_output = "identity"
     output = args.output or default_output
     hidden = [] if args.model == "perceptron" else args.hidden
-    net = MLP((n_features, *hidden, n_out), activation=args.activation, output=output, init=args.init)
+    net = MLP(
+        (n_features, *hidden, n_out), activation=args.activation, output=output, init=args.init
+    )
     score = make_score_fn(net, X_train, y_train, metric=args.metric)
     algorithm = hill_climb(
         score, step_size=args.step_size, mutate_fraction=args.mutate_fraction, accept=args.accept

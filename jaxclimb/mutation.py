@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import Any
 
 import jax
-import jax.numpy as jnp
 from jax.flatten_util import ravel_pytree
 from jax.typing import ArrayLike
 
@@ -65,10 +64,9 @@ def gaussian(
     Returns:
         A PyTree with the same structure, shapes and dtypes as ``params``.
     """
-    leaves, treedef = jax.tree_util.tree_flatten(params)
-    n_weights = sum(leaf.size for leaf in leaves)
-    k = subset_size(n_weights, fraction, count)
     flat, unravel = ravel_pytree(params)
+    n_weights = flat.size
+    k = subset_size(n_weights, fraction, count)
     if k is None:  # one draw for all weights: one random kernel however many leaves
         noise = unravel(step_size * jax.random.normal(key, flat.shape, flat.dtype))
         return jax.tree_util.tree_map(lambda p, e: p + e.astype(p.dtype), params, noise)

@@ -17,6 +17,7 @@ Example:
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 from collections.abc import Callable, Sequence
 
@@ -79,7 +80,7 @@ def init_mlp(
     """
     sizes = _check_layer_sizes(layer_sizes)
     check_choice("init", init, INITS)
-    shapes = [(n_in, n_out) for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True)]
+    shapes = [(n_in, n_out) for n_in, n_out in itertools.pairwise(sizes)]
     n_total = sum((n_in + 1) * n_out for n_in, n_out in shapes)
     # One draw for the whole network: a single random kernel, which keeps compilation fast.
     if init in ("uniform", "glorot"):
@@ -201,7 +202,7 @@ class MLP:
     def n_weights(self) -> int:
         """Number of weights and biases."""
         s = self.layer_sizes
-        return sum((a + 1) * b for a, b in zip(s[:-1], s[1:], strict=True))
+        return sum((a + 1) * b for a, b in itertools.pairwise(s))
 
     def init(self, key: jax.Array, dtype=jnp.float32) -> Params:
         """Draw initial weights with this network's scheme (see :func:`init_mlp`)."""

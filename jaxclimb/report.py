@@ -51,7 +51,8 @@ def format_run(result, *, X_test=None, y_test=None) -> str:
         f"evaluations {result.total_evaluations:,} in {result.run_seconds:.2f} s = "
         f"{result.evaluations_per_second:,.0f}/s on {cfg.get('n_devices', 1)} "
         f"{cfg.get('platform', '')} device(s); compile {result.compile_seconds:.2f} s",
-        f"steps {result.steps_run:,}" + (" (stopped early: no climber improving)" if result.stopped_early else "")
+        f"steps {result.steps_run:,}"
+        + (" (stopped early: no climber improving)" if result.stopped_early else "")
         + f"; accepted {accepted:.1%} of moves; non-finite scores {int(result.n_nonfinite.sum())}",
     ]
     if result.interrupted:

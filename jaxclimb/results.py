@@ -95,7 +95,10 @@ class SearchResult:
         n_records = -(-steps_run // record_every)
         recorded = np.concatenate(blocks, axis=0)[:n_records, cut].T if blocks else None
         history = np.concatenate(
-            [initial_best[cut, None], recorded if recorded is not None else np.empty((population, 0))],
+            [
+                initial_best[cut, None],
+                recorded if recorded is not None else np.empty((population, 0)),
+            ],
             axis=1,
         ).astype(initial_best.dtype)
         history_steps = np.minimum(np.arange(n_records + 1) * record_every, steps_run)

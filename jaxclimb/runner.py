@@ -232,7 +232,9 @@ def run(
     carry, loop_keys = init_fn(algorithm, key, ids)
     initial_best = jnp.copy(carry.state.best_score)  # the carry is donated to the loop
     blocks, steps_run, stopped_early, interrupted = [], 0, False, False
-    bar = tqdm(total=steps, disable=None if progress is None else not progress, unit="step", leave=False)
+    bar = tqdm(
+        total=steps, disable=None if progress is None else not progress, unit="step", leave=False
+    )
     best_seen = -np.inf
     try:
         while steps_run < steps:

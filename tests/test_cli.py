@@ -19,8 +19,23 @@ def test_run_prints_table_and_saves(tmp_path, capsys):
 
 
 def test_perceptron_row(capsys):
-    assert main(["run", "--model", "perceptron", "--step-size", "0.05", "--population", "4",
-                 "--steps", "20", "--quiet"]) == 0
+    assert (
+        main(
+            [
+                "run",
+                "--model",
+                "perceptron",
+                "--step-size",
+                "0.05",
+                "--population",
+                "4",
+                "--steps",
+                "20",
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     assert "perceptron 5-1 (step output)" in capsys.readouterr().out
 
 
@@ -31,8 +46,23 @@ def test_csv_data_with_string_labels_multiclass(tmp_path, capsys):
     path = tmp_path / "d.csv"
     lines = ["a,b,colour"] + [f"{x0},{x1},{c}" for (x0, x1), c in zip(X, labels, strict=True)]
     path.write_text("\n".join(lines))
-    assert main(["run", "--data", str(path), "--target", "colour", "--population", "8",
-                 "--steps", "50", "--quiet"]) == 0
+    assert (
+        main(
+            [
+                "run",
+                "--data",
+                str(path),
+                "--target",
+                "colour",
+                "--population",
+                "8",
+                "--steps",
+                "50",
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     assert "2-10-3 (softmax output)" in capsys.readouterr().out
 
 
@@ -96,8 +126,15 @@ def test_default_run_beats_the_tutorial(capsys):
     X_train, X_test, y_train, y_test = jc.datasets.problem_a()
     net = jc.MLP((5, 10, 1))
     score = jc.make_score_fn(net, X_train, y_train)
-    r = jc.run(0, jc.hill_climb(score, step_size=0.1), net.init, population=256, steps=1000,
-               score_fn=score, progress=False)
+    r = jc.run(
+        0,
+        jc.hill_climb(score, step_size=0.1),
+        net.init,
+        population=256,
+        steps=1000,
+        score_fn=score,
+        progress=False,
+    )
     best = r.best_index()
     assert r.best_score[best] > 0.873
     assert r.evaluate(X_test, y_test)[best] > 0.851

@@ -23,7 +23,9 @@ def test_every_weight_moves_by_default():
 @pytest.mark.parametrize(("kwargs", "expected"), [({"count": 5}, 5), ({"fraction": 0.25}, 6)])
 def test_subset_moves_exactly(kwargs, expected):
     for seed in range(5):
-        assert _moved(jc.gaussian(jax.random.key(seed), PARAMS, step_size=1.0, **kwargs)) == expected
+        assert (
+            _moved(jc.gaussian(jax.random.key(seed), PARAMS, step_size=1.0, **kwargs)) == expected
+        )
 
 
 def test_dtype_is_kept():

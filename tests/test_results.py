@@ -13,8 +13,16 @@ def result(problem_a):
     X_train, _, y_train, _ = problem_a
     net = jc.MLP((5, 3, 1))
     score = jc.make_score_fn(net, X_train, y_train)
-    return jc.run(0, jc.hill_climb(score), net.init, population=6, steps=40, score_fn=score,
-                  progress=False, config={"note": "test"})
+    return jc.run(
+        0,
+        jc.hill_climb(score),
+        net.init,
+        population=6,
+        steps=40,
+        score_fn=score,
+        progress=False,
+        config={"note": "test"},
+    )
 
 
 def test_predictions_feed_sklearn_metrics(result, problem_a):
@@ -43,15 +51,25 @@ def test_save_load_round_trip(result, tmp_path, problem_a):
 
 def test_custom_pytree_needs_a_template(tmp_path):
     Params = jax.tree_util.register_pytree_node_class(
-        type("Params", (), {
-            "__init__": lambda self, w: setattr(self, "w", w),
-            "tree_flatten": lambda self: ((self.w,), None),
-            "tree_unflatten": classmethod(lambda cls, aux, ch: cls(*ch)),
-        })
+        type(
+            "Params",
+            (),
+            {
+                "__init__": lambda self, w: setattr(self, "w", w),
+                "tree_flatten": lambda self: ((self.w,), None),
+                "tree_unflatten": classmethod(lambda cls, aux, ch: cls(*ch)),
+            },
+        )
     )
     score = lambda p: -jnp.sum((p.w - 1.0) ** 2)  # noqa: E731
-    r = jc.run(0, jc.hill_climb(score), lambda k: Params(jnp.zeros(2)), population=2, steps=5,
-               progress=False)
+    r = jc.run(
+        0,
+        jc.hill_climb(score),
+        lambda k: Params(jnp.zeros(2)),
+        population=2,
+        steps=5,
+        progress=False,
+    )
     path = r.save(tmp_path / "custom.npz")
     with pytest.raises(ValueError, match="params_like"):
         jc.load_result(path)

@@ -69,22 +69,21 @@ def test_counts_history_and_monotone_best(setup):
 
 
 def test_best_score_is_the_score_of_best_params(setup):
-    net, score = setup
+    _, score = setup
     r = _run(setup)
     recomputed = jax.vmap(score)(r.best_params)
     np.testing.assert_allclose(recomputed, r.best_score, rtol=1e-6)
 
 
 def test_early_stop_after_max_attempts(setup):
-    net, score = setup
-    # a huge step on the step transfer: improvements soon stop
     r = _run(setup, steps=5000, max_attempts=15, chunk_steps=50)
     assert r.stopped_early and r.steps_run < 5000
     stopped = r.n_steps < r.steps_run
     assert np.all(r.n_steps >= 15)
     # a climber that stopped made exactly max_attempts steps after its last improvement
-    last_gain = np.array([np.flatnonzero(np.diff(h) > 0)[-1] + 1 if np.any(np.diff(h) > 0) else 0
-                          for h in r.history])
+    last_gain = np.array(
+        [np.flatnonzero(np.diff(h) > 0)[-1] + 1 if np.any(np.diff(h) > 0) else 0 for h in r.history]
+    )
     np.testing.assert_array_equal(r.n_steps[stopped], last_gain[stopped] + 15)
 
 
@@ -128,8 +127,15 @@ def test_user_forward_over_dict_pytree(small_binary):
         }
 
     score = jc.make_score_fn(forward, X, y)
-    r = jc.run(1, jc.hill_climb(score, step_size=0.2), init, population=16, steps=150,
-               score_fn=score, progress=False)
+    r = jc.run(
+        1,
+        jc.hill_climb(score, step_size=0.2),
+        init,
+        population=16,
+        steps=150,
+        score_fn=score,
+        progress=False,
+    )
     assert r.best_params["hidden"]["kernel"].shape == (16, 3, 4)
     assert r.best_score.max() > 0.9
     assert np.mean(r.predict(X) == y) == pytest.approx(r.best_score.max())
@@ -153,11 +159,15 @@ def test_bad_run_arguments(setup, kwargs, match):
 
 
 def test_bad_init_params_reported_before_compiling(setup):
-    net, score = setup
+    _, score = setup
     algo = jc.hill_climb(score)
     with pytest.raises(TypeError, match="floating"):
-        jc.run(0, algo, lambda k: [{"w": jnp.zeros((5, 4), jnp.int32), "b": jnp.zeros(4)}],
-               progress=False)
+        jc.run(
+            0,
+            algo,
+            lambda k: [{"w": jnp.zeros((5, 4), jnp.int32), "b": jnp.zeros(4)}],
+            progress=False,
+        )
     with pytest.raises(ValueError, match="objective"):  # wrong weight shapes for the network
         jc.run(0, algo, jc.MLP((3, 4, 1)).init, progress=False)
 
