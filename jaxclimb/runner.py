@@ -259,6 +259,8 @@ def run(
                 break
     except KeyboardInterrupt:
         interrupted = True
+        if any(leaf.is_deleted() for leaf in jax.tree_util.tree_leaves(carry)):
+            raise  # interrupted while handing the state to the next chunk: nothing to keep
     finally:
         bar.close()
     jax.block_until_ready(carry)

@@ -1,20 +1,24 @@
 """Stochastic hill climbing, the tutorial's algorithm, as a pair of pure functions.
 
+Options beyond the tutorial: a random subset of the weights per move, ``(1 + lambda)``
+candidates per step, and a per-climber step size adapted by the 1/5 success rule.
+
 Example:
     >>> import jax, numpy as np
     >>> from jaxclimb import MLP, make_score_fn
     >>> X = np.random.default_rng(0).normal(size=(50, 2)).astype(np.float32)
     >>> y = (X[:, 0] > 0).astype(int)
     >>> net = MLP((2, 1), output="step")
-    >>> algo = hill_climb(make_score_fn(net, X, y), step_size=0.1)
+    >>> algo = hill_climb(make_score_fn(net, X, y), step_size=0.1, n_candidates=4)
     >>> state = algo.init(jax.random.key(0), net.init(jax.random.key(1)))
     >>> state, info = algo.step(jax.random.key(2), state)
-    >>> bool(state.best_score >= 0)
-    True
+    >>> int(info.n_evaluations)
+    4
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -22,20 +26,24 @@ import jax
 import jax.numpy as jnp
 from jax.typing import ArrayLike
 
-from .._checks import check_choice, check_float
+from .._checks import check_choice, check_float, check_int
 from ..mutation import check_subset, gaussian
 from .base import Algorithm, StepInfo, bind, is_improvement, tree_select, update_best
 
 ACCEPT_RULES = ("ge", "gt")
+# 1/5 success rule: x exp(1/3) after a success, x exp(-1/12) after a failure; the step size
+# is stationary when one step in five succeeds.
+_GROW, _SHRINK = math.exp(1 / 3), math.exp(-1 / 12)
 
 
 class ClimberState(NamedTuple):
-    """One climber: its current point and the best point it has visited."""
+    """One climber: its current point, the best point it has visited, its step size."""
 
     params: Any
     score: jax.Array
     best_params: Any
     best_score: jax.Array
+    step_size: jax.Array
 
 
 def hill_climb(
@@ -45,17 +53,24 @@ def hill_climb(
     mutate_fraction: float | None = None,
     mutate_count: int | None = None,
     accept: str = "ge",
+    n_candidates: int = 1,
+    adaptive: bool = False,
 ) -> Algorithm:
     """Stochastic hill climbing: perturb, evaluate, keep the candidate if it is no worse.
 
     Args:
         score_fn: ``score(params) -> scalar``, higher is better (see ``make_score_fn``).
-        step_size: standard deviation of the Gaussian move (> 0).
+        step_size: standard deviation of the Gaussian move (> 0); the initial one when
+            ``adaptive``.
         mutate_fraction: move only this fraction of the weights per step (the tutorial's
             "less aggressive step"); ``None`` moves every weight.
         mutate_count: move exactly this many weights per step instead.
         accept: ``"ge"`` keeps a candidate that is at least as good (the tutorial's rule;
             lets the climber drift across accuracy plateaus) or ``"gt"`` only a better one.
+        n_candidates: ``lambda`` of a (1 + lambda) climber: this many candidates per step,
+            the best of them is put to the acceptance test (each counts as an evaluation).
+        adaptive: adapt each climber's step size by the 1/5 success rule (grow after a
+            strict improvement, shrink otherwise).
 
     Returns:
         An :class:`~jaxclimb.algorithms.base.Algorithm`.
@@ -63,48 +78,80 @@ def hill_climb(
     step_size = check_float("step_size", step_size, positive=True)
     fraction, count = check_subset(mutate_fraction, mutate_count)
     check_choice("accept", accept, ACCEPT_RULES)
+    n_candidates = check_int("n_candidates", n_candidates, minimum=1)
+    if not isinstance(adaptive, bool):
+        raise TypeError(f"adaptive must be True or False; got {adaptive!r}")
     if not callable(score_fn):
         raise TypeError(f"score_fn must be callable params -> scalar; got {type(score_fn)}")
     return Algorithm(
-        init=bind(_init, score_fn),
+        init=bind(_init, score_fn, jnp.asarray(step_size, jnp.float32)),
         step=bind(
             _step,
             score_fn,
-            jnp.asarray(step_size, jnp.float32),
             fraction=fraction,
             count=count,
             strict=accept == "gt",
+            n_candidates=n_candidates,
+            adaptive=adaptive,
         ),
     )
 
 
-def _init(score_fn, key: jax.Array, params: Any) -> ClimberState:
+def _init(score_fn, step_size: ArrayLike, key: jax.Array, params: Any) -> ClimberState:
     del key  # the starting point is evaluated deterministically
     score = score_fn(params)
-    return ClimberState(params, score, params, score)
+    return ClimberState(params, score, params, score, jnp.asarray(step_size, jnp.float32))
+
+
+def best_of_candidates(score_fn, key, params, *, n_candidates: int, **move):
+    """Draw ``n_candidates`` Gaussian moves of ``params``; return the best, its score and
+    how many candidate scores were non-finite."""
+    if n_candidates == 1:
+        candidate = gaussian(key, params, **move)
+        score = score_fn(candidate)
+        return candidate, score, (~jnp.isfinite(score)).astype(jnp.int32)
+    keys = jax.random.split(key, n_candidates)
+    candidates = jax.vmap(lambda k: gaussian(k, params, **move))(keys)
+    scores = jax.vmap(score_fn)(candidates)
+    finite = jnp.isfinite(scores)
+    i = jnp.argmax(jnp.where(finite, scores, -jnp.inf))
+    best = jax.tree_util.tree_map(lambda x: x[i], candidates)
+    return best, scores[i], jnp.sum(~finite).astype(jnp.int32)
 
 
 def _step(
     score_fn,
-    step_size: ArrayLike,
     key: jax.Array,
     state: ClimberState,
     *,
     fraction: float | None,
     count: int | None,
     strict: bool,
+    n_candidates: int,
+    adaptive: bool,
 ) -> tuple[ClimberState, StepInfo]:
-    candidate = gaussian(key, state.params, step_size=step_size, fraction=fraction, count=count)
-    candidate_score = score_fn(candidate)
+    candidate, candidate_score, n_nonfinite = best_of_candidates(
+        score_fn,
+        key,
+        state.params,
+        n_candidates=n_candidates,
+        step_size=state.step_size,
+        fraction=fraction,
+        count=count,
+    )
     accepted = is_improvement(candidate_score, state.score, strict=strict)
     params = tree_select(accepted, candidate, state.params)
     score = jnp.where(accepted, candidate_score, state.score)
     best_params, best_score = update_best(params, score, state.best_params, state.best_score)
+    step_size = state.step_size
+    if adaptive:
+        success = is_improvement(candidate_score, state.score, strict=True)
+        step_size = jnp.clip(step_size * jnp.where(success, _GROW, _SHRINK), 1e-8, 1e8)
     info = StepInfo(
         score=score,
         candidate_score=candidate_score,
         accepted=accepted,
-        n_evaluations=jnp.int32(1),
-        n_nonfinite=(~jnp.isfinite(candidate_score)).astype(jnp.int32),
+        n_evaluations=jnp.int32(n_candidates),
+        n_nonfinite=n_nonfinite,
     )
-    return ClimberState(params, score, best_params, best_score), info
+    return ClimberState(params, score, best_params, best_score, step_size), info
