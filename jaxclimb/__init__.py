@@ -14,7 +14,15 @@ Example:
 __version__ = "0.1.0"
 
 from . import datasets
-from .algorithms import Algorithm, ClimberState, StepInfo, hill_climb, tree_select
+from .algorithms import (
+    REGISTRY,
+    Algorithm,
+    ClimberState,
+    StepInfo,
+    hill_climb,
+    simulated_annealing,
+    tree_select,
+)
 from .mutation import gaussian
 from .networks import MLP, TRANSFERS, init_mlp, mlp_forward, perceptron
 from .objectives import METRICS, ScoreFn, accuracy, log_loss, make_score_fn, mse, r2
@@ -27,6 +35,7 @@ load_result = SearchResult.load
 __all__ = [
     "METRICS",
     "MLP",
+    "REGISTRY",
     "TRANSFERS",
     "Algorithm",
     "ClimberState",
@@ -48,6 +57,7 @@ __all__ = [
     "population_mesh",
     "r2",
     "run",
+    "simulated_annealing",
     "tree_select",
     "use_cpu_cores",
 ]

@@ -47,11 +47,20 @@ def build_parser() -> argparse.ArgumentParser:
     model.add_argument("--init", default="uniform", help="uniform|normal|glorot|he (uniform)")
     model.add_argument("--metric", default="accuracy", help="accuracy|log_loss|mse|r2")
     search = r.add_argument_group("search")
+    search.add_argument(
+        "--algorithm", default="hill-climb", help="hill-climb (default) or annealing"
+    )
     search.add_argument("--population", type=int, default=256, help="climbers (256)")
     search.add_argument("--steps", type=int, default=1000, help="steps per climber (1000)")
     search.add_argument("--step-size", type=float, default=0.1, help="mutation std (0.1)")
     search.add_argument("--mutate-fraction", type=float, default=None, help="move a fraction")
     search.add_argument("--accept", default="ge", help="ge (>=, the tutorial) or gt (>)")
+    search.add_argument("--candidates", type=int, default=1, help="lambda of (1+lambda) (1)")
+    search.add_argument("--adaptive", action="store_true", help="1/5 success rule steps")
+    search.add_argument("--schedule", default="geometric", help="annealing: geometric|...")
+    search.add_argument("--init-temp", type=float, default=1.0, help="annealing (1.0)")
+    search.add_argument("--decay", type=float, default=None, help="annealing decay")
+    search.add_argument("--min-temp", type=float, default=0.001, help="annealing (0.001)")
     search.add_argument("--max-attempts", type=int, default=None, help="stop after no gain")
     search.add_argument("--record-every", type=int, default=1, help="history thinning (1)")
     search.add_argument("--seed", type=int, default=0, help="search seed (0)")
@@ -87,7 +96,7 @@ def _run(args: argparse.Namespace) -> int:
     from sklearn.preprocessing import LabelEncoder
 
     from . import datasets
-    from .algorithms import hill_climb
+    from .algorithms import REGISTRY
     from .networks import MLP
     from .objectives import METRICS, make_score_fn
     from .runner import run
@@ -132,21 +141,17 @@ def _run(args: argparse.Namespace) -> int:
         (n_features, *hidden, n_out), activation=args.activation, output=output, init=args.init
     )
     score = make_score_fn(net, X_train, y_train, metric=args.metric)
-    algorithm = hill_climb(
-        score, step_size=args.step_size, mutate_fraction=args.mutate_fraction, accept=args.accept
-    )
+    algorithm, options = _algorithm(REGISTRY, score, args)
     sizes = "-".join(map(str, net.layer_sizes))
     settings = {
-        "algorithm": "hill-climb",
-        "step_size": args.step_size,
-        "mutate_fraction": args.mutate_fraction,
-        "accept": args.accept,
+        "algorithm": args.algorithm,
+        **options,
         "seed": args.seed,
         "data": source,
         "model": net.to_config(),
     }
     print(
-        f"jaxclimb {__version__}: hill climbing {args.population} x {args.steps} steps, "
+        f"jaxclimb {__version__}: {args.algorithm} {args.population} x {args.steps} steps, "
         f"{args.model} {sizes} ({output} output), step size {args.step_size}, data {source}",
         flush=True,
     )
@@ -167,3 +172,22 @@ def _run(args: argparse.Namespace) -> int:
     if args.out:
         print(f"saved {result.save(args.out)}")
     return 130 if result.interrupted else 0
+
+
+def _algorithm(registry, score, args: argparse.Namespace):
+    """Build the chosen algorithm from the options that apply to it."""
+    if args.algorithm not in registry:
+        raise ValueError(
+            f"--algorithm must be one of {', '.join(registry)}; got {args.algorithm!r}"
+        )
+    options = {"step_size": args.step_size, "mutate_fraction": args.mutate_fraction}
+    if args.algorithm == "hill-climb":
+        options.update(accept=args.accept, n_candidates=args.candidates, adaptive=args.adaptive)
+    elif args.algorithm == "annealing":
+        options.update(
+            schedule=args.schedule,
+            init_temp=args.init_temp,
+            decay=args.decay,
+            min_temp=args.min_temp,
+        )
+    return registry[args.algorithm](score, **options), options

@@ -1,14 +1,32 @@
-"""Search algorithms: each a factory returning ``Algorithm(init, step)``."""
+"""Search algorithms: each a factory ``name(score_fn, **settings) -> Algorithm(init, step)``.
 
-from .base import Algorithm, StepInfo, is_improvement, tree_select, update_best
+``REGISTRY`` maps the names the CLI accepts (``--algorithm``) to the factories; the test
+suite runs every entry through the same checks.
+"""
+
+from collections.abc import Callable
+
+from .annealing import AnnealState, simulated_annealing, temperature_schedule
+from .base import Algorithm, StepInfo, bind, is_improvement, tree_select, update_best
 from .hill_climb import ClimberState, hill_climb
 
+REGISTRY: dict[str, Callable[..., Algorithm]] = {
+    "hill-climb": hill_climb,
+    "annealing": simulated_annealing,
+}
+"""Algorithms by name, as the CLI knows them."""
+
 __all__ = [
+    "REGISTRY",
     "Algorithm",
+    "AnnealState",
     "ClimberState",
     "StepInfo",
+    "bind",
     "hill_climb",
     "is_improvement",
+    "simulated_annealing",
+    "temperature_schedule",
     "tree_select",
     "update_best",
 ]

@@ -1,0 +1,144 @@
+"""Simulated annealing: Metropolis acceptance under a temperature schedule.
+
+The schedules are mlrose's three, with its parameter names and defaults, plus any callable
+``t -> temperature``. Unlike mlrose, the result holds the best weights *visited*, not the
+last ones.
+
+Example:
+    >>> import jax, jax.numpy as jnp
+    >>> algo = simulated_annealing(lambda p: -jnp.sum(p ** 2), step_size=0.5)
+    >>> state = algo.init(jax.random.key(0), jnp.ones(3))
+    >>> for t in range(50):
+    ...     state, info = algo.step(jax.random.fold_in(jax.random.key(1), t), state)
+    >>> bool(state.best_score >= -3.0)
+    True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+import jax
+import jax.numpy as jnp
+
+from .._checks import check_choice, check_float
+from ..mutation import check_subset, gaussian
+from .base import Algorithm, StepInfo, bind, tree_select, update_best
+
+SCHEDULES = ("geometric", "arithmetic", "exponential")
+
+
+class AnnealState(NamedTuple):
+    """One annealer: current and best points, and its step count (the schedule's clock)."""
+
+    params: Any
+    score: jax.Array
+    best_params: Any
+    best_score: jax.Array
+    t: jax.Array
+
+
+def temperature_schedule(
+    schedule: str | Callable = "geometric",
+    *,
+    init_temp: float = 1.0,
+    decay: float | None = None,
+    min_temp: float = 0.001,
+) -> Callable[[jax.Array], jax.Array]:
+    """A function ``t -> temperature``.
+
+    * ``geometric``: ``max(init_temp * decay**t, min_temp)``, decay 0.99 by default.
+    * ``arithmetic``: ``max(init_temp - decay * t, min_temp)``, decay 0.0001 by default.
+    * ``exponential``: ``max(init_temp * exp(-decay * t), min_temp)``, decay 0.005 by default.
+    * a callable: used as it is (it must work on a traced integer ``t``).
+    """
+    if callable(schedule):
+        return schedule
+    check_choice("schedule", schedule, SCHEDULES)
+    init_temp = check_float("init_temp", init_temp, positive=True)
+    min_temp = check_float("min_temp", min_temp, positive=True)
+    if min_temp > init_temp:
+        raise ValueError(f"min_temp ({min_temp}) must not exceed init_temp ({init_temp})")
+    default = {"geometric": 0.99, "arithmetic": 0.0001, "exponential": 0.005}[schedule]
+    decay = check_float("decay", default if decay is None else decay, positive=True)
+    if schedule == "geometric" and decay >= 1:
+        raise ValueError(f"decay must be < 1 for a geometric schedule; got {decay}")
+    if schedule == "geometric":
+        return lambda t: jnp.maximum(init_temp * decay ** jnp.asarray(t, jnp.float32), min_temp)
+    if schedule == "arithmetic":
+        return lambda t: jnp.maximum(init_temp - decay * t, min_temp)
+    return lambda t: jnp.maximum(init_temp * jnp.exp(-decay * t), min_temp)
+
+
+def simulated_annealing(
+    score_fn: Callable[[Any], jax.Array],
+    *,
+    step_size: float = 0.1,
+    schedule: str | Callable = "geometric",
+    init_temp: float = 1.0,
+    decay: float | None = None,
+    min_temp: float = 0.001,
+    mutate_fraction: float | None = None,
+    mutate_count: int | None = None,
+) -> Algorithm:
+    """Simulated annealing over the weights.
+
+    A candidate at least as good as the current point is always accepted; a worse one with
+    probability ``exp((candidate - current) / T(t))``. A non-finite candidate never is.
+
+    Args:
+        score_fn: ``score(params) -> scalar``, higher is better.
+        step_size: standard deviation of the Gaussian move.
+        schedule: ``"geometric"``, ``"arithmetic"``, ``"exponential"`` or a callable
+            ``t -> temperature`` (see :func:`temperature_schedule`).
+        init_temp, decay, min_temp: the schedule's parameters (mlrose's meanings).
+        mutate_fraction, mutate_count: move only a subset of the weights per step.
+    """
+    step_size = check_float("step_size", step_size, positive=True)
+    fraction, count = check_subset(mutate_fraction, mutate_count)
+    temperature = temperature_schedule(
+        schedule, init_temp=init_temp, decay=decay, min_temp=min_temp
+    )
+    if not callable(score_fn):
+        raise TypeError(f"score_fn must be callable params -> scalar; got {type(score_fn)}")
+    return Algorithm(
+        init=bind(_init, score_fn),
+        step=bind(
+            _step,
+            score_fn,
+            jnp.asarray(step_size, jnp.float32),
+            temperature=temperature,
+            fraction=fraction,
+            count=count,
+        ),
+    )
+
+
+def _init(score_fn, key: jax.Array, params: Any) -> AnnealState:
+    del key
+    score = score_fn(params)
+    return AnnealState(params, score, params, score, jnp.zeros((), jnp.int32))
+
+
+def _step(score_fn, step_size, key, state: AnnealState, *, temperature, fraction, count):
+    k_move, k_accept = jax.random.split(key)
+    candidate = gaussian(k_move, state.params, step_size=step_size, fraction=fraction, count=count)
+    candidate_score = score_fn(candidate)
+    finite = jnp.isfinite(candidate_score)
+    delta = candidate_score - jnp.where(jnp.isfinite(state.score), state.score, -jnp.inf)
+    temp = jnp.asarray(temperature(state.t), jnp.float32)
+    uphill = delta >= 0
+    metropolis = jax.random.uniform(k_accept) < jnp.exp(jnp.minimum(delta, 0.0) / temp)
+    accepted = finite & (uphill | metropolis)
+    params = tree_select(accepted, candidate, state.params)
+    score = jnp.where(accepted, candidate_score, state.score)
+    best_params, best_score = update_best(params, score, state.best_params, state.best_score)
+    info = StepInfo(
+        score=score,
+        candidate_score=candidate_score,
+        accepted=accepted,
+        n_evaluations=jnp.int32(1),
+        n_nonfinite=(~finite).astype(jnp.int32),
+    )
+    return AnnealState(params, score, best_params, best_score, state.t + 1), info

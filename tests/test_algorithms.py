@@ -1,0 +1,132 @@
+"""Every registered algorithm through the same checks (in the manner of evosax's tests)."""
+
+import math
+
+import chex
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+import jaxclimb as jc
+from jaxclimb.algorithms import REGISTRY, temperature_schedule
+
+
+def sphere(params):
+    return -jnp.sum((params["w"] - 1.0) ** 2)
+
+
+def start(key):
+    return {"w": jnp.zeros(4)}
+
+
+VARIANTS = {name: {} for name in REGISTRY} | {
+    "hill-climb/lambda3": {"n_candidates": 3},
+    "hill-climb/adaptive": {"adaptive": True},
+    "annealing/arithmetic": {"schedule": "arithmetic", "init_temp": 0.5},
+}
+
+
+def build(variant, score_fn=sphere):
+    name = variant.split("/")[0]
+    return REGISTRY[name](score_fn, step_size=0.1, **VARIANTS[variant])
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_step_under_jit_keeps_shapes_and_dtypes(variant):
+    algo = build(variant)
+    state = jax.jit(algo.init)(jax.random.key(0), start(None))
+    step = jax.jit(algo.step)
+    for t in range(3):
+        new_state, info = step(jax.random.key(t), state)
+        chex.assert_trees_all_equal_shapes_and_dtypes(new_state, state)
+        assert info.score.shape == () and info.accepted.dtype == jnp.bool_
+        state = new_state
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_same_seed_same_result_and_improves(variant):
+    algo = build(variant)
+    a = jc.run(5, algo, start, population=4, steps=150, progress=False)
+    b = jc.run(5, algo, start, population=4, steps=150, progress=False)
+    chex.assert_trees_all_equal(a.best_params, b.best_params)
+    assert np.all(a.best_score > a.history[:, 0])  # better than the start (-4)
+    np.testing.assert_allclose(jax.vmap(sphere)(a.best_params), a.best_score, rtol=1e-6)
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_never_accepts_nan_and_counts_evaluations(variant):
+    def spiky(params):  # NaN wherever the first weight passes 0.2
+        return jnp.where(params["w"][0] > 0.2, jnp.nan, sphere(params))
+
+    algo = build(variant, spiky)
+    r = jc.run(1, algo, start, population=8, steps=100, progress=False)
+    assert np.all(np.isfinite(r.best_score)) and np.all(np.isfinite(r.final_score))
+    assert np.all(r.best_params["w"][:, 0] <= 0.2)
+    assert r.n_nonfinite.sum() > 0
+    per_step = VARIANTS[variant].get("n_candidates", 1)
+    np.testing.assert_array_equal(r.n_evaluations, 1 + 100 * per_step)
+
+
+def test_annealing_returns_the_best_visited_weights():
+    hot = jc.simulated_annealing(sphere, step_size=0.3, init_temp=50.0, decay=0.999)
+    r = jc.run(0, hot, start, population=16, steps=200, progress=False)
+    assert np.any(r.final_score < r.best_score)  # it wandered off its best point...
+    np.testing.assert_allclose(jax.vmap(sphere)(r.best_params), r.best_score, rtol=1e-6)
+    assert np.all(np.diff(r.history, axis=1) >= 0)  # ...and the best is what it reports
+
+
+def test_schedules():
+    geo = temperature_schedule("geometric", init_temp=2.0, decay=0.5, min_temp=0.1)
+    np.testing.assert_allclose([geo(t) for t in range(6)], [2, 1, 0.5, 0.25, 0.125, 0.1])
+    ari = temperature_schedule("arithmetic", init_temp=1.0, decay=0.25, min_temp=0.1)
+    np.testing.assert_allclose([ari(t) for t in range(5)], [1, 0.75, 0.5, 0.25, 0.1])
+    exp = temperature_schedule("exponential", init_temp=1.0, decay=1.0)
+    assert float(exp(2)) == pytest.approx(math.exp(-2))
+    custom = jc.simulated_annealing(sphere, schedule=lambda t: 1.0 / (1.0 + t))
+    jc.run(0, custom, start, population=2, steps=10, progress=False)
+    with pytest.raises(ValueError, match="schedule"):
+        temperature_schedule("cosine")
+    with pytest.raises(ValueError, match="decay"):
+        temperature_schedule("geometric", decay=1.5)
+    with pytest.raises(ValueError, match="min_temp"):
+        temperature_schedule("geometric", init_temp=0.01, min_temp=0.1)
+
+
+def test_one_fifth_rule_grows_on_success_and_shrinks_on_failure():
+    algo = jc.hill_climb(sphere, step_size=0.1, adaptive=True)
+    state = algo.init(jax.random.key(0), start(None))
+    new, info = algo.step(jax.random.key(1), state)
+    expected = 0.1 * (math.exp(1 / 3) if info.candidate_score > state.score else math.exp(-1 / 12))
+    assert float(new.step_size) == pytest.approx(expected, rel=1e-6)
+    stuck = jc.hill_climb(lambda p: jnp.float32(0), step_size=0.1, adaptive=True)
+    s = stuck.init(jax.random.key(0), start(None))
+    for t in range(12):
+        s, _ = stuck.step(jax.random.key(t), s)
+    assert float(s.step_size) == pytest.approx(0.1 * math.exp(-1), rel=1e-5)
+
+
+def test_lambda_candidates_beat_single_candidates_per_step():
+    one = jc.run(
+        0, jc.hill_climb(sphere, step_size=0.1), start, population=32, steps=30, progress=False
+    )
+    many = jc.run(
+        0,
+        jc.hill_climb(sphere, step_size=0.1, n_candidates=8),
+        start,
+        population=32,
+        steps=30,
+        progress=False,
+    )
+    assert np.median(many.best_score) > np.median(one.best_score)
+
+
+def test_cli_runs_every_registered_algorithm(capsys):
+    from jaxclimb.cli import main
+
+    for name in REGISTRY:
+        assert (
+            main(["run", "--algorithm", name, "--population", "4", "--steps", "10", "--quiet"]) == 0
+        )
+        out = capsys.readouterr().out
+        assert out.startswith(f"jaxclimb {jc.__version__}: {name}") and "train accuracy" in out
