@@ -32,6 +32,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from ._checks import check_int
+from ._run_checks import as_key, check_shapes
 from .algorithms.base import Algorithm, is_improvement, tree_select
 from .objectives import ScoreFn
 from .results import SearchResult
@@ -63,20 +64,6 @@ class Carry(NamedTuple):
     state: Any
     stats: RunStats
     t: jax.Array  # global step counter (scalar)
-
-
-def as_key(key: Any) -> jax.Array:
-    """A typed PRNG key from a typed key, a legacy uint32 key or an int seed."""
-    if isinstance(key, jax.Array) and jnp.issubdtype(key.dtype, jax.dtypes.prng_key):
-        if key.shape != ():
-            raise ValueError(f"key must be a single key; got a key array of shape {key.shape}")
-        return key
-    if isinstance(key, int | np.integer) and not isinstance(key, bool):
-        return jax.random.key(int(key))
-    arr = np.asarray(key) if not isinstance(key, jax.Array) else key
-    if arr.dtype == np.uint32 and arr.shape == (2,):
-        return jax.random.wrap_key_data(jnp.asarray(arr))
-    raise TypeError(f"key must be a jax.random.key(...) or an int seed; got {key!r}")
 
 
 def _init_body(algorithm: Algorithm, init_params: Callable, key: jax.Array, ids: jax.Array):
@@ -181,13 +168,18 @@ def run(
         raise TypeError(f"algorithm must be an Algorithm(init, step); got {type(algorithm)}")
     if not callable(init_params):
         raise TypeError("init_params must be a callable key -> params (e.g. MLP(...).init)")
+    if score_fn is not None and not isinstance(score_fn, ScoreFn):
+        raise TypeError(
+            "score_fn must be the ScoreFn from make_score_fn (or None); a plain objective "
+            "belongs inside the algorithm only"
+        )
     population = check_int("population", population, minimum=1)
     steps = check_int("steps", steps, minimum=1)
     record_every = check_int("record_every", record_every, minimum=1)
     if max_attempts is not None:
         max_attempts = check_int("max_attempts", max_attempts, minimum=1)
     chunk_steps = _chunk_steps(chunk_steps, steps, record_every)
-    _check_shapes(algorithm, init_params, key)
+    check_shapes(algorithm, init_params, key)
 
     mesh = population_mesh(devices)
     padded = padded_population(population, mesh)
@@ -306,31 +298,3 @@ def _chunk_steps(chunk_steps: int | None, steps: int, record_every: int) -> int:
             f"chunk_steps ({chunk_steps}) must be a multiple of record_every ({record_every})"
         )
     return chunk_steps
-
-
-def _check_shapes(algorithm: Algorithm, init_params: Callable, key: jax.Array) -> None:
-    """Trace one climber abstractly to report user errors before anything compiles."""
-    try:
-        params = jax.eval_shape(init_params, key)
-    except Exception as exc:
-        raise ValueError(f"init_params(key) failed: {type(exc).__name__}: {exc}") from None
-    for path, leaf in jax.tree_util.tree_leaves_with_path(params):
-        if not jnp.issubdtype(leaf.dtype, jnp.floating):
-            raise TypeError(
-                f"init_params must return floating weights; leaf {jax.tree_util.keystr(path)} "
-                f"has dtype {leaf.dtype}"
-            )
-    try:
-        state = jax.eval_shape(algorithm.init, key, params)
-    except Exception as exc:
-        raise ValueError(
-            f"evaluating the objective on the initial weights failed: {type(exc).__name__}: {exc}"
-        ) from None
-    score = getattr(state, "score", None)
-    if score is None or not hasattr(state, "best_score"):
-        raise TypeError("algorithm.init must return a state with score and best_score fields")
-    if score.shape != () or not jnp.issubdtype(score.dtype, jnp.floating):
-        raise ValueError(
-            f"the objective must return a floating scalar per climber; got shape {score.shape} "
-            f"and dtype {score.dtype}"
-        )

@@ -176,3 +176,19 @@ def test_objective_must_return_a_scalar():
     algo = jc.hill_climb(lambda p: p["w"])  # a vector, not a scalar
     with pytest.raises(ValueError, match="scalar"):
         jc.run(0, algo, lambda k: {"w": jnp.zeros(3)}, progress=False)
+
+
+def test_verbose_logs_improvements_like_the_tutorial(setup, capsys):
+    r = _run(setup, steps=30, verbose=True)
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith(">")]
+    assert lines, "expected '>step score' lines"
+    steps = [int(line[1:].split()[0]) for line in lines]
+    scores = [float(line.split()[1]) for line in lines]
+    assert steps == sorted(steps) and all(1 <= s <= 30 for s in steps)
+    assert scores == sorted(scores) and scores[-1] == pytest.approx(r.best_score.max(), abs=1e-5)
+
+
+def test_plain_function_as_score_fn_is_refused(setup):
+    net, score = setup
+    with pytest.raises(TypeError, match="score_fn"):
+        jc.run(0, jc.hill_climb(score), net.init, score_fn=lambda p: 0.0, progress=False)
