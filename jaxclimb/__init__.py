@@ -22,6 +22,7 @@ from .algorithms import (
     hill_climb,
     simulated_annealing,
     tree_select,
+    with_restarts,
 )
 from .mutation import gaussian
 from .networks import MLP, TRANSFERS, init_mlp, mlp_forward, perceptron
@@ -60,4 +61,5 @@ __all__ = [
     "simulated_annealing",
     "tree_select",
     "use_cpu_cores",
+    "with_restarts",
 ]

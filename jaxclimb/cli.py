@@ -55,6 +55,12 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--step-size", type=float, default=0.1, help="mutation std (0.1)")
     search.add_argument("--mutate-fraction", type=float, default=None, help="move a fraction")
     search.add_argument("--accept", default="ge", help="ge (>=, the tutorial) or gt (>)")
+    search.add_argument("--mutation", default="gaussian", help="gaussian or neighbour")
+    search.add_argument("--clip-max", type=float, default=None, help="clip weights (mlrose)")
+    search.add_argument("--restarts", type=int, default=None, help="rounds - 1 (mlrose)")
+    search.add_argument(
+        "--restart-patience", type=int, default=None, help="restart after N steps w/o gain"
+    )
     search.add_argument("--candidates", type=int, default=1, help="lambda of (1+lambda) (1)")
     search.add_argument("--adaptive", action="store_true", help="1/5 success rule steps")
     search.add_argument("--schedule", default="geometric", help="annealing: geometric|...")
@@ -141,7 +147,7 @@ def _run(args: argparse.Namespace) -> int:
         (n_features, *hidden, n_out), activation=args.activation, output=output, init=args.init
     )
     score = make_score_fn(net, X_train, y_train, metric=args.metric)
-    algorithm, options = _algorithm(REGISTRY, score, args)
+    algorithm, options = _algorithm(REGISTRY, score, args, net.init)
     sizes = "-".join(map(str, net.layer_sizes))
     settings = {
         "algorithm": args.algorithm,
@@ -174,13 +180,20 @@ def _run(args: argparse.Namespace) -> int:
     return 130 if result.interrupted else 0
 
 
-def _algorithm(registry, score, args: argparse.Namespace):
+def _algorithm(registry, score, args: argparse.Namespace, init_params):
     """Build the chosen algorithm from the options that apply to it."""
+    from .algorithms import with_restarts
+
     if args.algorithm not in registry:
         raise ValueError(
             f"--algorithm must be one of {', '.join(registry)}; got {args.algorithm!r}"
         )
-    options = {"step_size": args.step_size, "mutate_fraction": args.mutate_fraction}
+    options = {
+        "step_size": args.step_size,
+        "mutate_fraction": args.mutate_fraction,
+        "mutation": args.mutation,
+        "clip_max": args.clip_max,
+    }
     if args.algorithm == "hill-climb":
         options.update(accept=args.accept, n_candidates=args.candidates, adaptive=args.adaptive)
     elif args.algorithm == "annealing":
@@ -190,4 +203,19 @@ def _algorithm(registry, score, args: argparse.Namespace):
             decay=args.decay,
             min_temp=args.min_temp,
         )
-    return registry[args.algorithm](score, **options), options
+    algorithm = registry[args.algorithm](score, **options)
+    if args.restarts is not None or args.restart_patience is not None:
+        if args.restarts is not None and args.restarts < 0:
+            raise ValueError(f"--restarts must be >= 0; got {args.restarts}")
+        rounds = None
+        if args.restart_patience is None:  # mlrose: k + 1 equal rounds
+            rounds = max(1, args.steps // (args.restarts + 1))
+        algorithm = with_restarts(
+            algorithm,
+            init_params,
+            patience=args.restart_patience,
+            round_steps=rounds,
+            max_restarts=args.restarts,
+        )
+        options.update(restarts=args.restarts, restart_patience=args.restart_patience)
+    return algorithm, options

@@ -13,10 +13,60 @@ from __future__ import annotations
 from typing import Any
 
 import jax
+import jax.numpy as jnp
 from jax.flatten_util import ravel_pytree
 from jax.typing import ArrayLike
 
 from ._checks import check_float, check_int
+
+MUTATIONS = ("gaussian", "neighbour")
+"""Move kinds: Gaussian noise, or mlrose's neighbour (one weight moved by +/- step_size)."""
+
+
+def check_clip(clip_max: float | None) -> float | None:
+    """Validate ``clip_max`` (None, or a finite number > 0)."""
+    return None if clip_max is None else check_float("clip_max", clip_max, positive=True)
+
+
+def clip(params: Any, clip_max: float | None) -> Any:
+    """Clip every weight to ``[-clip_max, clip_max]`` (no-op for None), as mlrose does."""
+    if clip_max is None:
+        return params
+    return jax.tree_util.tree_map(lambda w: jnp.clip(w, -clip_max, clip_max), params)
+
+
+def neighbour(key: jax.Array, params: Any, *, step_size: ArrayLike) -> Any:
+    """mlrose's continuous neighbour: one weight, chosen uniformly, moved by +/- step_size.
+
+    Example:
+        >>> import jax, jax.numpy as jnp
+        >>> moved = neighbour(jax.random.key(0), {"w": jnp.zeros(5)}, step_size=0.5)
+        >>> sorted(set(abs(x) for x in moved["w"].tolist()))
+        [0.0, 0.5]
+    """
+    flat, unravel = ravel_pytree(params)
+    k_index, k_sign = jax.random.split(key)
+    i = jax.random.randint(k_index, (), 0, flat.size)
+    sign = jnp.where(jax.random.bernoulli(k_sign), 1.0, -1.0)
+    return unravel(flat.at[i].add((sign * step_size).astype(flat.dtype)))
+
+
+def move(
+    key: jax.Array,
+    params: Any,
+    *,
+    kind: str,
+    step_size: ArrayLike,
+    fraction: float | None = None,
+    count: int | None = None,
+    clip_max: float | None = None,
+) -> Any:
+    """One move of ``kind`` (``"gaussian"`` or ``"neighbour"``), then clipping."""
+    if kind == "neighbour":
+        moved = neighbour(key, params, step_size=step_size)
+    else:
+        moved = gaussian(key, params, step_size=step_size, fraction=fraction, count=count)
+    return clip(moved, clip_max)
 
 
 def check_subset(fraction: float | None, count: int | None) -> tuple[float | None, int | None]:

@@ -33,7 +33,7 @@ from tqdm.auto import tqdm
 
 from ._checks import check_int
 from ._run_checks import as_key, check_shapes
-from .algorithms.base import Algorithm, is_improvement, tree_select
+from .algorithms.base import Algorithm, as_pytree, is_improvement, tree_select
 from .objectives import ScoreFn
 from .results import SearchResult
 from .sharding import (
@@ -83,6 +83,11 @@ def _init_body(algorithm: Algorithm, init_params: Callable, key: jax.Array, ids:
     return Carry(state, stats, jnp.zeros((), jnp.int32)), loop_keys
 
 
+def _finished(state) -> jax.Array:
+    """Climbers whose algorithm says they are done (e.g. restarts used up)."""
+    return getattr(state, "finished", jnp.zeros(state.best_score.shape, bool))
+
+
 def _chunk_body(
     algorithm: Algorithm,
     carry: Carry,
@@ -99,7 +104,7 @@ def _chunk_body(
 
     def one_step(c: Carry, _):
         new_state, info = step_all(fold_all(loop_keys, c.t), c.state)
-        active = (c.t < total_steps) & (c.stats.stale < max_attempts)
+        active = (c.t < total_steps) & (c.stats.stale < max_attempts) & ~_finished(c.state)
         improved = is_improvement(new_state.best_score, c.state.best_score, strict=True)
         s = c.stats
         stats = RunStats(
@@ -118,7 +123,8 @@ def _chunk_body(
     carry, history = jax.lax.scan(one_record, carry, None, length=n_records)
     usable = real & jnp.isfinite(history)
     record_best = jnp.max(jnp.where(usable, history, -jnp.inf), axis=1)
-    done = (carry.t >= total_steps) | jnp.all(~real | (carry.stats.stale >= max_attempts))
+    stopped = (carry.stats.stale >= max_attempts) | _finished(carry.state)
+    done = (carry.t >= total_steps) | jnp.all(~real | stopped)
     return carry, history, record_best, done
 
 
@@ -184,7 +190,7 @@ def run(
     mesh = population_mesh(devices)
     padded = padded_population(population, mesh)
     whole, by_climber = replicated(mesh), climber_sharding(mesh)
-    algorithm = jax.device_put(algorithm, whole)
+    algorithm = jax.device_put(as_pytree(algorithm), whole)
     key = jax.device_put(key, whole)
     ids = jax.device_put(np.arange(padded, dtype=np.int32), by_climber)
     real = jax.device_put(np.arange(padded) < population, by_climber)

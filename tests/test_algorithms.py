@@ -24,6 +24,7 @@ VARIANTS = {name: {} for name in REGISTRY} | {
     "hill-climb/lambda3": {"n_candidates": 3},
     "hill-climb/adaptive": {"adaptive": True},
     "annealing/arithmetic": {"schedule": "arithmetic", "init_temp": 0.5},
+    "hill-climb/neighbour-clip": {"mutation": "neighbour", "clip_max": 2.0},
 }
 
 
@@ -130,3 +131,42 @@ def test_cli_runs_every_registered_algorithm(capsys):
         )
         out = capsys.readouterr().out
         assert out.startswith(f"jaxclimb {jc.__version__}: {name}") and "train accuracy" in out
+
+
+def test_restart_on_stagnation_keeps_the_best_monotone():
+    def init(key):
+        return {"w": jax.random.uniform(key, (4,), minval=-3, maxval=3)}
+
+    base = jc.hill_climb(sphere, step_size=0.05, accept="gt")
+    algo = jc.with_restarts(base, init, patience=5)
+    r = jc.run(0, algo, init, population=16, steps=300, progress=False)
+    assert np.all(np.diff(r.history, axis=1) >= 0)
+    np.testing.assert_allclose(jax.vmap(sphere)(r.best_params), r.best_score, rtol=1e-6)
+    state = jax.jit(algo.init)(jax.random.key(0), init(jax.random.key(1)))
+    step = jax.jit(algo.step)
+    restarted = False
+    for t in range(200):
+        new, _ = step(jax.random.key(t), state)
+        assert float(new.best_score) >= float(state.best_score)
+        if int(new.restarts) > int(state.restarts):
+            restarted = True
+            assert not np.isfinite(float(new.score))  # fresh weights, not yet evaluated
+            assert int(new.stale) == 0
+        state = new
+    assert restarted
+
+
+def test_mlrose_style_rounds_finish_and_stop_the_run():
+    base = jc.hill_climb(sphere, step_size=0.1)
+    algo = jc.with_restarts(base, start, round_steps=20, max_restarts=2)
+    r = jc.run(0, algo, start, population=4, steps=1000, progress=False, chunk_steps=10)
+    np.testing.assert_array_equal(r.n_steps, 60)  # 3 rounds of 20 steps, then finished
+    assert r.stopped_early and r.steps_run == 60
+    np.testing.assert_array_equal(r.n_evaluations, 61)
+
+
+def test_clip_max_bounds_every_weight():
+    algo = jc.hill_climb(sphere, step_size=1.0, clip_max=0.5, mutation="neighbour")
+    r = jc.run(0, algo, start, population=8, steps=100, progress=False)
+    assert np.all(np.abs(r.best_params["w"]) <= 0.5)
+    assert np.all(r.best_params["w"] == 0.5) or r.best_score.max() > -4

@@ -192,3 +192,30 @@ def test_plain_function_as_score_fn_is_refused(setup):
     net, score = setup
     with pytest.raises(TypeError, match="score_fn"):
         jc.run(0, jc.hill_climb(score), net.init, score_fn=lambda p: 0.0, progress=False)
+
+
+def test_hand_written_algorithm_with_plain_functions():
+    """Algorithm(init, step) from plain closures works too (they become static)."""
+
+    def init(key, params):
+        s = -jnp.sum(params**2)
+        return jc.ClimberState(params, s, params, s, jnp.float32(0.1))
+
+    def step(key, state):
+        cand = state.params + 0.1 * jax.random.normal(key, state.params.shape)
+        s = -jnp.sum(cand**2)
+        take = s > state.score
+        new = jc.ClimberState(
+            jnp.where(take, cand, state.params),
+            jnp.maximum(s, state.score),
+            jnp.where(take, cand, state.params),
+            jnp.maximum(s, state.score),
+            state.step_size,
+        )
+        info = jc.StepInfo(new.score, s, take, jnp.int32(1), jnp.int32(0))
+        return new, info
+
+    r = jc.run(
+        0, jc.Algorithm(init, step), lambda k: jnp.ones(3), population=4, steps=50, progress=False
+    )
+    assert np.all(r.best_score > -3.0)

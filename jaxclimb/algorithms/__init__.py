@@ -9,6 +9,7 @@ from collections.abc import Callable
 from .annealing import AnnealState, simulated_annealing, temperature_schedule
 from .base import Algorithm, StepInfo, bind, is_improvement, tree_select, update_best
 from .hill_climb import ClimberState, hill_climb
+from .restarts import RestartState, with_restarts
 
 REGISTRY: dict[str, Callable[..., Algorithm]] = {
     "hill-climb": hill_climb,
@@ -21,6 +22,7 @@ __all__ = [
     "Algorithm",
     "AnnealState",
     "ClimberState",
+    "RestartState",
     "StepInfo",
     "bind",
     "hill_climb",
@@ -29,4 +31,5 @@ __all__ = [
     "temperature_schedule",
     "tree_select",
     "update_best",
+    "with_restarts",
 ]

@@ -23,7 +23,7 @@ import jax
 import jax.numpy as jnp
 
 from .._checks import check_choice, check_float
-from ..mutation import check_subset, gaussian
+from ..mutation import MUTATIONS, check_clip, check_subset, move
 from .base import Algorithm, StepInfo, bind, tree_select, update_best
 
 SCHEDULES = ("geometric", "arithmetic", "exponential")
@@ -81,6 +81,8 @@ def simulated_annealing(
     min_temp: float = 0.001,
     mutate_fraction: float | None = None,
     mutate_count: int | None = None,
+    mutation: str = "gaussian",
+    clip_max: float | None = None,
 ) -> Algorithm:
     """Simulated annealing over the weights.
 
@@ -94,7 +96,11 @@ def simulated_annealing(
             ``t -> temperature`` (see :func:`temperature_schedule`).
         init_temp, decay, min_temp: the schedule's parameters (mlrose's meanings).
         mutate_fraction, mutate_count: move only a subset of the weights per step.
+        mutation: ``"gaussian"`` or ``"neighbour"`` (mlrose's: one weight +/- step_size).
+        clip_max: clip every weight to ``[-clip_max, clip_max]`` after each move (mlrose).
     """
+    check_choice("mutation", mutation, MUTATIONS)
+    clip_max = check_clip(clip_max)
     step_size = check_float("step_size", step_size, positive=True)
     fraction, count = check_subset(mutate_fraction, mutate_count)
     temperature = temperature_schedule(
@@ -111,6 +117,8 @@ def simulated_annealing(
             temperature=temperature,
             fraction=fraction,
             count=count,
+            kind=mutation,
+            clip_max=clip_max,
         ),
     )
 
@@ -121,9 +129,19 @@ def _init(score_fn, key: jax.Array, params: Any) -> AnnealState:
     return AnnealState(params, score, params, score, jnp.zeros((), jnp.int32))
 
 
-def _step(score_fn, step_size, key, state: AnnealState, *, temperature, fraction, count):
+def _step(
+    score_fn, step_size, key, state: AnnealState, *, temperature, fraction, count, kind, clip_max
+):
     k_move, k_accept = jax.random.split(key)
-    candidate = gaussian(k_move, state.params, step_size=step_size, fraction=fraction, count=count)
+    candidate = move(
+        k_move,
+        state.params,
+        kind=kind,
+        step_size=step_size,
+        fraction=fraction,
+        count=count,
+        clip_max=clip_max,
+    )
     candidate_score = score_fn(candidate)
     finite = jnp.isfinite(candidate_score)
     delta = candidate_score - jnp.where(jnp.isfinite(state.score), state.score, -jnp.inf)

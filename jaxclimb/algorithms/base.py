@@ -85,15 +85,27 @@ def update_best(params: Any, score: jax.Array, best_params: Any, best_score: jax
     return tree_select(take, params, best_params), jnp.where(take, score, best_score)
 
 
-def bind(fn: Callable, score_fn: Callable, *dynamic: Any, **static: Any) -> Partial:
-    """``fn(score_fn, *dynamic, key, state, **static)`` as a :class:`~jax.tree_util.Partial`.
+def has_only_array_leaves(tree: Any) -> bool:
+    """True when every leaf of ``tree`` is an array (so it can be a jit argument)."""
+    leaves = jax.tree_util.tree_leaves(tree)
+    return all(isinstance(leaf, jax.Array | np.ndarray | np.generic) for leaf in leaves)
+
+
+def bind(fn: Callable, first: Any, *dynamic: Any, **static: Any) -> Partial:
+    """``fn(first, *dynamic, key, state, **static)`` as a :class:`~jax.tree_util.Partial`.
 
     Array leaves (the data inside a :class:`~jaxclimb.objectives.ScoreFn`, step sizes) stay
-    PyTree leaves so the runner passes them to the compiled search as arguments; a score
-    function that is not a PyTree of arrays (a plain closure) and the ``static`` settings are
-    fixed into the function instead.
+    PyTree leaves so the runner passes them to the compiled search as arguments; a ``first``
+    that is not a PyTree of arrays (a plain closure) and the ``static`` settings are fixed
+    into the function instead.
     """
-    leaves = jax.tree_util.tree_leaves(score_fn)
-    if all(isinstance(leaf, jax.Array | np.ndarray | np.generic) for leaf in leaves):
-        return Partial(functools.partial(fn, **static), score_fn, *dynamic)
-    return Partial(functools.partial(fn, score_fn, **static), *dynamic)
+    if has_only_array_leaves(first):
+        return Partial(functools.partial(fn, **static), first, *dynamic)
+    return Partial(functools.partial(fn, first, **static), *dynamic)
+
+
+def as_pytree(algorithm: Algorithm) -> Algorithm:
+    """``algorithm`` with only array leaves: functions that are leaves become static."""
+    if has_only_array_leaves(algorithm):
+        return algorithm
+    return Algorithm(init=Partial(algorithm.init), step=Partial(algorithm.step))

@@ -27,7 +27,7 @@ import jax.numpy as jnp
 from jax.typing import ArrayLike
 
 from .._checks import check_choice, check_float, check_int
-from ..mutation import check_subset, gaussian
+from ..mutation import MUTATIONS, check_clip, check_subset, move
 from .base import Algorithm, StepInfo, bind, is_improvement, tree_select, update_best
 
 ACCEPT_RULES = ("ge", "gt")
@@ -55,6 +55,8 @@ def hill_climb(
     accept: str = "ge",
     n_candidates: int = 1,
     adaptive: bool = False,
+    mutation: str = "gaussian",
+    clip_max: float | None = None,
 ) -> Algorithm:
     """Stochastic hill climbing: perturb, evaluate, keep the candidate if it is no worse.
 
@@ -70,7 +72,10 @@ def hill_climb(
         n_candidates: ``lambda`` of a (1 + lambda) climber: this many candidates per step,
             the best of them is put to the acceptance test (each counts as an evaluation).
         adaptive: adapt each climber's step size by the 1/5 success rule (grow after a
-            strict improvement, shrink otherwise).
+            strict improvement, shrink otherwise). Needs an objective with slopes: on an
+            accuracy plateau no move succeeds and the step shrinks away.
+        mutation: ``"gaussian"`` or ``"neighbour"`` (mlrose's: one weight +/- step_size).
+        clip_max: clip every weight to ``[-clip_max, clip_max]`` after each move (mlrose).
 
     Returns:
         An :class:`~jaxclimb.algorithms.base.Algorithm`.
@@ -79,6 +84,8 @@ def hill_climb(
     fraction, count = check_subset(mutate_fraction, mutate_count)
     check_choice("accept", accept, ACCEPT_RULES)
     n_candidates = check_int("n_candidates", n_candidates, minimum=1)
+    check_choice("mutation", mutation, MUTATIONS)
+    clip_max = check_clip(clip_max)
     if not isinstance(adaptive, bool):
         raise TypeError(f"adaptive must be True or False; got {adaptive!r}")
     if not callable(score_fn):
@@ -93,6 +100,8 @@ def hill_climb(
             strict=accept == "gt",
             n_candidates=n_candidates,
             adaptive=adaptive,
+            kind=mutation,
+            clip_max=clip_max,
         ),
     )
 
@@ -103,15 +112,15 @@ def _init(score_fn, step_size: ArrayLike, key: jax.Array, params: Any) -> Climbe
     return ClimberState(params, score, params, score, jnp.asarray(step_size, jnp.float32))
 
 
-def best_of_candidates(score_fn, key, params, *, n_candidates: int, **move):
-    """Draw ``n_candidates`` Gaussian moves of ``params``; return the best, its score and
-    how many candidate scores were non-finite."""
+def best_of_candidates(score_fn, key, params, *, n_candidates: int, **how):
+    """Draw ``n_candidates`` moves of ``params`` (see ``mutation.move``); return the best,
+    its score and how many candidate scores were non-finite."""
     if n_candidates == 1:
-        candidate = gaussian(key, params, **move)
+        candidate = move(key, params, **how)
         score = score_fn(candidate)
         return candidate, score, (~jnp.isfinite(score)).astype(jnp.int32)
     keys = jax.random.split(key, n_candidates)
-    candidates = jax.vmap(lambda k: gaussian(k, params, **move))(keys)
+    candidates = jax.vmap(lambda k: move(k, params, **how))(keys)
     scores = jax.vmap(score_fn)(candidates)
     finite = jnp.isfinite(scores)
     i = jnp.argmax(jnp.where(finite, scores, -jnp.inf))
@@ -129,6 +138,8 @@ def _step(
     strict: bool,
     n_candidates: int,
     adaptive: bool,
+    kind: str,
+    clip_max: float | None,
 ) -> tuple[ClimberState, StepInfo]:
     candidate, candidate_score, n_nonfinite = best_of_candidates(
         score_fn,
@@ -138,6 +149,8 @@ def _step(
         step_size=state.step_size,
         fraction=fraction,
         count=count,
+        kind=kind,
+        clip_max=clip_max,
     )
     accepted = is_improvement(candidate_score, state.score, strict=strict)
     params = tree_select(accepted, candidate, state.params)
