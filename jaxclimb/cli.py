@@ -48,7 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
     model.add_argument("--metric", default="accuracy", help="accuracy|log_loss|mse|r2")
     search = r.add_argument_group("search")
     search.add_argument(
-        "--algorithm", default="hill-climb", help="hill-climb (default) or annealing"
+        "--algorithm",
+        default="hill-climb",
+        help="hill-climb (default), annealing or gradient (needs --metric log_loss/mse/r2)",
     )
     search.add_argument("--population", type=int, default=256, help="climbers (256)")
     search.add_argument("--steps", type=int, default=1000, help="steps per climber (1000)")
@@ -61,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument(
         "--restart-patience", type=int, default=None, help="restart after N steps w/o gain"
     )
+    search.add_argument("--optimizer", default="sgd", help="gradient: sgd or adam")
     search.add_argument("--candidates", type=int, default=1, help="lambda of (1+lambda) (1)")
     search.add_argument("--adaptive", action="store_true", help="1/5 success rule steps")
     search.add_argument("--schedule", default="geometric", help="annealing: geometric|...")
@@ -174,7 +177,7 @@ def _run(args: argparse.Namespace) -> int:
         verbose=args.verbose,
         config=settings,
     )
-    print(result.summary(X_test, y_test))
+    print(result.summary(X_test, y_test, X_train=X_train, y_train=y_train))
     if args.out:
         print(f"saved {result.save(args.out)}")
     return 130 if result.interrupted else 0
@@ -188,13 +191,12 @@ def _algorithm(registry, score, args: argparse.Namespace, init_params):
         raise ValueError(
             f"--algorithm must be one of {', '.join(registry)}; got {args.algorithm!r}"
         )
-    options = {
-        "step_size": args.step_size,
-        "mutate_fraction": args.mutate_fraction,
-        "mutation": args.mutation,
-        "clip_max": args.clip_max,
-    }
-    if args.algorithm == "hill-climb":
+    options = {"step_size": args.step_size, "clip_max": args.clip_max}
+    if args.algorithm != "gradient":
+        options.update(mutate_fraction=args.mutate_fraction, mutation=args.mutation)
+    if args.algorithm == "gradient":
+        options.update(optimizer=args.optimizer)
+    elif args.algorithm == "hill-climb":
         options.update(accept=args.accept, n_candidates=args.candidates, adaptive=args.adaptive)
     elif args.algorithm == "annealing":
         options.update(

@@ -34,13 +34,24 @@ def format_quantiles(rows: dict[str, np.ndarray], *, chosen: int) -> str:
     return "\n".join(lines)
 
 
-def format_run(result, *, X_test=None, y_test=None) -> str:
-    """The summary the CLI prints: metric quantiles across climbers and the run's costs."""
+def format_run(result, *, X_test=None, y_test=None, X_train=None, y_train=None) -> str:
+    """The summary the CLI prints: metric quantiles across climbers and the run's costs.
+
+    A classifier trained on another metric (log-loss) also gets accuracy rows when the
+    training data are given, so every algorithm's table reads the same.
+    """
+    from .objectives import METRICS
+
     metric = result.metric or "score"
     chosen = result.best_index()
     rows = {f"train {metric}": result.best_metric}
     if X_test is not None:
         rows[f"test {metric}"] = result.evaluate(X_test, y_test)
+    if metric in METRICS and metric != "accuracy" and METRICS[metric].classification:
+        if X_train is not None:
+            rows["train accuracy"] = result.evaluate(X_train, y_train, metric="accuracy")
+        if X_test is not None:
+            rows["test accuracy"] = result.evaluate(X_test, y_test, metric="accuracy")
     cfg = result.config
     steps = result.n_steps.sum()
     accepted = result.n_accepted.sum() / steps if steps else float("nan")

@@ -201,11 +201,12 @@ class SearchResult:
             fn = make_score_fn(self.forward, X, y, metric=metric, output_kind=fn.output_kind)
         return np.asarray(jax.jit(jax.vmap(fn.metric_value))(self.best_params))
 
-    def summary(self, X_test=None, y_test=None) -> str:
-        """A table of the metric across climbers (train, and test if given) and the costs."""
+    def summary(self, X_test=None, y_test=None, *, X_train=None, y_train=None) -> str:
+        """A table of the metric across climbers (train, and test if given) and the costs;
+        with ``X_train``, classifiers trained on log-loss also get accuracy rows."""
         from .report import format_run
 
-        return format_run(self, X_test=X_test, y_test=y_test)
+        return format_run(self, X_test=X_test, y_test=y_test, X_train=X_train, y_train=y_train)
 
     # ------------------------------------------------------------------ persistence
     def save(self, path: str | os.PathLike) -> str:

@@ -25,6 +25,7 @@ VARIANTS = {name: {} for name in REGISTRY} | {
     "hill-climb/adaptive": {"adaptive": True},
     "annealing/arithmetic": {"schedule": "arithmetic", "init_temp": 0.5},
     "hill-climb/neighbour-clip": {"mutation": "neighbour", "clip_max": 2.0},
+    "gradient/adam": {"optimizer": "adam"},
 }
 
 
@@ -126,9 +127,9 @@ def test_cli_runs_every_registered_algorithm(capsys):
     from jaxclimb.cli import main
 
     for name in REGISTRY:
-        assert (
-            main(["run", "--algorithm", name, "--population", "4", "--steps", "10", "--quiet"]) == 0
-        )
+        extra = ["--metric", "log_loss"] if name == "gradient" else []
+        argv = ["run", "--algorithm", name, "--population", "4", "--steps", "10", "--quiet"]
+        assert main(argv + extra) == 0
         out = capsys.readouterr().out
         assert out.startswith(f"jaxclimb {jc.__version__}: {name}") and "train accuracy" in out
 
@@ -170,3 +171,22 @@ def test_clip_max_bounds_every_weight():
     r = jc.run(0, algo, start, population=8, steps=100, progress=False)
     assert np.all(np.abs(r.best_params["w"]) <= 0.5)
     assert np.all(r.best_params["w"] == 0.5) or r.best_score.max() > -4
+
+
+def test_gradient_refuses_non_differentiable_setups(problem_a):
+    X, _, y, _ = problem_a
+    with pytest.raises(ValueError, match="accuracy"):
+        jc.gradient_descent(jc.make_score_fn(jc.MLP((5, 3, 1)), X, y, metric="accuracy"))
+    step_hidden = jc.MLP((5, 3, 1), activation="step", output="sigmoid")
+    with pytest.raises(ValueError, match="step transfer"):
+        jc.gradient_descent(jc.make_score_fn(step_hidden, X, y, metric="log_loss"))
+
+
+def test_gradient_baseline_trains_the_mlp(problem_a):
+    X, X_test, y, y_test = problem_a
+    net = jc.MLP((5, 10, 1), init="glorot")
+    score = jc.make_score_fn(net, X, y, metric="log_loss")
+    algo = jc.gradient_descent(score, step_size=0.05, optimizer="adam")
+    r = jc.run(0, algo, net.init, population=4, steps=300, score_fn=score, progress=False)
+    assert np.all(r.best_metric < 0.45)  # log-loss of an untrained net is about 0.69
+    assert np.median(r.evaluate(X_test, y_test, metric="accuracy")) > 0.8

@@ -8,12 +8,14 @@ from collections.abc import Callable
 
 from .annealing import AnnealState, simulated_annealing, temperature_schedule
 from .base import Algorithm, StepInfo, bind, is_improvement, tree_select, update_best
+from .gradient import GradientState, gradient_descent
 from .hill_climb import ClimberState, hill_climb
 from .restarts import RestartState, with_restarts
 
 REGISTRY: dict[str, Callable[..., Algorithm]] = {
     "hill-climb": hill_climb,
     "annealing": simulated_annealing,
+    "gradient": gradient_descent,
 }
 """Algorithms by name, as the CLI knows them."""
 
@@ -22,9 +24,11 @@ __all__ = [
     "Algorithm",
     "AnnealState",
     "ClimberState",
+    "GradientState",
     "RestartState",
     "StepInfo",
     "bind",
+    "gradient_descent",
     "hill_climb",
     "is_improvement",
     "simulated_annealing",
