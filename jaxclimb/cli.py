@@ -50,7 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument(
         "--algorithm",
         default="hill-climb",
-        help="hill-climb (default), annealing or gradient (needs --metric log_loss/mse/r2)",
+        help="hill-climb (default), annealing, genetic (--population independent runs of "
+        "--pop-size) or gradient (needs --metric log_loss, mse or r2)",
     )
     search.add_argument("--population", type=int, default=256, help="climbers (256)")
     search.add_argument("--steps", type=int, default=1000, help="steps per climber (1000)")
@@ -63,6 +64,11 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument(
         "--restart-patience", type=int, default=None, help="restart after N steps w/o gain"
     )
+    search.add_argument("--pop-size", type=int, default=64, help="genetic: individuals (64)")
+    search.add_argument("--mutation-prob", type=float, default=0.1, help="genetic (0.1)")
+    search.add_argument("--selection", default="tournament", help="genetic: tournament|...")
+    search.add_argument("--crossover", default="uniform", help="genetic: uniform|one-point")
+    search.add_argument("--elites", type=int, default=1, help="genetic: elites kept (1)")
     search.add_argument("--optimizer", default="sgd", help="gradient: sgd or adam")
     search.add_argument("--candidates", type=int, default=1, help="lambda of (1+lambda) (1)")
     search.add_argument("--adaptive", action="store_true", help="1/5 success rule steps")
@@ -192,9 +198,17 @@ def _algorithm(registry, score, args: argparse.Namespace, init_params):
             f"--algorithm must be one of {', '.join(registry)}; got {args.algorithm!r}"
         )
     options = {"step_size": args.step_size, "clip_max": args.clip_max}
-    if args.algorithm != "gradient":
+    if args.algorithm in ("hill-climb", "annealing"):
         options.update(mutate_fraction=args.mutate_fraction, mutation=args.mutation)
-    if args.algorithm == "gradient":
+    if args.algorithm == "genetic":
+        options.update(
+            pop_size=args.pop_size,
+            mutation_prob=args.mutation_prob,
+            selection=args.selection,
+            crossover=args.crossover,
+            n_elites=args.elites,
+        )
+    elif args.algorithm == "gradient":
         options.update(optimizer=args.optimizer)
     elif args.algorithm == "hill-climb":
         options.update(accept=args.accept, n_candidates=args.candidates, adaptive=args.adaptive)
@@ -205,7 +219,8 @@ def _algorithm(registry, score, args: argparse.Namespace, init_params):
             decay=args.decay,
             min_temp=args.min_temp,
         )
-    algorithm = registry[args.algorithm](score, **options)
+    extra = {"init_params": init_params} if args.algorithm == "genetic" else {}
+    algorithm = registry[args.algorithm](score, **options, **extra)
     if args.restarts is not None or args.restart_patience is not None:
         if args.restarts is not None and args.restarts < 0:
             raise ValueError(f"--restarts must be >= 0; got {args.restarts}")

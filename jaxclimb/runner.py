@@ -76,7 +76,7 @@ def _init_body(algorithm: Algorithm, init_params: Callable, key: jax.Array, ids:
     stats = RunStats(
         stale=jnp.zeros(n, jnp.int32),
         n_accepted=jnp.zeros(n, jnp.int32),
-        n_evaluations=jnp.ones(n, jnp.int32),
+        n_evaluations=jnp.full(n, getattr(state, "initial_evaluations", 1), jnp.int32),
         n_nonfinite=(~jnp.isfinite(state.score)).astype(jnp.int32),
         n_steps=jnp.zeros(n, jnp.int32),
     )

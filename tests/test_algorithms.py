@@ -26,12 +26,29 @@ VARIANTS = {name: {} for name in REGISTRY} | {
     "annealing/arithmetic": {"schedule": "arithmetic", "init_temp": 0.5},
     "hill-climb/neighbour-clip": {"mutation": "neighbour", "clip_max": 2.0},
     "gradient/adam": {"optimizer": "adam"},
+    "genetic/truncation-one-point": {"selection": "truncation", "crossover": "one-point"},
+    "genetic/proportional": {"selection": "proportional", "n_elites": 2},
 }
+
+
+def random_start(key):
+    return {"w": jax.random.normal(key, (4,))}
+
+
+def expected_evaluations(variant, steps):
+    kwargs = VARIANTS[variant]
+    if variant.startswith("genetic"):
+        pop = kwargs.get("pop_size", 16)
+        return pop + steps * (pop - kwargs.get("n_elites", 1))
+    return 1 + steps * kwargs.get("n_candidates", 1)
 
 
 def build(variant, score_fn=sphere):
     name = variant.split("/")[0]
-    return REGISTRY[name](score_fn, step_size=0.1, **VARIANTS[variant])
+    kwargs = dict(VARIANTS[variant])
+    if name == "genetic":
+        kwargs = {"init_params": random_start, "pop_size": 16, **kwargs}
+    return REGISTRY[name](score_fn, step_size=0.1, **kwargs)
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
@@ -66,8 +83,7 @@ def test_never_accepts_nan_and_counts_evaluations(variant):
     assert np.all(np.isfinite(r.best_score)) and np.all(np.isfinite(r.final_score))
     assert np.all(r.best_params["w"][:, 0] <= 0.2)
     assert r.n_nonfinite.sum() > 0
-    per_step = VARIANTS[variant].get("n_candidates", 1)
-    np.testing.assert_array_equal(r.n_evaluations, 1 + 100 * per_step)
+    np.testing.assert_array_equal(r.n_evaluations, expected_evaluations(variant, 100))
 
 
 def test_annealing_returns_the_best_visited_weights():
@@ -127,7 +143,8 @@ def test_cli_runs_every_registered_algorithm(capsys):
     from jaxclimb.cli import main
 
     for name in REGISTRY:
-        extra = ["--metric", "log_loss"] if name == "gradient" else []
+        extra = {"gradient": ["--metric", "log_loss"], "genetic": ["--pop-size", "8"]}
+        extra = extra.get(name, [])
         argv = ["run", "--algorithm", name, "--population", "4", "--steps", "10", "--quiet"]
         assert main(argv + extra) == 0
         out = capsys.readouterr().out
@@ -190,3 +207,38 @@ def test_gradient_baseline_trains_the_mlp(problem_a):
     r = jc.run(0, algo, net.init, population=4, steps=300, score_fn=score, progress=False)
     assert np.all(r.best_metric < 0.45)  # log-loss of an untrained net is about 0.69
     assert np.median(r.evaluate(X_test, y_test, metric="accuracy")) > 0.8
+
+
+def test_genetic_keeps_elites_without_reevaluating_them():
+    calls = []
+
+    def counting(params):
+        jax.debug.callback(lambda w: calls.append(np.size(w)), params["w"][0])
+        return sphere(params)
+
+    algo = jc.genetic(counting, init_params=random_start, pop_size=10, n_elites=3)
+    state = algo.init(jax.random.key(0), random_start(jax.random.key(1)))
+    calls.clear()
+    new, info = algo.step(jax.random.key(2), state)
+    assert sum(calls) == 7 and int(info.n_evaluations) == 7
+    top = np.argsort(-np.asarray(state.fitness))[:3]
+    np.testing.assert_array_equal(new.genomes[:3], state.genomes[top])
+    np.testing.assert_array_equal(new.fitness[:3], state.fitness[top])
+
+
+def test_proportional_selection_favours_the_fittest_for_every_direction():
+    """mlrose's selection favoured the worst individuals when minimising; ours must not."""
+    from jaxclimb.algorithms.genetic import _select
+
+    for fitness in (jnp.array([0.1, 0.2, 0.9, 0.3]), jnp.array([-9.0, -8.0, -0.1, -7.0])):
+        picks = _select(
+            jax.random.key(0), fitness, 4000, selection="proportional", tournament_size=3, n_top=2
+        )
+        counts = np.bincount(np.asarray(picks), minlength=4)
+        assert counts.argmax() == 2 and counts[0] == 0  # the worst is never picked
+
+
+def test_several_independent_ga_runs_at_once():
+    algo = jc.genetic(sphere, init_params=random_start, pop_size=8)
+    r = jc.run(0, algo, random_start, population=5, steps=30, progress=False)
+    assert r.best_score.shape == (5,) and len(set(r.best_score.tolist())) > 1

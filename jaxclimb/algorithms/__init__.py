@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from .annealing import AnnealState, simulated_annealing, temperature_schedule
 from .base import Algorithm, StepInfo, bind, is_improvement, tree_select, update_best
+from .genetic import GAState, genetic
 from .gradient import GradientState, gradient_descent
 from .hill_climb import ClimberState, hill_climb
 from .restarts import RestartState, with_restarts
@@ -15,6 +16,7 @@ from .restarts import RestartState, with_restarts
 REGISTRY: dict[str, Callable[..., Algorithm]] = {
     "hill-climb": hill_climb,
     "annealing": simulated_annealing,
+    "genetic": genetic,
     "gradient": gradient_descent,
 }
 """Algorithms by name, as the CLI knows them."""
@@ -24,10 +26,12 @@ __all__ = [
     "Algorithm",
     "AnnealState",
     "ClimberState",
+    "GAState",
     "GradientState",
     "RestartState",
     "StepInfo",
     "bind",
+    "genetic",
     "gradient_descent",
     "hill_climb",
     "is_improvement",
