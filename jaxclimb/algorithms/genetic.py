@@ -27,7 +27,7 @@ from ..mutation import check_clip
 from .base import Algorithm, StepInfo, bind, update_best
 
 SELECTIONS = ("tournament", "truncation", "proportional")
-CROSSOVERS = ("uniform", "one-point")
+CROSSOVERS = ("uniform", "one-point", "none")
 
 
 class GAState(NamedTuple):
@@ -71,8 +71,8 @@ def genetic(
             ``"truncation"`` (uniform among the best ``truncation`` fraction) or
             ``"proportional"`` (probability proportional to score minus the generation's
             worst score: right for every metric, since scores are always higher-better).
-        crossover: ``"uniform"`` (each gene from either parent) or ``"one-point"`` (a cut
-            in the flattened weights).
+        crossover: ``"uniform"`` (each gene from either parent), ``"one-point"`` (a cut
+            in the flattened weights) or ``"none"`` (children are mutated copies).
         mutation_prob: probability that a gene gets N(0, step_size) noise.
         step_size: standard deviation of the mutation.
         n_elites: best individuals carried over unchanged and not evaluated again.
@@ -110,7 +110,7 @@ def genetic(
             _step,
             score_fn,
             jnp.asarray(step_size, jnp.float32),
-            jnp.asarray(mutation_prob, jnp.float32),
+            mutation_prob=mutation_prob,
             selection=selection,
             tournament_size=tournament_size,
             n_top=max(1, round(truncation * pop_size)),
@@ -172,10 +172,10 @@ def _select(key, fitness, n, *, selection, tournament_size, n_top):
 def _step(
     score_fn,
     step_size,
-    mutation_prob,
     key,
     state: GAState,
     *,
+    mutation_prob,
     selection,
     tournament_size,
     n_top,
@@ -192,15 +192,18 @@ def _step(
         selection=selection, tournament_size=tournament_size, n_top=n_top,
     )  # fmt: skip
     mother, father = state.genomes[parents[:n_children]], state.genomes[parents[n_children:]]
-    if crossover == "uniform":
+    if crossover == "none":
+        take = jnp.ones((n_children, n_genes), bool)
+    elif crossover == "uniform":
         take = jax.random.bernoulli(k_cross, 0.5, (n_children, n_genes))
     else:
         cut = jax.random.randint(k_cross, (n_children, 1), 0, n_genes + 1)
         take = jnp.arange(n_genes)[None, :] < cut
     children = jnp.where(take, mother, father)
-    mutate = jax.random.bernoulli(k_mask, mutation_prob, children.shape)
     noise = step_size * jax.random.normal(k_noise, children.shape, children.dtype)
-    children = _clip(children + jnp.where(mutate, noise, 0).astype(children.dtype), clip_max)
+    if mutation_prob < 1.0:  # static: every gene moves when it is 1, and no mask is drawn
+        noise = jnp.where(jax.random.bernoulli(k_mask, mutation_prob, children.shape), noise, 0)
+    children = _clip(children + noise.astype(children.dtype), clip_max)
     child_fitness = jax.vmap(lambda g: score_fn(unravel(g)))(children)
     elites = jnp.argsort(-_ranked(state.fitness))[:n_elites]
     genomes = jnp.concatenate([state.genomes[elites], children])
