@@ -21,7 +21,6 @@ Example:
 
 from __future__ import annotations
 
-import functools
 import time
 from collections.abc import Callable
 from typing import Any, NamedTuple
@@ -32,16 +31,15 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from ._checks import check_int
+from ._compile import compile_search
 from ._run_checks import as_key, check_shapes
 from .algorithms.base import Algorithm, as_pytree, is_improvement, tree_select
 from .objectives import ScoreFn
 from .results import SearchResult
 from .sharding import (
     climber_sharding,
-    history_sharding,
     padded_population,
     population_mesh,
-    population_shardings,
     replicated,
 )
 
@@ -197,34 +195,23 @@ def run(
     total = jax.device_put(np.int32(steps), whole)
     attempts = jax.device_put(np.int32(max_attempts or _NO_LIMIT), whole)
 
-    def init_all(algorithm, key, ids):
-        return _init_body(algorithm, init_params, key, ids)
-
-    chunk_all = functools.partial(
-        _chunk_body, n_records=chunk_steps // record_every, record_every=record_every
+    compiled = compile_search(
+        _init_body,
+        _chunk_body,
+        algorithm=algorithm,
+        init_params=init_params,
+        key=key,
+        ids=ids,
+        real=real,
+        total=total,
+        attempts=attempts,
+        mesh=mesh,
+        n_records=chunk_steps // record_every,
+        record_every=record_every,
     )
-    start = time.perf_counter()
-    init_shape = jax.eval_shape(init_all, algorithm, key, ids)
-    carry_sharding = population_shardings(init_shape, mesh)
-    init_fn = jax.jit(init_all, out_shardings=carry_sharding).lower(algorithm, key, ids).compile()
-    t_init = time.perf_counter() - start
-    carry_shape, keys_shape = jax.tree_util.tree_map(
-        lambda s, sh: jax.ShapeDtypeStruct(s.shape, s.dtype, sharding=sh),
-        init_shape,
-        carry_sharding,
-    )
-    chunk_fn = (
-        jax.jit(
-            chunk_all,
-            out_shardings=(carry_sharding[0], history_sharding(mesh), whole, whole),
-            donate_argnums=(1,),
-        )
-        .lower(algorithm, carry_shape, keys_shape, real, total, attempts)
-        .compile()
-    )
-    compile_seconds = time.perf_counter() - start
+    init_fn, chunk_fn, compile_seconds = compiled
     if verbose:
-        tqdm.write(f"compiled in {compile_seconds:.2f} s (init {t_init:.2f} s)")
+        tqdm.write(f"compiled in {compile_seconds:.2f} s")
 
     start = time.perf_counter()
     carry, loop_keys = init_fn(algorithm, key, ids)

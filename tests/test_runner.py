@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import jaxclimb as jc
-from jaxclimb import runner
+from jaxclimb import _compile, runner
 
 
 @pytest.fixture(scope="module")
@@ -50,6 +50,7 @@ def test_climber_independent_of_population_size_and_chunking(setup):
 
 def test_one_compilation_however_many_chunks(setup, monkeypatch):
     chex.clear_trace_counter()
+    _compile.clear_cache()
     monkeypatch.setattr(runner, "_chunk_body", chex.assert_max_traces(runner._chunk_body, n=1))
     result = _run(setup, steps=200, chunk_steps=10)
     assert result.steps_run == 200 and np.all(result.n_steps == 200)
@@ -219,3 +220,34 @@ def test_hand_written_algorithm_with_plain_functions():
         0, jc.Algorithm(init, step), lambda k: jnp.ones(3), population=4, steps=50, progress=False
     )
     assert np.all(r.best_score > -3.0)
+
+
+def test_same_configuration_reuses_the_compiled_programs_with_new_data(problem_a):
+    X, _, y, _ = problem_a
+    net = jc.MLP((5, 4, 1))
+
+    def fit(X, y, seed):
+        score = jc.make_score_fn(net, X, y)
+        algo = jc.hill_climb(score, step_size=0.1)
+        return jc.run(seed, algo, net.init, population=8, steps=40, score_fn=score, progress=False)
+
+    _compile.clear_cache()
+    first = fit(X, y, 0)
+    again = fit(X, y, 0)
+    assert first.compile_seconds > 0 and again.compile_seconds == 0
+    np.testing.assert_array_equal(first.best_score, again.best_score)
+    flipped = fit(X, 1 - y, 0)  # same shapes, other data: cached program, new answer
+    assert flipped.compile_seconds == 0
+    fresh = jc.run(
+        0,
+        jc.hill_climb(jc.make_score_fn(net, X, 1 - y), step_size=0.11),
+        net.init,
+        population=8,
+        steps=40,
+        progress=False,
+    )
+    assert fresh.compile_seconds == 0  # a step size is data too
+    np.testing.assert_allclose(
+        jax.vmap(jc.make_score_fn(net, X, 1 - y))(flipped.best_params), flipped.best_score
+    )
+    assert not np.array_equal(flipped.best_score, first.best_score)

@@ -91,6 +91,30 @@ def has_only_array_leaves(tree: Any) -> bool:
     return all(isinstance(leaf, jax.Array | np.ndarray | np.generic) for leaf in leaves)
 
 
+class _Static:
+    """``fn`` with keyword settings fixed, equal to another with the same ``fn`` and
+    settings, so identical configurations share one compiled program (see the runner)."""
+
+    def __init__(self, fn: Callable, *args: Any, **kwargs: Any):
+        self.fn, self.args, self.kwargs = fn, args, kwargs
+        functools.update_wrapper(self, fn)
+
+    def _key(self):
+        return (self.fn, self.args, tuple(sorted(self.kwargs.items())))
+
+    def __eq__(self, other):
+        return isinstance(other, _Static) and self._key() == other._key()
+
+    def __hash__(self):
+        try:
+            return hash(self._key())
+        except TypeError:  # an unhashable setting: fall back to identity
+            return id(self)
+
+    def __call__(self, *args, **kwargs):
+        return self.fn(*self.args, *args, **self.kwargs, **kwargs)
+
+
 def bind(fn: Callable, first: Any, *dynamic: Any, **static: Any) -> Partial:
     """``fn(first, *dynamic, key, state, **static)`` as a :class:`~jax.tree_util.Partial`.
 
@@ -100,8 +124,8 @@ def bind(fn: Callable, first: Any, *dynamic: Any, **static: Any) -> Partial:
     into the function instead.
     """
     if has_only_array_leaves(first):
-        return Partial(functools.partial(fn, **static), first, *dynamic)
-    return Partial(functools.partial(fn, first, **static), *dynamic)
+        return Partial(_Static(fn, **static), first, *dynamic)
+    return Partial(_Static(fn, first, **static), *dynamic)
 
 
 def as_pytree(algorithm: Algorithm) -> Algorithm:
