@@ -26,6 +26,7 @@ from .algorithms import (
     tree_select,
     with_restarts,
 )
+from .estimators import ClimbingClassifier, ClimbingRegressor
 from .mutation import gaussian
 from .networks import MLP, TRANSFERS, init_mlp, mlp_forward, perceptron
 from .objectives import METRICS, ScoreFn, accuracy, log_loss, make_score_fn, mse, r2
@@ -42,6 +43,8 @@ __all__ = [
     "TRANSFERS",
     "Algorithm",
     "ClimberState",
+    "ClimbingClassifier",
+    "ClimbingRegressor",
     "ScoreFn",
     "SearchResult",
     "StepInfo",

@@ -11,16 +11,14 @@ Example:
 from __future__ import annotations
 
 import numbers
-import warnings
 
 import jax
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
-from sklearn.exceptions import DataConversionWarning
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
 from ._checks import check_choice, check_float, check_int
 from .algorithms import REGISTRY, with_restarts
@@ -192,10 +190,7 @@ class ClimbingClassifier(ClassifierMixin, _ClimbingBase):
         X, y = validate_data(self, X, y, multi_output=True, dtype=np.float32)
         self._one_hot = False
         if y.ndim == 2 and y.shape[1] == 1:
-            warnings.warn(
-                "y is a column vector; flattening it", DataConversionWarning, stacklevel=2
-            )
-            y = y[:, 0]
+            y = column_or_1d(y, warn=True)
         if y.ndim == 2:
             if not (np.isin(y, (0, 1)).all() and np.all(y.sum(axis=1) == 1)):
                 raise ValueError("a 2-D y must be one-hot rows (mlrose's format)")

@@ -204,9 +204,12 @@ class MLP:
         s = self.layer_sizes
         return sum((a + 1) * b for a, b in itertools.pairwise(s))
 
-    def init(self, key: jax.Array, dtype=jnp.float32) -> Params:
-        """Draw initial weights with this network's scheme (see :func:`init_mlp`)."""
-        return init_mlp(key, self.layer_sizes, init=self.init_scheme, dtype=dtype)
+    @property
+    def init(self) -> Initializer:
+        """``init(key, dtype=float32)``: draw initial weights with this network's scheme (see
+        :func:`init_mlp`). Equal networks give equal initialisers, so runs of the same
+        configuration share compiled programs."""
+        return Initializer(self)
 
     def logits(self, params: Params, X: ArrayLike) -> jax.Array:
         """Output-layer activations before the output transfer."""
@@ -237,6 +240,27 @@ class MLP:
             config["output"],
             config.get("init", "uniform"),
         )
+
+
+class Initializer:
+    """The callable ``MLP(...).init``: compares equal for equal networks."""
+
+    __slots__ = ("__weakref__", "net")
+
+    def __init__(self, net: MLP):
+        self.net = net
+
+    def __call__(self, key: jax.Array, dtype=jnp.float32) -> Params:
+        return init_mlp(key, self.net.layer_sizes, init=self.net.init_scheme, dtype=dtype)
+
+    def __eq__(self, other):
+        return isinstance(other, Initializer) and self.net == other.net
+
+    def __hash__(self):
+        return hash(("init", self.net))
+
+    def __repr__(self):
+        return f"{self.net!r}.init"
 
 
 def perceptron(n_features: int, *, init: str = "uniform") -> MLP:
