@@ -51,8 +51,9 @@ TRANSFERS: dict[str, Callable[[jax.Array], jax.Array]] = {
 }
 """Transfer functions by name. ``softmax`` is only meaningful on the output layer."""
 
-INITS = ("uniform", "normal", "glorot", "he")
-"""Weight initialisation schemes; ``uniform`` is the tutorial's U(0, 1) for weights and biases."""
+INITS = ("uniform", "symmetric", "normal", "glorot", "he")
+"""Weight initialisation schemes; ``uniform`` is the tutorial's U(0, 1) for weights and biases,
+``symmetric`` mlrose's U(-1, 1)."""
 
 
 def init_mlp(
@@ -64,7 +65,8 @@ def init_mlp(
         key: a typed PRNG key (``jax.random.key``).
         layer_sizes: units per layer, inputs first: ``(5, 10, 1)`` is 5 inputs, 10 hidden
             units, 1 output. ``(5, 1)`` is a perceptron.
-        init: ``"uniform"`` (U(0, 1), the tutorial's ``rand``), ``"normal"`` (N(0, 1)),
+        init: ``"uniform"`` (U(0, 1), the tutorial's ``rand``), ``"symmetric"`` (U(-1, 1),
+            mlrose's), ``"normal"`` (N(0, 1)),
             ``"glorot"`` (Glorot-uniform weights, zero biases) or ``"he"`` (He-normal weights,
             zero biases).
         dtype: floating dtype of the weights.
@@ -83,7 +85,9 @@ def init_mlp(
     shapes = [(n_in, n_out) for n_in, n_out in itertools.pairwise(sizes)]
     n_total = sum((n_in + 1) * n_out for n_in, n_out in shapes)
     # One draw for the whole network: a single random kernel, which keeps compilation fast.
-    if init in ("uniform", "glorot"):
+    if init == "symmetric":
+        draw = jax.random.uniform(key, (n_total,), dtype, -1.0, 1.0)
+    elif init in ("uniform", "glorot"):
         draw = jax.random.uniform(key, (n_total,), dtype)
     else:
         draw = jax.random.normal(key, (n_total,), dtype)
