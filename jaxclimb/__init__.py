@@ -31,7 +31,7 @@ from .mutation import gaussian
 from .networks import MLP, TRANSFERS, init_mlp, mlp_forward, perceptron
 from .objectives import METRICS, ScoreFn, accuracy, log_loss, make_score_fn, mse, r2
 from .results import SearchResult
-from .runner import run
+from .runner import resume, run
 from .sharding import population_mesh, use_cpu_cores
 
 load_result = SearchResult.load
@@ -64,6 +64,7 @@ __all__ = [
     "perceptron",
     "population_mesh",
     "r2",
+    "resume",
     "run",
     "simulated_annealing",
     "tree_select",

@@ -28,6 +28,7 @@ class Compiled(NamedTuple):
     init: Any
     chunk: Any
     seconds: float  # time spent compiling now (0 when taken from the cache)
+    init_shape: Any  # shapes of (carry, loop_keys)
 
 
 def _signature(algorithm, init_params, key, ids, real, mesh, n_records, record_every):
@@ -68,8 +69,8 @@ def compile_search(
     sig = _signature(algorithm, init_params, key, ids, real, mesh, n_records, record_every)
     if sig is not None and sig in _CACHE:
         _CACHE.move_to_end(sig)
-        init_fn, chunk_fn = _CACHE[sig]
-        return Compiled(init_fn, chunk_fn, 0.0)
+        init_fn, chunk_fn, init_shape = _CACHE[sig]
+        return Compiled(init_fn, chunk_fn, 0.0, init_shape)
     start = time.perf_counter()
     whole = replicated(mesh)
 
@@ -95,10 +96,10 @@ def compile_search(
         .compile()
     )
     if sig is not None:
-        _CACHE[sig] = (init_fn, chunk_fn)
+        _CACHE[sig] = (init_fn, chunk_fn, init_shape)
         while len(_CACHE) > _CACHE_SIZE:
             _CACHE.popitem(last=False)
-    return Compiled(init_fn, chunk_fn, time.perf_counter() - start)
+    return Compiled(init_fn, chunk_fn, time.perf_counter() - start, init_shape)
 
 
 def clear_cache() -> None:

@@ -7,6 +7,7 @@ U(0, 1) initial weights, 256 hill climbers of 1000 steps of size 0.1, accuracy m
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from . import __version__
@@ -45,7 +46,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--output", default=None, help="output transfer (default: sigmoid, softmax or identity)"
     )
     model.add_argument("--init", default="uniform", help="uniform|normal|glorot|he (uniform)")
-    model.add_argument("--metric", default="accuracy", help="accuracy|log_loss|mse|r2")
+    model.add_argument(
+        "--metric",
+        default=None,
+        help="accuracy|log_loss|mse|r2 (accuracy; log_loss for --algorithm gradient)",
+    )
     search = r.add_argument_group("search")
     search.add_argument(
         "--algorithm",
@@ -82,6 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--devices", type=int, default=None, help="CPU devices (all cores)")
     out = r.add_argument_group("output")
     out.add_argument("--out", metavar="results.npz", help="save the result")
+    out.add_argument("--checkpoint", metavar="ckpt.npz", help="save the loop state here")
+    out.add_argument("--checkpoint-every", type=int, default=None, help="steps between saves")
     out.add_argument("--quiet", action="store_true", help="no progress bar")
     out.add_argument("--verbose", action="store_true", help="log '>step score' improvements")
     return parser
@@ -98,6 +105,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("jaxclimb: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into head or similar: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -116,6 +126,8 @@ def _run(args: argparse.Namespace) -> int:
     from .objectives import METRICS, make_score_fn
     from .runner import run
 
+    if args.metric is None:
+        args.metric = "log_loss" if args.algorithm == "gradient" else "accuracy"
     if args.metric not in METRICS:
         raise ValueError(f"--metric must be one of {', '.join(METRICS)}; got {args.metric!r}")
     classification = METRICS[args.metric].classification
@@ -182,10 +194,16 @@ def _run(args: argparse.Namespace) -> int:
         progress=not args.quiet,
         verbose=args.verbose,
         config=settings,
+        checkpoint=args.checkpoint,
+        checkpoint_every=args.checkpoint_every,
     )
     print(result.summary(X_test, y_test, X_train=X_train, y_train=y_train))
     if args.out:
         print(f"saved {result.save(args.out)}")
+    if result.interrupted:
+        where = result.config.get("checkpoint")
+        note = f"; the search state is in {where} (jaxclimb.resume continues it)" if where else ""
+        print(f"jaxclimb: interrupted after {result.steps_run} steps{note}", file=sys.stderr)
     return 130 if result.interrupted else 0
 
 

@@ -21,6 +21,7 @@ Example:
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from typing import Any, NamedTuple
@@ -32,6 +33,7 @@ from tqdm.auto import tqdm
 
 from ._checks import check_int
 from ._compile import compile_search
+from ._loop import Loop
 from ._run_checks import as_key, check_shapes
 from .algorithms.base import Algorithm, as_pytree, is_improvement, tree_select
 from .objectives import ScoreFn
@@ -40,6 +42,7 @@ from .sharding import (
     climber_sharding,
     padded_population,
     population_mesh,
+    population_shardings,
     replicated,
 )
 
@@ -141,6 +144,9 @@ def run(
     progress: bool | None = None,
     verbose: bool = False,
     config: dict | None = None,
+    checkpoint: str | None = None,
+    checkpoint_every: int | None = None,
+    callback: Callable[[int, float], Any] | None = None,
 ) -> SearchResult:
     """Run ``population`` independent climbers of ``algorithm`` for ``steps`` steps.
 
@@ -163,11 +169,199 @@ def run(
         progress: show a tqdm progress bar (``None``: only on a terminal).
         verbose: print ``>step score`` whenever the population's best score improves.
         config: extra JSON-ready settings recorded in the result.
+        checkpoint: a path; the full loop state is saved there atomically every
+            ``checkpoint_every`` steps (default: every 10 chunks), at the end, and when the
+            run is interrupted. :func:`resume` continues it.
+        checkpoint_every: steps between checkpoints (rounded up to whole chunks).
+        callback: ``callback(steps_run, best_metric)`` after every chunk; raising
+            ``KeyboardInterrupt`` in it stops the run as Ctrl-C does.
+
+    Ctrl-C stops the run at the next chunk boundary and returns what it has found so far
+    (``result.interrupted``), saved to ``checkpoint`` if one is given; a second Ctrl-C
+    aborts at once.
 
     Returns:
         A :class:`~jaxclimb.results.SearchResult` of NumPy arrays.
     """
     key = as_key(key)
+    _check_callables(algorithm, init_params, score_fn)
+    population = check_int("population", population, minimum=1)
+    steps = check_int("steps", steps, minimum=1)
+    record_every = check_int("record_every", record_every, minimum=1)
+    if max_attempts is not None:
+        max_attempts = check_int("max_attempts", max_attempts, minimum=1)
+    chunk_steps = _chunk_steps(chunk_steps, steps, record_every)
+    _check_checkpointing(checkpoint, checkpoint_every, callback)
+    check_shapes(algorithm, init_params, key)
+    settings = {
+        "population": population,
+        "steps": steps,
+        "record_every": record_every,
+        "chunk_steps": chunk_steps,
+        "max_attempts": max_attempts,
+        **(config or {}),
+    }
+    session = _Session(algorithm, init_params, settings, devices)
+    compiled = session.compile(key)
+    if verbose:
+        tqdm.write(f"compiled in {compiled.seconds:.2f} s")
+    start = time.perf_counter()
+    carry, loop_keys = compiled.init(session.algorithm, jax.device_put(key, session.whole),
+                                     session.ids)  # fmt: skip
+    initial_best = jnp.copy(carry.state.best_score)  # the carry is donated to the loop
+    start_seconds = time.perf_counter() - start
+    loop = session.loop(compiled, carry, loop_keys, initial_best, [], 0, score_fn,
+                        checkpoint, checkpoint_every, callback)  # fmt: skip
+    loop.seconds_before = start_seconds
+    seconds = start_seconds + loop.run(progress=progress, verbose=verbose)
+    return session.result(loop, compiled.seconds, seconds, score_fn)
+
+
+def resume(
+    path: str,
+    algorithm: Algorithm,
+    init_params: Callable[[jax.Array], Any],
+    *,
+    score_fn: ScoreFn | None = None,
+    devices: list[jax.Device] | None = None,
+    progress: bool | None = None,
+    verbose: bool = False,
+    checkpoint: str | None = None,
+    checkpoint_every: int | None = None,
+    callback: Callable[[int, float], Any] | None = None,
+) -> SearchResult:
+    """Continue a run from a checkpoint written by :func:`run` (``checkpoint=path``).
+
+    Pass the same algorithm and ``init_params`` as the interrupted run (they are code, so
+    the checkpoint cannot hold them); the result is bitwise identical to a run that was
+    never interrupted. It keeps checkpointing to ``path`` unless ``checkpoint`` says
+    otherwise. The device count may differ from the interrupted run's.
+    """
+    from .checkpoint import load_checkpoint, restore_keys
+
+    saved = load_checkpoint(path)
+    _check_callables(algorithm, init_params, score_fn)
+    _check_checkpointing(checkpoint, checkpoint_every, callback)
+    meta, settings = saved["meta"], dict(saved["meta"]["settings"])
+    steps_run = settings.pop("steps_run")
+    spent = settings.pop("run_seconds_so_far", 0.0)
+    session = _Session(algorithm, init_params, settings, devices)
+    compiled = session.compile(jax.random.key(0))
+    leaves, loop_keys = restore_keys(
+        meta, [session.repad(x) for x in saved["leaves"]], session.repad(saved["loop_keys"])
+    )
+    expected, treedef = jax.tree_util.tree_flatten(session.init_shape[0])
+    if len(expected) != len(leaves) or any(
+        (np.shape(x), str(x.dtype)) != (e.shape, str(e.dtype))
+        for x, e in zip(leaves, expected, strict=False)
+    ):
+        raise ValueError(
+            f"checkpoint {path!r} does not fit this algorithm: its state arrays differ in "
+            "number, shape or dtype; pass the algorithm and init_params of the saved run"
+        )
+    carry = jax.tree_util.tree_unflatten(treedef, leaves)
+    shardings = population_shardings(session.init_shape, session.mesh)
+    carry = jax.device_put(carry, shardings[0])
+    loop_keys = jax.device_put(loop_keys, shardings[1])
+    initial_best = session.repad(saved["initial_best"])
+    history = saved["history"]
+    blocks = [session.repad(history.T).T] if history.size else []
+    loop = session.loop(compiled, carry, loop_keys, initial_best, blocks, steps_run, score_fn,
+                        checkpoint or path, checkpoint_every, callback)  # fmt: skip
+    loop.seconds_before = spent
+    seconds = loop.run(progress=progress, verbose=verbose)
+    return session.result(loop, compiled.seconds, spent + seconds, score_fn)
+
+
+class _Session:
+    """A run's devices, placed arrays and compiled programs."""
+
+    def __init__(self, algorithm, init_params, settings: dict, devices):
+        self.settings, self.init_params = settings, init_params
+        self.mesh = population_mesh(devices)
+        self.population = settings["population"]
+        self.padded = padded_population(self.population, self.mesh)
+        self.whole, by_climber = replicated(self.mesh), climber_sharding(self.mesh)
+        self.algorithm = jax.device_put(as_pytree(algorithm), self.whole)
+        self.ids = jax.device_put(np.arange(self.padded, dtype=np.int32), by_climber)
+        self.real = jax.device_put(np.arange(self.padded) < self.population, by_climber)
+        self.total = jax.device_put(np.int32(settings["steps"]), self.whole)
+        attempts = settings["max_attempts"] or _NO_LIMIT
+        self.attempts = jax.device_put(np.int32(attempts), self.whole)
+
+    def compile(self, key):
+        compiled = compile_search(
+            _init_body,
+            _chunk_body,
+            algorithm=self.algorithm,
+            init_params=self.init_params,
+            key=jax.device_put(key, self.whole),
+            ids=self.ids,
+            real=self.real,
+            total=self.total,
+            attempts=self.attempts,
+            mesh=self.mesh,
+            n_records=self.settings["chunk_steps"] // self.settings["record_every"],
+            record_every=self.settings["record_every"],
+        )
+        self.init_shape = compiled.init_shape
+        return compiled
+
+    def repad(self, x):
+        """Cut or pad a saved per-climber array to this session's padded population."""
+        x = np.asarray(x)
+        if x.ndim == 0:  # the step counter
+            return x
+        x = x[: self.population]
+        if self.padded > self.population:
+            x = np.concatenate([x, np.repeat(x[-1:], self.padded - self.population, axis=0)])
+        return x
+
+    def loop(self, compiled, carry, loop_keys, initial_best, blocks, steps_run, score_fn,
+             checkpoint, checkpoint_every, callback) -> Loop:  # fmt: skip
+        return Loop(
+            chunk_fn=compiled.chunk,
+            algorithm=self.algorithm,
+            carry=carry,
+            loop_keys=loop_keys,
+            real=self.real,
+            total=self.total,
+            attempts=self.attempts,
+            initial_best=initial_best,
+            blocks=blocks,
+            steps_run=steps_run,
+            settings=self.settings,
+            to_metric=lambda s: _as_metric(score_fn, s),
+            checkpoint=checkpoint,
+            checkpoint_every=checkpoint_every,
+            callback=callback,
+        )
+
+    def result(self, loop: Loop, compile_seconds, run_seconds, score_fn) -> SearchResult:
+        config = {
+            **self.settings,
+            "n_devices": self.mesh.size,
+            "platform": self.mesh.devices.flat[0].platform,
+        }
+        if loop.saved_to:
+            config["checkpoint"] = loop.saved_to
+        return SearchResult.from_run(
+            carry=loop.carry,
+            initial_best=loop.initial_best,
+            history_blocks=loop.blocks,
+            population=self.population,
+            steps=self.settings["steps"],
+            record_every=self.settings["record_every"],
+            stopped_early=loop.stopped_early,
+            interrupted=loop.interrupted,
+            compile_seconds=compile_seconds,
+            run_seconds=run_seconds,
+            score_fn=score_fn,
+            config=config,
+        )
+
+
+def _check_callables(algorithm, init_params, score_fn) -> None:
     if not isinstance(algorithm, Algorithm):
         raise TypeError(f"algorithm must be an Algorithm(init, step); got {type(algorithm)}")
     if not callable(init_params):
@@ -177,104 +371,19 @@ def run(
             "score_fn must be the ScoreFn from make_score_fn (or None); a plain objective "
             "belongs inside the algorithm only"
         )
-    population = check_int("population", population, minimum=1)
-    steps = check_int("steps", steps, minimum=1)
-    record_every = check_int("record_every", record_every, minimum=1)
-    if max_attempts is not None:
-        max_attempts = check_int("max_attempts", max_attempts, minimum=1)
-    chunk_steps = _chunk_steps(chunk_steps, steps, record_every)
-    check_shapes(algorithm, init_params, key)
 
-    mesh = population_mesh(devices)
-    padded = padded_population(population, mesh)
-    whole, by_climber = replicated(mesh), climber_sharding(mesh)
-    algorithm = jax.device_put(as_pytree(algorithm), whole)
-    key = jax.device_put(key, whole)
-    ids = jax.device_put(np.arange(padded, dtype=np.int32), by_climber)
-    real = jax.device_put(np.arange(padded) < population, by_climber)
-    total = jax.device_put(np.int32(steps), whole)
-    attempts = jax.device_put(np.int32(max_attempts or _NO_LIMIT), whole)
 
-    compiled = compile_search(
-        _init_body,
-        _chunk_body,
-        algorithm=algorithm,
-        init_params=init_params,
-        key=key,
-        ids=ids,
-        real=real,
-        total=total,
-        attempts=attempts,
-        mesh=mesh,
-        n_records=chunk_steps // record_every,
-        record_every=record_every,
-    )
-    init_fn, chunk_fn, compile_seconds = compiled
-    if verbose:
-        tqdm.write(f"compiled in {compile_seconds:.2f} s")
-
-    start = time.perf_counter()
-    carry, loop_keys = init_fn(algorithm, key, ids)
-    initial_best = jnp.copy(carry.state.best_score)  # the carry is donated to the loop
-    blocks, steps_run, stopped_early, interrupted = [], 0, False, False
-    bar = tqdm(
-        total=steps, disable=None if progress is None else not progress, unit="step", leave=False
-    )
-    best_seen = -np.inf
-    try:
-        while steps_run < steps:
-            carry, history, record_best, done = chunk_fn(
-                algorithm, carry, loop_keys, real, total, attempts
-            )
-            blocks.append(history)
-            record_best, done = jax.device_get((record_best, done))
-            first = steps_run
-            steps_run = min(steps, steps_run + chunk_steps)
-            bar.update(steps_run - first)
-            if np.isfinite(record_best.max()) and record_best.max() > best_seen:
-                for j, value in enumerate(record_best):
-                    if value > best_seen:
-                        best_seen = value
-                        if verbose:
-                            shown = _as_metric(score_fn, value)
-                            tqdm.write(f">{min(first + (j + 1) * record_every, steps)} {shown:.5f}")
-                bar.set_postfix(best=f"{_as_metric(score_fn, best_seen):.5f}")
-            if done and steps_run < steps:
-                stopped_early = True
-                break
-    except KeyboardInterrupt:
-        interrupted = True
-        if any(leaf.is_deleted() for leaf in jax.tree_util.tree_leaves(carry)):
-            raise  # interrupted while handing the state to the next chunk: nothing to keep
-    finally:
-        bar.close()
-    jax.block_until_ready(carry)
-    run_seconds = time.perf_counter() - start
-
-    settings = {
-        "population": population,
-        "steps": steps,
-        "record_every": record_every,
-        "chunk_steps": chunk_steps,
-        "max_attempts": max_attempts,
-        "n_devices": mesh.size,
-        "platform": mesh.devices.flat[0].platform,
-        **(config or {}),
-    }
-    return SearchResult.from_run(
-        carry=carry,
-        initial_best=initial_best,
-        history_blocks=blocks,
-        population=population,
-        steps=steps,
-        record_every=record_every,
-        stopped_early=stopped_early,
-        interrupted=interrupted,
-        compile_seconds=compile_seconds,
-        run_seconds=run_seconds,
-        score_fn=score_fn,
-        config=settings,
-    )
+def _check_checkpointing(checkpoint, checkpoint_every, callback) -> None:
+    if checkpoint is not None and not isinstance(checkpoint, str | os.PathLike):
+        raise TypeError(f"checkpoint must be a path; got {checkpoint!r}")
+    if checkpoint is not None:
+        folder = os.path.dirname(os.path.abspath(os.fspath(checkpoint)))
+        if not os.path.isdir(folder):
+            raise ValueError(f"checkpoint folder {folder!r} does not exist")
+    if checkpoint_every is not None:
+        check_int("checkpoint_every", checkpoint_every, minimum=1)
+    if callback is not None and not callable(callback):
+        raise TypeError("callback must be callable(steps_run, best_metric)")
 
 
 def _as_metric(score_fn: ScoreFn | None, score: float) -> float:

@@ -143,7 +143,7 @@ def test_cli_runs_every_registered_algorithm(capsys):
     from jaxclimb.cli import main
 
     for name in REGISTRY:
-        extra = {"gradient": ["--metric", "log_loss"], "genetic": ["--pop-size", "8"]}
+        extra = {"genetic": ["--pop-size", "8"]}  # gradient picks log-loss by itself
         extra = extra.get(name, [])
         argv = ["run", "--algorithm", name, "--population", "4", "--steps", "10", "--quiet"]
         assert main(argv + extra) == 0

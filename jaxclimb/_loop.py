@@ -1,0 +1,144 @@
+"""The host loop between compiled chunks: progress, log, early stop, checkpoints, Ctrl-C."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import signal
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import jax
+import numpy as np
+from tqdm.auto import tqdm
+
+from .checkpoint import save_checkpoint
+
+
+@dataclasses.dataclass
+class Loop:
+    """Everything the host loop needs; ``carry`` and ``blocks`` change as it runs."""
+
+    chunk_fn: Any
+    algorithm: Any
+    carry: Any
+    loop_keys: Any
+    real: Any
+    total: Any
+    attempts: Any
+    initial_best: Any
+    blocks: list
+    steps_run: int
+    settings: dict  # population, steps, record_every, chunk_steps, max_attempts, ...
+    to_metric: Callable[[float], float]
+    checkpoint: str | None = None
+    checkpoint_every: int | None = None
+    callback: Callable[[int, float], Any] | None = None
+    seconds_before: float = 0.0  # run time spent before this loop (a resumed run)
+    stopped_early: bool = False
+    interrupted: bool = False
+    saved_to: str | None = None
+
+    def history(self) -> np.ndarray:
+        """The history recorded so far, ``(records, padded population)``, on the host."""
+        blocks = jax.device_get(self.blocks)
+        return np.concatenate(blocks, axis=0) if blocks else np.empty((0, 0), np.float32)
+
+    def save(self) -> None:
+        """Write a checkpoint of the current state (no-op without a checkpoint path)."""
+        if self.checkpoint is None:
+            return
+        history = self.history()
+        self.blocks = [history] if history.size else []
+        elapsed = time.perf_counter() - self._start if hasattr(self, "_start") else 0.0
+        settings = {
+            **self.settings,
+            "steps_run": self.steps_run,
+            "run_seconds_so_far": self.seconds_before + elapsed,
+        }
+        self.saved_to = save_checkpoint(
+            self.checkpoint,
+            carry=self.carry,
+            loop_keys=self.loop_keys,
+            initial_best=self.initial_best,
+            history=history,
+            settings=settings,
+        )
+
+    def run(self, *, progress: bool | None, verbose: bool) -> float:
+        """Run chunks until the steps are done, every climber stopped, or Ctrl-C.
+
+        Returns the seconds spent.
+        """
+        start = self._start = time.perf_counter()
+        bar = tqdm(total=self.settings["steps"], initial=self.steps_run, unit="step",
+                   leave=False, disable=None if progress is None else not progress)  # fmt: skip
+        stop: list[int] = []
+        try:
+            with _stop_on_ctrl_c(stop):
+                self._chunks(bar, stop, verbose)
+        except KeyboardInterrupt:  # from a callback, or a second Ctrl-C
+            self.interrupted = True
+            if any(leaf.is_deleted() for leaf in jax.tree_util.tree_leaves(self.carry)):
+                raise  # interrupted while handing the state to the next chunk: nothing to keep
+        finally:
+            bar.close()
+        jax.block_until_ready(self.carry)
+        self.save()  # at the end, or where Ctrl-C stopped it
+        return time.perf_counter() - start
+
+    def _chunks(self, bar, stop: list, verbose: bool) -> None:
+        steps, chunk = self.settings["steps"], self.settings["chunk_steps"]
+        record_every = self.settings["record_every"]
+        every = self.checkpoint_every or 10 * chunk
+        last_saved, best_seen = self.steps_run, -np.inf
+        while self.steps_run < steps:
+            self.carry, history, record_best, done = self.chunk_fn(
+                self.algorithm, self.carry, self.loop_keys, self.real, self.total, self.attempts
+            )
+            self.blocks.append(history)
+            record_best, done = jax.device_get((record_best, done))
+            first, self.steps_run = self.steps_run, min(steps, self.steps_run + chunk)
+            bar.update(self.steps_run - first)
+            for j, value in enumerate(record_best):
+                if np.isfinite(value) and value > best_seen:
+                    best_seen = value
+                    if verbose:
+                        at = min(first + (j + 1) * record_every, steps)
+                        tqdm.write(f">{at} {self.to_metric(value):.5f}")
+            if np.isfinite(best_seen):
+                bar.set_postfix(best=f"{self.to_metric(best_seen):.5f}")
+            if self.callback is not None:
+                self.callback(self.steps_run, self.to_metric(best_seen))
+            if done and self.steps_run < steps:
+                self.stopped_early = True
+                return
+            if stop:  # Ctrl-C: stop cleanly at this chunk boundary
+                self.interrupted = True
+                return
+            if self.steps_run - last_saved >= every and self.steps_run < steps:
+                self.save()
+                last_saved = self.steps_run
+
+
+@contextlib.contextmanager
+def _stop_on_ctrl_c(stop: list):
+    """While the loop runs, a first Ctrl-C asks it to stop at the next chunk boundary; a
+    second one interrupts at once."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum, frame):
+        if stop:
+            raise KeyboardInterrupt
+        stop.append(signum)
+        tqdm.write("jaxclimb: stopping at the end of this chunk (Ctrl-C again to abort)")
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
