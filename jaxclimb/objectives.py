@@ -7,7 +7,12 @@ Output kinds tell a metric what a network's output means:
 
 * ``"logit"``: real-valued pre-transfer activation; binary class 1 iff > 0, multi-class argmax.
 * ``"probability"``: sigmoid (binary) or softmax (multi-class) output; class 1 iff > 0.5.
-* ``"label"``: already a 0/1 class (the step transfer).
+* ``"label"``: already a 0/1 class (a user function ending in a step).
+* ``"step"``: pre-step activations of an MLP with a step output: class 1 iff >= 0 (the
+  tutorial's rule); computed from the activations so a NaN is seen, not hidden by the step.
+
+A classification metric is NaN when any output is NaN or infinite, so a broken network
+is never scored as a plausible accuracy (and a NaN score is never accepted).
 * ``"value"``: a regression output.
 
 Example:
@@ -34,22 +39,29 @@ from jax.typing import ArrayLike
 from ._checks import check_choice, check_features, check_targets
 from .networks import MLP
 
-OUTPUT_KINDS = ("logit", "probability", "label", "value")
+OUTPUT_KINDS = ("logit", "probability", "label", "value", "step")
+HARD_KINDS = ("label", "step")  # 0/1 decisions: no probability, no gradient
 _EPS = 1e-7
 
 
-def _class_predictions(output: jax.Array, kind: str) -> jax.Array:
+def class_predictions(output: ArrayLike, kind: str) -> jax.Array:
     """Integer class per row from an ``(n,)`` binary or ``(n, k)`` multi-class output."""
+    output = jnp.asarray(output)
     if output.ndim == 2:
         return jnp.argmax(output, axis=-1)
+    if kind == "step":
+        return (output >= 0).astype(jnp.int32)
     if kind == "logit" or kind == "value":
         return (output > 0).astype(jnp.int32)
     return (output > 0.5).astype(jnp.int32)
 
 
 def accuracy(y: ArrayLike, output: ArrayLike, *, output_kind: str = "probability") -> jax.Array:
-    """Fraction of rows whose predicted class equals ``y`` (integer class indices)."""
-    return jnp.mean(_class_predictions(jnp.asarray(output), output_kind) == jnp.asarray(y))
+    """Fraction of rows whose predicted class equals ``y`` (integer class indices); NaN if
+    any output is NaN or infinite."""
+    output = jnp.asarray(output)
+    hits = jnp.mean(class_predictions(output, output_kind) == jnp.asarray(y))
+    return jnp.where(jnp.all(jnp.isfinite(output)), hits, jnp.nan)
 
 
 def log_loss(y: ArrayLike, output: ArrayLike, *, output_kind: str = "logit") -> jax.Array:
@@ -200,10 +212,10 @@ def make_score_fn(
             raise ValueError(
                 f"X has {X.shape[1]} features but the network expects {forward.layer_sizes[0]}"
             )
-        inferred = {"step": "label", "sigmoid": "logit", "softmax": "logit"}.get(
+        inferred = {"step": "step", "sigmoid": "logit", "softmax": "logit"}.get(
             forward.output, "value"
         )
-        use_logits = forward.output in ("sigmoid", "softmax")
+        use_logits = forward.output in ("sigmoid", "softmax", "step")
         if output_kind is not None and output_kind != inferred:
             use_logits = False
         output_kind = output_kind or inferred
@@ -211,7 +223,7 @@ def make_score_fn(
         n_out = None
         output_kind = output_kind or ("probability" if spec.classification else "value")
     check_choice("output_kind", output_kind, OUTPUT_KINDS)
-    if metric == "log_loss" and output_kind == "label":
+    if metric == "log_loss" and output_kind in HARD_KINDS:
         raise ValueError(
             "metric='log_loss' needs probabilities or logits, but the output is a hard 0/1 "
             "label (step transfer); use metric='accuracy' or a sigmoid output"

@@ -27,7 +27,7 @@ import numpy as np
 from . import __version__
 from ._treeio import from_skeleton, to_skeleton
 from .networks import MLP
-from .objectives import METRICS, ScoreFn, make_score_fn
+from .objectives import METRICS, ScoreFn, class_predictions, make_score_fn
 
 _ARRAYS = ("best_score", "final_score", "history", "history_steps")
 _COUNTS = ("n_accepted", "n_evaluations", "n_nonfinite", "n_steps")
@@ -189,10 +189,7 @@ class SearchResult:
         out = np.asarray(fn.outputs(params))
         if not METRICS[fn.metric].classification:
             return out
-        if out.ndim == 2:
-            return out.argmax(axis=1)
-        threshold = 0.0 if fn.output_kind in ("logit", "value") else 0.5
-        return (out > threshold).astype(np.int64)
+        return np.asarray(class_predictions(out, fn.output_kind)).astype(np.int64)
 
     def evaluate(self, X, y, metric: str | None = None) -> np.ndarray:
         """The metric of every climber's best weights on ``(X, y)``, shape ``(P,)``."""

@@ -51,7 +51,7 @@ def check_differentiable(score_fn: Callable) -> None:
             "zero gradient almost everywhere: use metric='log_loss' (or 'mse', 'r2')"
         )
     net = score_fn.forward
-    if score_fn.output_kind == "label" or (
+    if score_fn.output_kind in ("label", "step") or (
         isinstance(net, MLP) and "step" in (net.output, *net.hidden_activations)
     ):
         raise ValueError(
