@@ -113,6 +113,10 @@ def main(argv: list[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     from .sharding import use_cpu_cores
 
+    for name in ("out", "checkpoint"):
+        path = getattr(args, name)
+        if path is not None and not os.path.isdir(os.path.dirname(os.path.abspath(path))):
+            raise ValueError(f"--{name}: folder of {path!r} does not exist")
     if args.devices is not None and args.devices < 1:
         raise ValueError(f"--devices must be >= 1; got {args.devices}")
     use_cpu_cores(args.devices)  # before JAX starts: one CPU device per core

@@ -141,6 +141,13 @@ class ScoreFn:
         """What the metric sees: logits (fast path for MLPs) or the network output."""
         X = self.X if X is None else X
         out = self.forward.logits(params, X) if self.use_logits else self.forward(params, X)
+        if not hasattr(out, "shape") or out.ndim not in (1, 2) or out.shape[0] != X.shape[0]:
+            raise ValueError(
+                f"forward(params, X) must return (n_samples,) or (n_samples, n_outputs) for "
+                f"{X.shape[0]} rows; got shape {getattr(out, 'shape', type(out).__name__)}"
+            )
+        if not jnp.issubdtype(out.dtype, jnp.floating):
+            raise TypeError(f"forward(params, X) must return floats; got dtype {out.dtype}")
         if METRICS[self.metric].classification and out.ndim == 2 and out.shape[1] == 1:
             out = out[:, 0]
         return out

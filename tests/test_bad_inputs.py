@@ -1,0 +1,106 @@
+"""Bad input at every public entry point: a one-line error naming the argument, raised
+before anything is compiled (the cases not already covered beside their features)."""
+
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+import jaxclimb as jc
+from jaxclimb.cli import main
+
+
+def sphere(p):
+    return -jnp.sum(p["w"] ** 2)
+
+
+def start(key):
+    return {"w": jnp.zeros(3)}
+
+
+@pytest.mark.parametrize(
+    ("build", "match"),
+    [
+        (lambda: jc.genetic(sphere, pop_size=1), "pop_size"),
+        (lambda: jc.genetic(sphere, selection="roulette"), "selection"),
+        (lambda: jc.genetic(sphere, crossover="two-point"), "crossover"),
+        (lambda: jc.genetic(sphere, mutation_prob=1.5), "mutation_prob"),
+        (lambda: jc.genetic(sphere, pop_size=4, n_elites=4), "n_elites"),
+        (lambda: jc.genetic(sphere, truncation=0.0), "truncation"),
+        (lambda: jc.gradient_descent(sphere, optimizer="lbfgs"), "optimizer"),
+        (lambda: jc.gradient_descent(sphere, step_size=0), "step_size"),
+        (lambda: jc.simulated_annealing(sphere, init_temp=-1), "init_temp"),
+        (lambda: jc.simulated_annealing(sphere, schedule="fast"), "schedule"),
+        (lambda: jc.hill_climb(sphere, n_candidates=0), "n_candidates"),
+        (lambda: jc.hill_climb(sphere, clip_max=0), "clip_max"),
+        (lambda: jc.hill_climb(sphere, mutation="swap"), "mutation"),
+        (lambda: jc.hill_climb("not a function"), "score_fn"),
+        (lambda: jc.with_restarts(jc.hill_climb(sphere), start), "patience"),
+        (lambda: jc.with_restarts(jc.hill_climb(sphere), start, patience=0), "patience"),
+        (lambda: jc.with_restarts(sphere, start, patience=3), "algorithm"),
+        (lambda: jc.run(0, jc.hill_climb(sphere), start, checkpoint_every=0), "checkpoint_every"),
+        (lambda: jc.run(0, jc.hill_climb(sphere), start, callback=3), "callback"),
+        (lambda: jc.run(0, "hill-climb", start), "algorithm"),
+        (lambda: jc.run(0, jc.hill_climb(sphere), {"w": 1}), "init_params"),
+        (lambda: jc.run(jax_key_array(), jc.hill_climb(sphere), start), "single key"),
+    ],
+)
+def test_library_entry_points(build, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        build()
+
+
+def jax_key_array():
+    import jax
+
+    return jax.random.split(jax.random.key(0), 2)
+
+
+@pytest.mark.parametrize(
+    ("forward", "match"),
+    [
+        (lambda p, X: jnp.ones(1), "n_samples"),  # broadcasts silently if unchecked
+        (lambda p, X: jnp.ones((X.shape[0], 1, 1)), "n_samples"),
+        (lambda p, X: (X @ p["w"]).astype(jnp.int32), "floats"),
+    ],
+)
+def test_user_forward_with_wrong_output_is_reported_up_front(forward, match):
+    X = np.ones((10, 3), np.float32)
+    score = jc.make_score_fn(forward, X, np.zeros(10, int))
+    with pytest.raises((ValueError, TypeError), match=match):
+        jc.run(0, jc.hill_climb(score), start, progress=False)
+
+
+@pytest.mark.parametrize(
+    ("X", "y", "match"),
+    [
+        (np.full((20, 2), np.nan), np.tile([0, 1], 10), "NaN"),
+        (np.ones((20, 2)), np.tile([0, 1], 9), "inconsistent"),
+        (np.ones((0, 2)), np.zeros(0), "0 sample"),
+        (np.ones(20), np.tile([0, 1], 10), "2D"),
+    ],
+)
+def test_estimator_data(X, y, match):
+    with pytest.raises(ValueError, match=match):
+        jc.ClimbingClassifier(population_size=2, max_steps=2).fit(X, y)
+
+
+@pytest.mark.parametrize(
+    ("argv", "match"),
+    [
+        (["--algorithm", "genetic", "--pop-size", "1"], "pop_size"),
+        (["--algorithm", "annealing", "--init-temp", "0"], "init_temp"),
+        (["--restarts", "-1"], "--restarts"),
+        (["--out", "/no/such/folder/r.npz"], "--out"),
+        (["--checkpoint", "/no/such/folder/c.npz"], "--checkpoint"),
+        (["--devices", "0"], "--devices"),
+        (["--hidden", "0"], "layer sizes"),
+        (["--mutate-fraction", "2"], "mutate_fraction"),
+    ],
+)
+def test_cli_one_line_errors(argv, match, capsys):
+    try:
+        code = main(["run", "--quiet", "--steps", "2", "--population", "2", *argv])
+    except SystemExit as exc:  # argparse's own errors (type conversion) exit with 2
+        code = exc.code
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and match in err[-1] and "Traceback" not in "\n".join(err)
