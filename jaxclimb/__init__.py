@@ -26,6 +26,7 @@ from .algorithms import (
     tree_select,
     with_restarts,
 )
+from .compare import Comparison, compare, compare_results
 from .estimators import ClimbingClassifier, ClimbingRegressor
 from .mutation import gaussian
 from .networks import MLP, TRANSFERS, init_mlp, mlp_forward, perceptron
@@ -45,11 +46,14 @@ __all__ = [
     "ClimberState",
     "ClimbingClassifier",
     "ClimbingRegressor",
+    "Comparison",
     "ScoreFn",
     "SearchResult",
     "StepInfo",
     "__version__",
     "accuracy",
+    "compare",
+    "compare_results",
     "datasets",
     "gaussian",
     "genetic",

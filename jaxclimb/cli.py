@@ -91,13 +91,61 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("--checkpoint-every", type=int, default=None, help="steps between saves")
     out.add_argument("--quiet", action="store_true", help="no progress bar")
     out.add_argument("--verbose", action="store_true", help="log '>step score' improvements")
+    _add_compare_parsers(sub)
     return parser
+
+
+def _add_compare_parsers(sub) -> None:
+    c = sub.add_parser("compare", help="compare configurations at an equal evaluation budget")
+    c.add_argument(
+        "--algorithms",
+        default="hill-climb,annealing,genetic",
+        help="comma-separated algorithm names (hill-climb,annealing,genetic)",
+    )
+    c.add_argument("--step-sizes", default="0.05,0.1", help="comma-separated (0.05,0.1)")
+    c.add_argument(
+        "--population",
+        type=int,
+        default=256,
+        help="climbers per configuration; genetic: runs of 64 individuals (256)",
+    )
+    c.add_argument("--steps", type=int, default=1000, help="budget = population x steps")
+    c.add_argument(
+        "--target-score",
+        type=float,
+        default=None,
+        help="metric value to reach, for success rates and ERT (0.85 for accuracy)",
+    )
+    c.add_argument("--seed", type=int, default=0)
+    c.add_argument("--data", metavar="FILE.csv")
+    c.add_argument("--target", metavar="COLUMN", help="target column of --data")
+    c.add_argument("--test-size", type=float, default=0.33)
+    c.add_argument("--split-seed", type=int, default=1)
+    c.add_argument("--hidden", type=_int_list, default=[10])
+    c.add_argument("--activation", default="sigmoid")
+    c.add_argument("--metric", default="accuracy")
+    c.add_argument("--devices", type=int, default=None, help="CPU devices (all cores)")
+    c.add_argument("--plot", metavar="compare.png", help="write the plots here")
+    c.add_argument("--json", metavar="compare.json", help="write the statistics here")
+    c.add_argument("--csv", metavar="compare.csv", help="write the table here")
+    c.add_argument("--quiet", action="store_true", help="no progress bar")
+    r = sub.add_parser("report", help="print (and plot) a saved run")
+    r.add_argument("path", metavar="results.npz")
+    r.add_argument("--plot", metavar="report.png", help="write a plot of the run here")
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``jaxclimb`` console script."""
     args = build_parser().parse_args(argv)
     try:
+        if args.command == "compare":
+            from ._cli_compare import run_compare
+
+            return run_compare(args)
+        if args.command == "report":
+            from ._cli_compare import run_report
+
+            return run_report(args)
         return _run(args)
     except (ValueError, TypeError) as exc:
         print(f"jaxclimb: error: {exc}", file=sys.stderr)

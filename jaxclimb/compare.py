@@ -1,0 +1,232 @@
+"""Comparing configurations: many climbers per configuration, equal budgets, honest stats.
+
+Example:
+    >>> import jaxclimb as jc
+    >>> cmp = jc.compare([{"algorithm": "hill-climb", "step_size": 0.1, "population": 8},
+    ...                   {"algorithm": "annealing", "step_size": 0.1, "population": 8}],
+    ...                  budget=800, target=0.8)
+    >>> [row["name"] for row in cmp.to_records()]
+    ['hill-climb step 0.1', 'annealing step 0.1']
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import json
+
+import numpy as np
+from tqdm.auto import tqdm
+
+from . import datasets
+from ._checks import check_int
+from .algorithms import REGISTRY
+from .networks import MLP
+from .objectives import METRICS, make_score_fn
+from .results import SearchResult
+from .runner import run
+from .statistics import (
+    bootstrap_median_interval,
+    expected_running_time,
+    first_hitting_evaluations,
+    mann_whitney,
+)
+
+_SETTINGS = ("algorithm", "population", "name")
+
+
+@dataclasses.dataclass
+class Entry:
+    """One configuration's raw material: per-climber arrays the statistics come from."""
+
+    name: str
+    result: SearchResult
+    train: np.ndarray  # (P,) final training metric per climber
+    test: np.ndarray | None  # (P,) test metric per climber
+    evals_per_step: float
+
+
+@dataclasses.dataclass
+class Comparison:
+    """Statistics per configuration; plain Python and NumPy only (no pandas)."""
+
+    entries: list[Entry]
+    metric: str
+    target: float | None
+    seed: int
+
+    def to_records(self) -> list[dict]:
+        """One dict per configuration (JSON-ready)."""
+        rows, reference = [], self.entries[0]
+        maximize = METRICS[self.metric].maximize
+        for e in self.entries:
+            final = e.test if e.test is not None else e.train
+            q = lambda v: np.quantile(v[np.isfinite(v)], [0.25, 0.5, 0.75])  # noqa: E731
+            row = {"name": e.name, "population": e.result.population,
+                   "evaluations": e.result.total_evaluations,
+                   "evals_per_s": e.result.evaluations_per_second}  # fmt: skip
+            for label, v in (("train", e.train), ("test", e.test)):
+                if v is None:
+                    continue
+                q25, q50, q75 = q(v)
+                best = v[e.result.best_index()]
+                row.update({f"{label}_best": float(best), f"{label}_q25": float(q25),
+                            f"{label}_median": float(q50), f"{label}_q75": float(q75)})  # fmt: skip
+            low, high = bootstrap_median_interval(final, seed=self.seed)
+            row["median_ci_low"], row["median_ci_high"] = low, high
+            if e is not reference:
+                _, p = mann_whitney(
+                    final, reference.test if e.test is not None else reference.train
+                )
+                row["p_vs_first"] = p
+            else:
+                row["p_vs_first"] = None
+            if self.target is not None:
+                score_target = self.target if maximize else -self.target
+                hits = first_hitting_evaluations(
+                    e.result.history,
+                    e.result.history_steps,
+                    score_target,
+                    e.evals_per_step,
+                    initial_evaluations=e.result.n_evaluations[0]
+                    - e.result.n_steps[0] * e.evals_per_step,
+                )
+                row["success_rate"] = float(np.isfinite(hits).mean())
+                row["ert_evaluations"] = expected_running_time(hits, e.result.n_evaluations)
+            rows.append(row)
+        return rows
+
+    def to_dict(self) -> dict:
+        """Everything: the settings and one record per configuration."""
+        return {"metric": self.metric, "target": self.target, "seed": self.seed,
+                "configurations": self.to_records()}  # fmt: skip
+
+    def to_json(self, path: str) -> str:
+        with open(path, "w") as handle:
+            json.dump(self.to_dict(), handle, indent=2, default=_json_default)
+        return path
+
+    def to_csv(self, path: str) -> str:
+        records = self.to_records()
+        fields = list(dict.fromkeys(k for r in records for k in r))
+        with open(path, "w", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=fields)
+            writer.writeheader()
+            writer.writerows(records)
+        return path
+
+    def format_table(self) -> str:
+        """One aligned row per configuration."""
+        records = self.to_records()
+        split = "test" if self.entries[0].test is not None else "train"
+        cols = [("name", "{:<28}", "configuration"), (f"{split}_best", "{:>7.4f}", "best"),
+                (f"{split}_median", "{:>7.4f}", "median"), (f"{split}_q25", "{:>7.4f}", "q25"),
+                (f"{split}_q75", "{:>7.4f}", "q75"), ("median_ci_low", "{:>7.4f}", "ci_lo"),
+                ("median_ci_high", "{:>7.4f}", "ci_hi"), ("p_vs_first", "{:>8.2g}", "p"),
+                ("success_rate", "{:>7.1%}", "success"), ("ert_evaluations", "{:>10.4g}", "ERT"),
+                ("evals_per_s", "{:>10,.0f}", "evals/s")]  # fmt: skip
+        cols = [c for c in cols if c[0] in records[0]]
+        widths = [len(fmt.format(records[0][key])) if records[0][key] is not None else 8
+                  for key, fmt, _ in cols]  # fmt: skip
+        head = " ".join(
+            f"{title:>{w}}" if i else f"{title:<{w}}"
+            for i, ((_, _, title), w) in enumerate(zip(cols, widths, strict=True))
+        )
+        lines = [f"{self.metric} on the {split} data across climbers (ci: 95% bootstrap interval "
+                 "of the median; p: Mann-Whitney U vs the first row"
+                 + (f"; success and ERT (expected evaluations with restarts): reaching "
+                    f"{self.target} on the training data" if self.target is not None else "")
+                 + ")", head]  # fmt: skip
+        for r in records:
+            cells = [fmt.format(r[key]) if r[key] is not None else f"{'-':>{w}}"
+                     for (key, fmt, _), w in zip(cols, widths, strict=True)]  # fmt: skip
+            lines.append(" ".join(cells))
+        return "\n".join(lines)
+
+
+def _json_default(x):
+    if isinstance(x, np.generic):
+        return x.item()
+    raise TypeError(type(x).__name__)
+
+
+def _evals_per_step(algorithm: str, params: dict) -> float:
+    if algorithm == "hill-climb":
+        return params.get("n_candidates", 1)
+    if algorithm == "genetic":
+        return params.get("pop_size", 64) - params.get("n_elites", 1)
+    return 1
+
+
+def compare_results(results: dict[str, SearchResult], *, X_test=None, y_test=None,
+                    evals_per_step: dict[str, float] | None = None, target: float | None = None,
+                    seed: int = 0) -> Comparison:  # fmt: skip
+    """Statistics over already-computed results, keyed by configuration name."""
+    if not results:
+        raise ValueError("results must hold at least one SearchResult")
+    entries = []
+    for name, r in results.items():
+        test = None if X_test is None else r.evaluate(X_test, y_test)
+        per = (evals_per_step or {}).get(name, 1)
+        entries.append(Entry(name, r, r.best_metric, test, per))
+    metric = entries[0].result.metric or "score"
+    return Comparison(entries, metric, target, seed)
+
+
+def compare(configs: list[dict], data=None, *, budget: int = 256_000, seed: int = 0,
+            target: float | None = None, metric: str = "accuracy", hidden=(10,),
+            activation: str = "sigmoid", progress: bool | None = None) -> Comparison:  # fmt: skip
+    """Run several configurations on the same data and seed at an equal evaluation budget.
+
+    Args:
+        configs: dicts with ``algorithm`` (a ``REGISTRY`` name), ``population`` (default
+            256), optional ``name``, and the algorithm's settings (``step_size``, ...).
+        data: ``(X_train, X_test, y_train, y_test)``; default problem A.
+        budget: evaluations per configuration; each runs ``budget // (population *
+            evaluations per step)`` steps.
+        seed: the seed of every configuration.
+        target: a metric value to reach, for success rates and expected running times.
+        metric, hidden, activation: the objective and the network (an MLP).
+    """
+    if not configs:
+        raise ValueError("configs must name at least one configuration")
+    budget = check_int("budget", budget, minimum=1)
+    X_train, X_test, y_train, y_test = datasets.problem_a() if data is None else data
+    n_classes = int(max(np.max(y_train), np.max(y_test))) + 1
+    n_out = 1 if n_classes <= 2 else n_classes
+    output = "sigmoid" if n_out == 1 else "softmax"
+    if not METRICS[metric].classification:
+        output, n_out = "identity", 1
+    net = MLP((X_train.shape[1], *hidden, n_out), activation=activation, output=output)
+    score = make_score_fn(net, X_train, y_train, metric=metric)
+    results, per_step = {}, {}
+    for config in tqdm(configs, desc="configurations", leave=False,
+                       disable=None if progress is None else not progress):  # fmt: skip
+        params = {k: v for k, v in config.items() if k not in _SETTINGS}
+        name = config.get("algorithm")
+        if name not in REGISTRY:
+            raise ValueError(f"algorithm must be one of {', '.join(REGISTRY)}; got {name!r}")
+        population = check_int("population", config.get("population", 256), minimum=1)
+        if name == "genetic":
+            params.setdefault("init_params", net.init)
+        algorithm = REGISTRY[name](score, **params)
+        shown = {k: v for k, v in params.items() if k != "init_params"}
+        label = config.get("name") or " ".join(
+            [name] + [f"{k.replace('_size', '')} {v}" for k, v in shown.items()]
+        )
+        each = _evals_per_step(name, params)
+        steps = max(1, budget // int(population * each))
+        results[label] = run(
+            seed,
+            algorithm,
+            net.init,
+            population=population,
+            steps=steps,
+            score_fn=score,
+            progress=False,
+            config={"algorithm": name},
+        )
+        per_step[label] = each
+    return compare_results(
+        results, X_test=X_test, y_test=y_test, evals_per_step=per_step, target=target, seed=seed
+    )

@@ -1,0 +1,138 @@
+import csv
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import jaxclimb as jc
+from jaxclimb.cli import main
+from jaxclimb.statistics import (
+    bootstrap_median_interval,
+    expected_running_time,
+    first_hitting_evaluations,
+    mann_whitney,
+)
+
+
+def test_hitting_times_and_expected_running_time_by_hand():
+    history = np.array([[0.1, 0.5, 0.9, 0.9],   # reaches 0.8 at step 20
+                        [0.1, 0.2, 0.3, 0.4],   # never
+                        [0.9, 0.9, 0.9, 0.9]])  # at the start  # fmt: skip
+    steps = np.array([0, 10, 20, 30])
+    hits = first_hitting_evaluations(history, steps, 0.8, evals_per_step=2,
+                                     initial_evaluations=1)  # fmt: skip
+    np.testing.assert_array_equal(hits, [41, np.inf, 1])
+    spent = np.array([61, 61, 61])
+    # (41 + 1 successful, + 61 spent by the failure) / 2 successes
+    assert expected_running_time(hits, spent) == pytest.approx((41 + 1 + 61) / 2)
+    assert expected_running_time(np.array([np.inf]), np.array([5])) == np.inf
+
+
+def test_bootstrap_interval_of_the_median():
+    assert bootstrap_median_interval(np.full(20, 0.7)) == (0.7, 0.7)
+    sample = np.arange(101, dtype=float)
+    low, high = bootstrap_median_interval(sample, seed=3)
+    assert low <= 50 <= high and low > 35 and high < 65
+    assert bootstrap_median_interval(sample, seed=3) == (low, high)  # fixed seed, same answer
+    assert bootstrap_median_interval(np.array([np.nan])) != (0, 0)
+
+
+def test_mann_whitney():
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(size=50), rng.normal(3, 1, size=50)
+    assert mann_whitney(a, b)[1] < 1e-6
+    assert mann_whitney(a, a)[1] > 0.9
+    assert mann_whitney(np.ones(5), np.ones(5))[1] == 1.0
+
+
+@pytest.fixture(scope="module")
+def comparison():
+    configs = [
+        {"algorithm": "hill-climb", "step_size": 0.1, "population": 16},
+        {"algorithm": "annealing", "step_size": 0.1, "population": 16, "name": "sa"},
+    ]
+    return jc.compare(configs, budget=16 * 200, target=0.8, seed=1, progress=False)
+
+
+def test_compare_records_and_exports(comparison, tmp_path):
+    records = comparison.to_records()
+    assert [r["name"] for r in records] == ["hill-climb step 0.1", "sa"]
+    for r in records:
+        assert r["evaluations"] == 16 * 201
+        assert r["test_q25"] <= r["test_median"] <= r["test_q75"]
+        assert r["median_ci_low"] <= r["test_median"] <= r["median_ci_high"]
+        assert 0 <= r["success_rate"] <= 1
+    assert records[0]["p_vs_first"] is None and 0 <= records[1]["p_vs_first"] <= 1
+    data = json.loads(Path(comparison.to_json(str(tmp_path / "c.json"))).read_text())
+    assert data["configurations"][1]["name"] == "sa"
+    text = Path(comparison.to_csv(str(tmp_path / "c.csv"))).read_text()
+    rows = list(csv.DictReader(text.splitlines()))
+    assert float(rows[0]["test_median"]) == pytest.approx(records[0]["test_median"])
+    assert "configuration" in comparison.format_table()
+
+
+def test_numbers_recompute_from_saved_results(comparison, tmp_path):
+    _, X_test, _, y_test = jc.datasets.problem_a()
+    saved = {}
+    for e in comparison.entries:
+        path = e.result.save(tmp_path / f"{e.name.replace(' ', '_')}.npz")
+        saved[e.name] = jc.load_result(path)
+    again = jc.compare_results(
+        saved,
+        X_test=X_test,
+        y_test=y_test,
+        target=0.8,
+        seed=1,
+        evals_per_step={e.name: 1 for e in comparison.entries},
+    )
+    assert again.to_records() == comparison.to_records()
+
+
+def test_plots_are_written(comparison, tmp_path):
+    pytest.importorskip("matplotlib")
+    from jaxclimb.plots import plot_comparison, plot_result
+
+    path = plot_comparison(comparison, str(tmp_path / "c.png"))
+    assert Path(path).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    other = plot_result(comparison.entries[0].result, str(tmp_path / "r.png"))
+    assert Path(other).read_bytes()[:4] == b"\x89PNG"
+
+
+def test_missing_matplotlib_is_a_clear_message(comparison, monkeypatch, tmp_path):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    from jaxclimb.plots import plot_comparison
+
+    with pytest.raises(ValueError, match="jaxclimb\\[plot\\]"):
+        plot_comparison(comparison, str(tmp_path / "x.png"))
+
+
+def test_cli_compare_and_report(tmp_path, capsys):
+    out = {k: str(tmp_path / f"c.{k}") for k in ("json", "csv", "png")}
+    assert main(["compare", "--algorithms", "hill-climb,annealing", "--step-sizes", "0.1",
+                 "--population", "8", "--steps", "50", "--quiet", "--json", out["json"],
+                 "--csv", out["csv"], "--plot", out["png"]]) == 0  # fmt: skip
+    text = capsys.readouterr().out
+    assert "hill-climb step 0.1" in text and "annealing step 0.1" in text and "ERT" in text
+    assert json.loads(Path(out["json"]).read_text())["target"] == 0.85
+    saved = str(tmp_path / "run.npz")
+    assert main(["run", "--population", "4", "--steps", "20", "--quiet", "--out", saved]) == 0
+    capsys.readouterr()
+    assert main(["report", saved, "--plot", str(tmp_path / "r.png")]) == 0
+    assert "train accuracy" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("argv", "match"),
+    [
+        (["compare", "--algorithms", "tabu"], "--algorithms"),
+        (["compare", "--step-sizes", "0,x"], "--step-sizes"),
+        (["compare", "--step-sizes", "-1"], "--step-sizes"),
+        (["compare", "--plot", "/no/such/dir/p.png"], "--plot"),
+        (["report", "/no/such/file.npz"], "does not exist"),
+    ],
+)
+def test_cli_compare_errors(argv, match, capsys):
+    assert main(argv) == 2
+    assert match in capsys.readouterr().err
