@@ -24,7 +24,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import Any
 
 import jax
 import jax.numpy as jnp
@@ -34,8 +34,10 @@ from tqdm.auto import tqdm
 from ._checks import check_int
 from ._compile import compile_search
 from ._loop import Loop
+from ._loop_body import chunk_body as _chunk_body
+from ._loop_body import init_body as _init_body
 from ._run_checks import as_key, check_shapes
-from .algorithms.base import Algorithm, as_pytree, is_improvement, tree_select
+from .algorithms.base import Algorithm, as_pytree
 from .objectives import ScoreFn
 from .results import SearchResult
 from .sharding import (
@@ -47,86 +49,6 @@ from .sharding import (
 )
 
 _NO_LIMIT = np.iinfo(np.int32).max
-
-
-class RunStats(NamedTuple):
-    """Per-climber counters kept by the runner (leading population axis)."""
-
-    stale: jax.Array  # steps since the best score last strictly improved
-    n_accepted: jax.Array
-    n_evaluations: jax.Array
-    n_nonfinite: jax.Array
-    n_steps: jax.Array
-
-
-class Carry(NamedTuple):
-    """Everything the compiled loop carries from one chunk to the next."""
-
-    state: Any
-    stats: RunStats
-    t: jax.Array  # global step counter (scalar)
-
-
-def _init_body(algorithm: Algorithm, init_params: Callable, key: jax.Array, ids: jax.Array):
-    def one(i):
-        k_params, k_init, k_loop = jax.random.split(jax.random.fold_in(key, i), 3)
-        return algorithm.init(k_init, init_params(k_params)), k_loop
-
-    state, loop_keys = jax.vmap(one)(ids)
-    n = ids.shape[0]
-    stats = RunStats(
-        stale=jnp.zeros(n, jnp.int32),
-        n_accepted=jnp.zeros(n, jnp.int32),
-        n_evaluations=jnp.full(n, getattr(state, "initial_evaluations", 1), jnp.int32),
-        n_nonfinite=(~jnp.isfinite(state.score)).astype(jnp.int32),
-        n_steps=jnp.zeros(n, jnp.int32),
-    )
-    return Carry(state, stats, jnp.zeros((), jnp.int32)), loop_keys
-
-
-def _finished(state) -> jax.Array:
-    """Climbers whose algorithm says they are done (e.g. restarts used up)."""
-    return getattr(state, "finished", jnp.zeros(state.best_score.shape, bool))
-
-
-def _chunk_body(
-    algorithm: Algorithm,
-    carry: Carry,
-    loop_keys: jax.Array,
-    real: jax.Array,
-    total_steps: jax.Array,
-    max_attempts: jax.Array,
-    *,
-    n_records: int,
-    record_every: int,
-):
-    step_all = jax.vmap(algorithm.step)
-    fold_all = jax.vmap(jax.random.fold_in, in_axes=(0, None))
-
-    def one_step(c: Carry, _):
-        new_state, info = step_all(fold_all(loop_keys, c.t), c.state)
-        active = (c.t < total_steps) & (c.stats.stale < max_attempts) & ~_finished(c.state)
-        improved = is_improvement(new_state.best_score, c.state.best_score, strict=True)
-        s = c.stats
-        stats = RunStats(
-            stale=jnp.where(active, jnp.where(improved, 0, s.stale + 1), s.stale),
-            n_accepted=s.n_accepted + (active & info.accepted),
-            n_evaluations=s.n_evaluations + jnp.where(active, info.n_evaluations, 0),
-            n_nonfinite=s.n_nonfinite + jnp.where(active, info.n_nonfinite, 0),
-            n_steps=s.n_steps + active,
-        )
-        return Carry(tree_select(active, new_state, c.state), stats, c.t + 1), None
-
-    def one_record(c: Carry, _):
-        c, _ = jax.lax.scan(one_step, c, None, length=record_every)
-        return c, c.state.best_score
-
-    carry, history = jax.lax.scan(one_record, carry, None, length=n_records)
-    usable = real & jnp.isfinite(history)
-    record_best = jnp.max(jnp.where(usable, history, -jnp.inf), axis=1)
-    stopped = (carry.stats.stale >= max_attempts) | _finished(carry.state)
-    done = (carry.t >= total_steps) | jnp.all(~real | stopped)
-    return carry, history, record_best, done
 
 
 def run(
