@@ -114,6 +114,8 @@ def run(
         max_attempts = check_int("max_attempts", max_attempts, minimum=1)
     chunk_steps = _chunk_steps(chunk_steps, steps, record_every)
     _check_checkpointing(checkpoint, checkpoint_every, callback)
+    if config is not None and not isinstance(config, dict):
+        raise TypeError(f"config must be a dict of JSON-ready settings; got {type(config)}")
     check_shapes(algorithm, init_params, key)
     settings = {
         "population": population,
@@ -121,7 +123,7 @@ def run(
         "record_every": record_every,
         "chunk_steps": chunk_steps,
         "max_attempts": max_attempts,
-        **(config or {}),
+        "user_config": dict(config or {}),  # kept apart: it must not override the above
     }
     session = _Session(algorithm, init_params, settings, devices)
     compiled = session.compile(key)
@@ -260,8 +262,10 @@ class _Session:
         )
 
     def result(self, loop: Loop, compile_seconds, run_seconds, score_fn) -> SearchResult:
+        settings = dict(self.settings)
         config = {
-            **self.settings,
+            **settings.pop("user_config", {}),
+            **settings,
             "n_devices": self.mesh.size,
             "platform": self.mesh.devices.flat[0].platform,
         }
