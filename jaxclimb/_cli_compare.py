@@ -26,7 +26,6 @@ def run_compare(args: argparse.Namespace) -> int:
 
     _check_out(args, "plot", "json", "csv")
     use_cpu_cores(args.devices)
-    from sklearn.preprocessing import LabelEncoder
 
     from . import datasets
     from .algorithms import REGISTRY
@@ -51,7 +50,7 @@ def run_compare(args: argparse.Namespace) -> int:
             raise ValueError("--data needs --target COLUMN")
         X, y, _ = datasets.load_csv(args.data, args.target)
         if METRICS[args.metric].classification:
-            y = LabelEncoder().fit_transform(y)
+            y = datasets.class_labels(y, args.metric)
         data = datasets.split(X, y, test_size=args.test_size, split_seed=args.split_seed)
     target = args.target_score
     if target is None and args.metric == "accuracy":

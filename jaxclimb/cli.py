@@ -170,7 +170,6 @@ def _run(args: argparse.Namespace) -> int:
     use_cpu_cores(args.devices)  # before JAX starts: one CPU device per core
 
     import numpy as np
-    from sklearn.preprocessing import LabelEncoder
 
     from . import datasets
     from .algorithms import REGISTRY
@@ -195,7 +194,7 @@ def _run(args: argparse.Namespace) -> int:
             raise ValueError("--data needs --target COLUMN")
         X, y, _ = datasets.load_csv(args.data, args.target)
         if classification:
-            y = LabelEncoder().fit_transform(y)
+            y = datasets.class_labels(y, args.metric)
         elif y.dtype.kind not in "fiu":
             raise ValueError(f"--metric {args.metric} needs a numeric target column")
         X_train, X_test, y_train, y_test = datasets.split(

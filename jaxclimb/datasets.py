@@ -84,3 +84,20 @@ def load_csv(path: str | os.PathLike, target: str) -> tuple[np.ndarray, np.ndarr
     except ValueError:
         y = np.array(labels)
     return X, y, features
+
+
+def class_labels(y: np.ndarray, metric: str) -> np.ndarray:
+    """Encode a target column as classes 0..k-1 for a classification ``metric``.
+
+    A continuous column (more distinct non-integer values than a classification would
+    have) is refused with a pointer to the regression metrics.
+    """
+    from sklearn.preprocessing import LabelEncoder
+    from sklearn.utils.multiclass import type_of_target
+
+    if type_of_target(y) == "continuous":
+        raise ValueError(
+            f"the target column is continuous ({len(np.unique(y))} distinct values) but "
+            f"--metric {metric} needs classes; use --metric mse or r2 for regression"
+        )
+    return LabelEncoder().fit_transform(y)

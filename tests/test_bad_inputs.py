@@ -104,3 +104,12 @@ def test_cli_one_line_errors(argv, match, capsys):
         code = exc.code
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2 and match in err[-1] and "Traceback" not in "\n".join(err)
+
+
+def test_cli_continuous_target_with_a_classification_metric(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    path = tmp_path / "reg.csv"
+    rows = ["a,b,y"] + [f"{a},{b},{a * 2.5 + b}" for a, b in rng.normal(size=(50, 2))]
+    path.write_text("\n".join(rows))
+    assert main(["run", "--data", str(path), "--target", "y", "--quiet", "--steps", "2"]) == 2
+    assert "continuous" in capsys.readouterr().err
