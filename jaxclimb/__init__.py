@@ -13,7 +13,7 @@ Example:
 
 __version__ = "0.1.0"
 
-from . import datasets
+from . import datasets, distributed
 from .algorithms import (
     REGISTRY,
     Algorithm,
@@ -55,6 +55,7 @@ __all__ = [
     "compare",
     "compare_results",
     "datasets",
+    "distributed",
     "gaussian",
     "genetic",
     "gradient_descent",

@@ -15,6 +15,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from .checkpoint import save_checkpoint
+from .sharding import to_host
 
 
 @dataclasses.dataclass
@@ -43,7 +44,7 @@ class Loop:
 
     def history(self) -> np.ndarray:
         """The history recorded so far, ``(records, padded population)``, on the host."""
-        blocks = jax.device_get(self.blocks)
+        blocks = to_host(self.blocks)
         return np.concatenate(blocks, axis=0) if blocks else np.empty((0, 0), np.float32)
 
     def save(self) -> None:
@@ -99,7 +100,7 @@ class Loop:
                 self.algorithm, self.carry, self.loop_keys, self.real, self.total, self.attempts
             )
             self.blocks.append(history)
-            record_best, done = jax.device_get((record_best, done))
+            record_best, done = to_host((record_best, done))
             first, self.steps_run = self.steps_run, min(steps, self.steps_run + chunk)
             bar.update(self.steps_run - first)
             for j, value in enumerate(record_best):

@@ -18,6 +18,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import __version__
+from .sharding import to_host
 
 FORMAT = 1
 
@@ -32,10 +33,10 @@ def save_checkpoint(
     leaves = jax.tree_util.tree_leaves(carry)
     key_leaves = [i for i, x in enumerate(leaves) if _is_key(x)]
     impl = str(jax.random.key_impl(loop_keys))
-    host = jax.device_get([jax.random.key_data(x) if _is_key(x) else x for x in leaves])
+    host = to_host([jax.random.key_data(x) if _is_key(x) else x for x in leaves])
     arrays = {f"carry_{i}": np.asarray(x) for i, x in enumerate(host)}
-    arrays["loop_keys"] = np.asarray(jax.device_get(jax.random.key_data(loop_keys)))
-    arrays["initial_best"] = np.asarray(jax.device_get(initial_best))
+    arrays["loop_keys"] = to_host(jax.random.key_data(loop_keys))
+    arrays["initial_best"] = to_host(initial_best)
     arrays["history"] = np.asarray(history)
     meta = {
         "format": FORMAT,
@@ -45,6 +46,8 @@ def save_checkpoint(
         "key_impl": impl,
         "settings": settings,
     }
+    if jax.process_index() != 0:  # every process holds the same gathered state
+        return path
     tmp = f"{path}.tmp-{os.getpid()}.npz"
     np.savez(tmp, meta=np.array(json.dumps(meta)), **arrays)
     os.replace(tmp, path)

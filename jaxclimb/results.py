@@ -28,6 +28,7 @@ from . import __version__
 from ._treeio import from_skeleton, to_skeleton
 from .networks import MLP
 from .objectives import METRICS, ScoreFn, class_predictions, make_score_fn
+from .sharding import to_host
 
 _ARRAYS = ("best_score", "final_score", "history", "history_steps")
 _COUNTS = ("n_accepted", "n_evaluations", "n_nonfinite", "n_steps")
@@ -89,7 +90,7 @@ class SearchResult:
         steps: int,
     ) -> SearchResult:
         """Bring a finished run to the host (the one place arrays leave the device)."""
-        carry, initial_best, blocks = jax.device_get((carry, initial_best, history_blocks))
+        carry, initial_best, blocks = to_host((carry, initial_best, history_blocks))
         cut = slice(0, population)
         steps_run = int(min(carry.t, steps))
         n_records = -(-steps_run // record_every)

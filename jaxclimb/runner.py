@@ -43,6 +43,7 @@ from .results import SearchResult
 from .sharding import (
     climber_sharding,
     padded_population,
+    place,
     population_mesh,
     population_shardings,
     replicated,
@@ -130,7 +131,7 @@ def run(
     if verbose:
         tqdm.write(f"compiled in {compiled.seconds:.2f} s")
     start = time.perf_counter()
-    carry, loop_keys = compiled.init(session.algorithm, jax.device_put(key, session.whole),
+    carry, loop_keys = compiled.init(session.algorithm, place(key, session.whole),
                                      session.ids)  # fmt: skip
     initial_best = jnp.copy(carry.state.best_score)  # the carry is donated to the loop
     start_seconds = time.perf_counter() - start
@@ -185,8 +186,8 @@ def resume(
         )
     carry = jax.tree_util.tree_unflatten(treedef, leaves)
     shardings = population_shardings(session.init_shape, session.mesh)
-    carry = jax.device_put(carry, shardings[0])
-    loop_keys = jax.device_put(loop_keys, shardings[1])
+    carry = place(carry, shardings[0])
+    loop_keys = place(loop_keys, shardings[1])
     initial_best = session.repad(saved["initial_best"])
     history = saved["history"]
     blocks = [session.repad(history.T).T] if history.size else []
@@ -206,12 +207,12 @@ class _Session:
         self.population = settings["population"]
         self.padded = padded_population(self.population, self.mesh)
         self.whole, by_climber = replicated(self.mesh), climber_sharding(self.mesh)
-        self.algorithm = jax.device_put(as_pytree(algorithm), self.whole)
-        self.ids = jax.device_put(np.arange(self.padded, dtype=np.int32), by_climber)
-        self.real = jax.device_put(np.arange(self.padded) < self.population, by_climber)
-        self.total = jax.device_put(np.int32(settings["steps"]), self.whole)
+        self.algorithm = place(as_pytree(algorithm), self.whole)
+        self.ids = place(np.arange(self.padded, dtype=np.int32), by_climber)
+        self.real = place(np.arange(self.padded) < self.population, by_climber)
+        self.total = place(np.int32(settings["steps"]), self.whole)
         attempts = settings["max_attempts"] or _NO_LIMIT
-        self.attempts = jax.device_put(np.int32(attempts), self.whole)
+        self.attempts = place(np.int32(attempts), self.whole)
 
     def compile(self, key):
         compiled = compile_search(
@@ -219,7 +220,7 @@ class _Session:
             _chunk_body,
             algorithm=self.algorithm,
             init_params=self.init_params,
-            key=jax.device_put(key, self.whole),
+            key=place(key, self.whole),
             ids=self.ids,
             real=self.real,
             total=self.total,

@@ -80,3 +80,43 @@ def use_cpu_cores(n: int | None = None) -> int:
     except RuntimeError:  # backend already initialised
         return 0
     return n
+
+
+def place(tree: Any, sharding: Any) -> Any:
+    """``jax.device_put`` that also works when the mesh spans several processes.
+
+    Every process passes the same (host or device) values; on a multi-process mesh each one
+    builds its own shards of the global array. ``sharding`` is one sharding or a tree of
+    them matching ``tree``.
+    """
+    shardings = (
+        jax.tree_util.tree_map(lambda _: sharding, tree)
+        if isinstance(sharding, jax.sharding.Sharding)
+        else sharding
+    )
+
+    def put(x, s):
+        if s.is_fully_addressable:
+            return jax.device_put(x, s)
+        if isinstance(x, jax.Array) and jax.dtypes.issubdtype(x.dtype, jax.dtypes.prng_key):
+            impl = jax.random.key_impl(x)
+            data = place(jax.random.key_data(x), s)
+            return jax.random.wrap_key_data(data, impl=impl)
+        host = np.asarray(x)
+        return jax.make_array_from_callback(host.shape, s, lambda index: host[index])
+
+    return jax.tree_util.tree_map(put, tree, shardings)
+
+
+def to_host(tree: Any) -> Any:
+    """NumPy copies of ``tree``'s arrays, gathered from every process when the mesh spans
+    several (each process then holds the whole result)."""
+
+    def get(x):
+        if isinstance(x, jax.Array) and not x.is_fully_addressable and not x.is_fully_replicated:
+            from jax.experimental import multihost_utils
+
+            return np.asarray(multihost_utils.process_allgather(x, tiled=True))
+        return np.asarray(jax.device_get(x))
+
+    return jax.tree_util.tree_map(get, tree)
