@@ -85,6 +85,11 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--record-every", type=int, default=1, help="history thinning (1)")
     search.add_argument("--seed", type=int, default=0, help="search seed (0)")
     search.add_argument("--devices", type=int, default=None, help="CPU devices (all cores)")
+    search.add_argument(
+        "--coordinator", metavar="HOST:PORT", help="multi-process run: address of process 0"
+    )
+    search.add_argument("--num-processes", type=int, default=None, help="multi-process run")
+    search.add_argument("--process-id", type=int, default=None, help="multi-process run")
     out = r.add_argument_group("output")
     out.add_argument("--out", metavar="results.npz", help="save the result")
     out.add_argument("--checkpoint", metavar="ckpt.npz", help="save the loop state here")
@@ -168,6 +173,16 @@ def _run(args: argparse.Namespace) -> int:
     if args.devices is not None and args.devices < 1:
         raise ValueError(f"--devices must be >= 1; got {args.devices}")
     use_cpu_cores(args.devices)  # before JAX starts: one CPU device per core
+    if args.coordinator or args.num_processes or args.process_id is not None:
+        from .distributed import initialize
+
+        initialize(args.coordinator, args.num_processes, args.process_id)
+    import jax
+
+    lead = jax.process_index() == 0  # only process 0 prints and writes files
+    if not lead:
+        args.quiet, args.out = True, None
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - for the rest of the process
 
     import numpy as np
 
