@@ -31,7 +31,7 @@ class Compiled(NamedTuple):
     init_shape: Any  # shapes of (carry, loop_keys)
 
 
-def _signature(algorithm, init_params, key, ids, real, mesh, n_records, record_every):
+def _signature(algorithm, init_params, key, ids, real, mesh, n_records, record_every, block):
     leaves, treedef = jax.tree_util.tree_flatten(algorithm)
     sig = (
         treedef,
@@ -42,6 +42,7 @@ def _signature(algorithm, init_params, key, ids, real, mesh, n_records, record_e
         mesh,
         n_records,
         record_every,
+        block,
     )
     try:
         hash(sig)
@@ -64,9 +65,10 @@ def compile_search(
     mesh,
     n_records: int,
     record_every: int,
+    block: int | None = None,
 ) -> Compiled:
     """Compile (or fetch) ``init(algorithm, key, ids)`` and ``chunk(algorithm, carry, ...)``."""
-    sig = _signature(algorithm, init_params, key, ids, real, mesh, n_records, record_every)
+    sig = _signature(algorithm, init_params, key, ids, real, mesh, n_records, record_every, block)
     if sig is not None and sig in _CACHE:
         _CACHE.move_to_end(sig)
         init_fn, chunk_fn, init_shape = _CACHE[sig]
@@ -75,7 +77,7 @@ def compile_search(
     whole = replicated(mesh)
 
     def init_all(algorithm, key, ids):
-        return init_body(algorithm, init_params, key, ids)
+        return init_body(algorithm, init_params, key, ids, mesh=mesh, block=block)
 
     init_shape = jax.eval_shape(init_all, algorithm, key, ids)
     carry_sharding = population_shardings(init_shape, mesh)
@@ -85,7 +87,9 @@ def compile_search(
         init_shape,
         carry_sharding,
     )
-    chunk_all = functools.partial(chunk_body, n_records=n_records, record_every=record_every)
+    chunk_all = functools.partial(
+        chunk_body, n_records=n_records, record_every=record_every, mesh=mesh, block=block
+    )
     chunk_fn = (
         jax.jit(
             chunk_all,

@@ -14,8 +14,10 @@ from typing import Any, NamedTuple
 
 import jax
 import jax.numpy as jnp
+from jax.sharding import PartitionSpec
 
 from .algorithms.base import Algorithm, is_improvement, tree_select
+from .sharding import POPULATION_AXIS
 
 
 class RunStats(NamedTuple):
@@ -36,12 +38,44 @@ class Carry(NamedTuple):
     t: jax.Array  # global step counter (scalar)
 
 
-def init_body(algorithm: Algorithm, init_params: Callable, key: jax.Array, ids: jax.Array):
-    def one(i):
+def population_map(fn: Callable, *, mesh=None, block: int | None = None) -> Callable:
+    """``fn(shared, *per_climber)`` mapped over the population axis of ``per_climber``.
+
+    Without ``block`` this is ``vmap``. With it, each device walks its own climbers block
+    by block (``shard_map`` + ``lax.map``), so one step never holds the temporaries of more
+    than ``block`` climbers per device: memory stays bounded for a million climbers.
+    """
+
+    def vmapped(shared, *args):  # shared is closed over: the same for every climber
+        return jax.vmap(lambda *a: fn(shared, *a))(*args)
+
+    if block is None:
+        return vmapped
+
+    def local(shared, *args):
+        n = jax.tree_util.tree_leaves(args)[0].shape[0]
+        split = lambda x: x.reshape(n // block, block, *x.shape[1:])  # noqa: E731
+        out = jax.lax.map(lambda a: vmapped(shared, *a), jax.tree_util.tree_map(split, args))
+        return jax.tree_util.tree_map(lambda x: x.reshape(n, *x.shape[2:]), out)
+
+    def mapped(shared, *args):
+        spec = PartitionSpec(POPULATION_AXIS)
+        return jax.shard_map(local, mesh=mesh, in_specs=(PartitionSpec(),) + (spec,) * len(args),
+                             out_specs=spec)(shared, *args)  # fmt: skip
+
+    return mapped
+
+
+def init_body(
+    algorithm: Algorithm, init_params: Callable, key: jax.Array, ids: jax.Array, *,
+    mesh=None, block: int | None = None,
+):  # fmt: skip
+    def one(shared, i):
+        algorithm, key = shared
         k_params, k_init, k_loop = jax.random.split(jax.random.fold_in(key, i), 3)
         return algorithm.init(k_init, init_params(k_params)), k_loop
 
-    state, loop_keys = jax.vmap(one)(ids)
+    state, loop_keys = population_map(one, mesh=mesh, block=block)((algorithm, key), ids)
     n = ids.shape[0]
     stats = RunStats(
         stale=jnp.zeros(n, jnp.int32),
@@ -68,12 +102,17 @@ def chunk_body(
     *,
     n_records: int,
     record_every: int,
+    mesh=None,
+    block: int | None = None,
 ):
-    step_all = jax.vmap(algorithm.step)
-    fold_all = jax.vmap(jax.random.fold_in, in_axes=(0, None))
+    def one(shared, loop_key, state):
+        algorithm, t = shared
+        return algorithm.step(jax.random.fold_in(loop_key, t), state)
+
+    step_all = population_map(one, mesh=mesh, block=block)
 
     def one_step(c: Carry, _):
-        new_state, info = step_all(fold_all(loop_keys, c.t), c.state)
+        new_state, info = step_all((algorithm, c.t), loop_keys, c.state)
         active = (c.t < total_steps) & (c.stats.stale < max_attempts) & ~finished(c.state)
         improved = is_improvement(new_state.best_score, c.state.best_score, strict=True)
         s = c.stats

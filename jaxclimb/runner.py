@@ -38,12 +38,13 @@ from ._loop_body import chunk_body as _chunk_body
 from ._loop_body import init_body as _init_body
 from ._run_checks import as_key, check_shapes
 from .algorithms.base import Algorithm, as_pytree
+from .networks import MLP
 from .objectives import ScoreFn
 from .results import SearchResult
 from .sharding import (
     climber_sharding,
-    padded_population,
     place,
+    plan_blocks,
     population_mesh,
     population_shardings,
     replicated,
@@ -70,6 +71,8 @@ def run(
     checkpoint: str | None = None,
     checkpoint_every: int | None = None,
     callback: Callable[[int, float], Any] | None = None,
+    block_size: int | None = None,
+    memory_budget: int | None = None,
 ) -> SearchResult:
     """Run ``population`` independent climbers of ``algorithm`` for ``steps`` steps.
 
@@ -98,6 +101,10 @@ def run(
         checkpoint_every: steps between checkpoints (rounded up to whole chunks).
         callback: ``callback(steps_run, best_metric)`` after every chunk; raising
             ``KeyboardInterrupt`` in it stops the run as Ctrl-C does.
+        block_size: evaluate at most this many climbers per device at once (the rest wait
+            their turn inside the compiled step), bounding memory for huge populations.
+        memory_budget: bytes one step may use per device for evaluation temporaries
+            (default 2 GiB); with ``score_fn`` given, ``block_size`` is derived from it.
 
     Ctrl-C stops the run at the next chunk boundary and returns what it has found so far
     (``result.interrupted``), saved to ``checkpoint`` if one is given; a second Ctrl-C
@@ -124,9 +131,13 @@ def run(
         "record_every": record_every,
         "chunk_steps": chunk_steps,
         "max_attempts": max_attempts,
+        "block_size": None if block_size is None else check_int("block_size", block_size,
+                                                                 minimum=1),
+        "memory_budget": None if memory_budget is None else check_int(
+            "memory_budget", memory_budget, minimum=1),
         "user_config": dict(config or {}),  # kept apart: it must not override the above
-    }
-    session = _Session(algorithm, init_params, settings, devices)
+    }  # fmt: skip
+    session = _Session(algorithm, init_params, settings, devices, score_fn)
     compiled = session.compile(key)
     if verbose:
         tqdm.write(f"compiled in {compiled.seconds:.2f} s")
@@ -170,7 +181,7 @@ def resume(
     meta, settings = saved["meta"], dict(saved["meta"]["settings"])
     steps_run = settings.pop("steps_run")
     spent = settings.pop("run_seconds_so_far", 0.0)
-    session = _Session(algorithm, init_params, settings, devices)
+    session = _Session(algorithm, init_params, settings, devices, score_fn)
     compiled = session.compile(jax.random.key(0))
     leaves, loop_keys = restore_keys(
         meta, [session.repad(x) for x in saved["leaves"]], session.repad(saved["loop_keys"])
@@ -201,11 +212,17 @@ def resume(
 class _Session:
     """A run's devices, placed arrays and compiled programs."""
 
-    def __init__(self, algorithm, init_params, settings: dict, devices):
+    def __init__(self, algorithm, init_params, settings: dict, devices, score_fn=None):
         self.settings, self.init_params = settings, init_params
         self.mesh = population_mesh(devices)
         self.population = settings["population"]
-        self.padded = padded_population(self.population, self.mesh)
+        self.padded, self.block = plan_blocks(
+            self.population,
+            self.mesh,
+            bytes_per_climber=_bytes_per_climber(score_fn),
+            budget=settings.get("memory_budget") or _MEMORY_BUDGET,
+            block_size=settings.get("block_size"),
+        )
         self.whole, by_climber = replicated(self.mesh), climber_sharding(self.mesh)
         self.algorithm = place(as_pytree(algorithm), self.whole)
         self.ids = place(np.arange(self.padded, dtype=np.int32), by_climber)
@@ -228,6 +245,7 @@ class _Session:
             mesh=self.mesh,
             n_records=self.settings["chunk_steps"] // self.settings["record_every"],
             record_every=self.settings["record_every"],
+            block=self.block,
         )
         self.init_shape = compiled.init_shape
         return compiled
@@ -268,6 +286,7 @@ class _Session:
             **settings.pop("user_config", {}),
             **settings,
             "n_devices": self.mesh.size,
+            "block": self.block,
             "platform": self.mesh.devices.flat[0].platform,
         }
         if loop.saved_to:
@@ -286,6 +305,20 @@ class _Session:
             score_fn=score_fn,
             config=config,
         )
+
+
+_MEMORY_BUDGET = 2 * 2**30
+
+
+def _bytes_per_climber(score_fn: ScoreFn | None) -> int | None:
+    """A generous estimate of the temporaries one climber's evaluation needs (None when
+    the objective is unknown): every row's activations of every layer, a few times over."""
+    if score_fn is None:
+        return None
+    rows, features = score_fn.X.shape
+    net = score_fn.forward
+    width = sum(net.layer_sizes) if isinstance(net, MLP) else features + 16
+    return int(rows * width * 4 * 4)
 
 
 def _check_callables(algorithm, init_params, score_fn) -> None:

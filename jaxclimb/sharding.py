@@ -36,6 +36,29 @@ def padded_population(population: int, mesh: Mesh) -> int:
     return -(-population // mesh.size) * mesh.size
 
 
+def plan_blocks(
+    population: int, mesh: Mesh, *, bytes_per_climber: int | None, budget: int,
+    block_size: int | None = None,
+) -> tuple[int, int | None]:  # fmt: skip
+    """``(padded population, block)``: climbers per device are walked in blocks when one
+    step's temporaries for all of them would exceed ``budget`` bytes per device.
+
+    ``block_size`` forces a block; without it and without an estimate of the bytes one
+    climber's evaluation needs, there is no blocking.
+    """
+    local = -(-population // mesh.size)
+    if block_size is None:
+        if not bytes_per_climber or local * bytes_per_climber <= budget:
+            return padded_population(population, mesh), None
+        n_blocks = -(-local * bytes_per_climber // budget)
+    else:
+        if block_size >= local:
+            return padded_population(population, mesh), None
+        n_blocks = -(-local // block_size)
+    block = -(-local // n_blocks)
+    return mesh.size * n_blocks * block, block
+
+
 def climber_sharding(mesh: Mesh) -> NamedSharding:
     """Sharding of arrays whose leading axis is the population."""
     return NamedSharding(mesh, PartitionSpec(POPULATION_AXIS))

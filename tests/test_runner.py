@@ -251,3 +251,16 @@ def test_same_configuration_reuses_the_compiled_programs_with_new_data(problem_a
         jax.vmap(jc.make_score_fn(net, X, 1 - y))(flipped.best_params), flipped.best_score
     )
     assert not np.array_equal(flipped.best_score, first.best_score)
+
+
+def test_blocked_evaluation_equals_unblocked(setup):
+    """Climbers walked in blocks (bounded memory) give the same result, bit for bit."""
+    whole = _run(setup, population=10, steps=30)
+    blocked = _run(setup, population=10, steps=30, block_size=3)
+    assert blocked.config["block"] == 3 and whole.config["block"] is None
+    chex.assert_trees_all_equal(blocked.best_params, whole.best_params)
+    np.testing.assert_array_equal(blocked.history, whole.history)
+    np.testing.assert_array_equal(blocked.n_accepted, whole.n_accepted)
+    budget = _run(setup, population=10, steps=5, memory_budget=200_000)  # derived block
+    assert budget.config["block"] is not None
+    np.testing.assert_array_equal(budget.history, whole.history[:, :6])
