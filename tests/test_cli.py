@@ -104,6 +104,10 @@ score = jc.make_score_fn(net, X, y)
 r = jc.run(7, jc.hill_climb(score), net.init, population=10, steps=40, score_fn=score,
            progress=False)
 assert r.config["n_devices"] == int(sys.argv[1]), r.config
+blocked = jc.run(7, jc.hill_climb(score), net.init, population=10, steps=40, score_fn=score,
+                 progress=False, block_size=2)  # climbers walked in blocks on every device
+assert blocked.config["block"] == 2
+np.testing.assert_array_equal(blocked.history, r.history)
 np.save(sys.argv[2], np.concatenate([r.best_score, r.history.ravel(),
         np.concatenate([np.ravel(x) for x in jax.tree_util.tree_leaves(r.best_params)])]))
 """
