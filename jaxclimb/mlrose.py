@@ -184,61 +184,54 @@ class NeuralNetwork(BaseEstimator):
         return self.estimator_.score(X, y)
 
 
-class LinearRegression(NeuralNetwork):
+class _NoHiddenLayer(NeuralNetwork):
+    """mlrose's regressions: a network without hidden layers; the architecture is fixed by
+    the subclass, the remaining arguments are NeuralNetwork's."""
+
+    hidden_nodes = ()
+
+    def __init__(
+        self,
+        algorithm="random_hill_climb",
+        max_iters=100,
+        bias=True,
+        learning_rate=0.1,
+        early_stopping=False,
+        clip_max=1e10,
+        restarts=0,
+        schedule=GeomDecay(),
+        pop_size=200,
+        mutation_prob=0.1,
+        max_attempts=10,
+        random_state=None,
+        curve=False,
+        population_size=16,
+    ):
+        self.algorithm = algorithm
+        self.max_iters = max_iters
+        self.bias = bias
+        self.learning_rate = learning_rate
+        self.early_stopping = early_stopping
+        self.clip_max = clip_max
+        self.restarts = restarts
+        self.schedule = schedule
+        self.pop_size = pop_size
+        self.mutation_prob = mutation_prob
+        self.max_attempts = max_attempts
+        self.random_state = random_state
+        self.curve = curve
+        self.population_size = population_size
+
+
+class LinearRegression(_NoHiddenLayer):
     """mlrose's ``LinearRegression``: no hidden layer, identity output, MSE."""
 
-    def __init__(
-        self,
-        algorithm="random_hill_climb",
-        max_iters=100,
-        bias=True,
-        learning_rate=0.1,
-        early_stopping=False,
-        clip_max=1e10,
-        restarts=0,
-        schedule=GeomDecay(),
-        pop_size=200,
-        mutation_prob=0.1,
-        max_attempts=10,
-        random_state=None,
-        curve=False,
-        population_size=16,
-    ):
-        super().__init__(
-            hidden_nodes=[], activation="identity", algorithm=algorithm, max_iters=max_iters,
-            bias=bias, is_classifier=False, learning_rate=learning_rate,
-            early_stopping=early_stopping, clip_max=clip_max, restarts=restarts,
-            schedule=schedule, pop_size=pop_size, mutation_prob=mutation_prob,
-            max_attempts=max_attempts, random_state=random_state, curve=curve,
-            population_size=population_size,
-        )  # fmt: skip
+    activation = "identity"
+    is_classifier = False
 
 
-class LogisticRegression(NeuralNetwork):
+class LogisticRegression(_NoHiddenLayer):
     """mlrose's ``LogisticRegression``: no hidden layer, sigmoid (softmax) output, log-loss."""
 
-    def __init__(
-        self,
-        algorithm="random_hill_climb",
-        max_iters=100,
-        bias=True,
-        learning_rate=0.1,
-        early_stopping=False,
-        clip_max=1e10,
-        restarts=0,
-        schedule=GeomDecay(),
-        pop_size=200,
-        mutation_prob=0.1,
-        max_attempts=10,
-        random_state=None,
-        curve=False,
-        population_size=16,
-    ):
-        super().__init__(
-            hidden_nodes=[], activation="sigmoid", algorithm=algorithm, max_iters=max_iters,
-            bias=bias, is_classifier=True, learning_rate=learning_rate,
-            early_stopping=early_stopping, clip_max=clip_max, restarts=restarts,
-            schedule=schedule, pop_size=pop_size, mutation_prob=mutation_prob,
-            max_attempts=max_attempts, random_state=random_state, curve=curve,
-            population_size=population_size,
-        )  # fmt: skip
+    activation = "sigmoid"
+    is_classifier = True
