@@ -32,7 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="jaxclimb", description=DESCRIPTION)
     parser.add_argument("--version", action="version", version=f"jaxclimb {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
-    r = sub.add_parser("run", help="run a population of hill climbers and print a summary")
+    r = sub.add_parser(
+        "run", help="run a population of climbers (any algorithm) and print a summary"
+    )
     data = r.add_argument_group("data")
     data.add_argument("--data", metavar="FILE.csv", help="CSV with a header (default: problem A)")
     data.add_argument("--target", metavar="COLUMN", help="target column of --data")

@@ -49,6 +49,12 @@ def test_library_entry_points(build, match):
         build()
 
 
+def test_restarts_of_a_genetic_algorithm_are_refused():
+    ga = jc.genetic(sphere, init_params=start, pop_size=4)
+    with pytest.raises(ValueError, match="genetic"):
+        jc.run(0, jc.with_restarts(ga, start, patience=3), start, progress=False)
+
+
 def jax_key_array():
     import jax
 

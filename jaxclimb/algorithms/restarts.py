@@ -99,6 +99,11 @@ def with_restarts(
 
 def _init(algorithm: Algorithm, key: jax.Array, params: Any) -> RestartState:
     inner = algorithm.init(key, params)
+    if hasattr(inner, "genomes"):
+        raise TypeError(
+            "with_restarts restarts single-point climbers; a genetic algorithm's population "
+            "would survive the restart: run more independent GAs instead (population=...)"
+        )
     zero = jnp.zeros((), jnp.int32)
     return RestartState(
         inner, inner, inner.best_params, inner.best_score, zero, zero, zero, jnp.bool_(False)
