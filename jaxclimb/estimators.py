@@ -138,7 +138,7 @@ class _ClimbingBase(BaseEstimator):
             steps=steps,
             max_attempts=max_attempts,
             score_fn=score,
-            progress=self.verbose > 0 or False,
+            progress=bool(self.verbose),
             verbose=self.verbose > 1,
         )
         if X_val is not None:
