@@ -84,3 +84,21 @@ def test_log_loss_on_step_output_is_refused():
     X, y = _binary()
     with pytest.raises(ValueError, match="log_loss"):
         jc.make_score_fn(jc.perceptron(3), X, y, metric="log_loss")
+
+
+def test_bfloat16_forward_keeps_float32_weights_and_metric(problem_a):
+    import jax.numpy as jnp
+
+    X, _, y, _ = problem_a
+    net = jc.MLP((5, 10, 1))
+    full = jc.make_score_fn(net, X, y)
+    half = jc.make_score_fn(net, X, y, compute_dtype="bfloat16")
+    params = net.init(jax.random.key(0))
+    assert half(params).dtype == jnp.float32
+    assert abs(float(half(params)) - float(full(params))) < 0.05  # bf16 rounding only
+    r = jc.run(
+        0, jc.hill_climb(half), net.init, population=8, steps=50, score_fn=half, progress=False
+    )
+    assert r.best_params[0]["w"].dtype == np.float32 and r.best_score.max() > 0.5
+    with pytest.raises(TypeError, match="compute_dtype"):
+        jc.make_score_fn(net, X, y, compute_dtype="int8")
