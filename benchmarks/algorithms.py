@@ -14,12 +14,12 @@ is the best over seeds (compilation excluded).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import time
 
 import numpy as np
+from _report import write_json
 
 import jaxclimb as jc
 
@@ -235,10 +235,7 @@ def main(argv=None):
         "steps": args.steps,
         "rows": rows,
     }
-    os.makedirs(os.path.dirname(args.json), exist_ok=True)
-    with open(args.json, "w") as handle:
-        json.dump(report, handle, indent=2)
-    print(f"wrote {args.json}")
+    write_json(args.json, report)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,6 @@ Prints a table and writes JSON.
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import os
 import platform
@@ -20,6 +19,7 @@ import sys
 import time
 from math import exp
 
+from _report import write_json
 from numpy.random import rand, randn
 from sklearn.metrics import accuracy_score
 
@@ -222,10 +222,7 @@ def main(argv=None):
             f"{r['bare_forward_evals_per_s']:>12,.0f} "
             f"{r['vs_python']:>10,.0f} {r['vs_bare_forward']:>8.2f} {r['compile_s']:>10.2f}"
         )
-    os.makedirs(os.path.dirname(args.json), exist_ok=True)
-    with open(args.json, "w") as handle:
-        json.dump(report, handle, indent=2)
-    print(f"wrote {args.json}")
+    write_json(args.json, report)
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ import sys
 import time
 
 import numpy as np
+from _report import write_json
 
 PROBLEMS = {
     "A": {"hidden": (10,), "activation": "sigmoid", "target": 0.85, "population": 1024,
@@ -284,10 +285,7 @@ def main(argv=None):
         )
     report = {"machine": f"{platform.machine()}, {os.cpu_count()} cores", "problems": PROBLEMS,
               "rows": rows}  # fmt: skip
-    os.makedirs(os.path.dirname(args.json), exist_ok=True)
-    with open(args.json, "w") as handle:
-        json.dump(report, handle, indent=2, default=str)
-    print(f"wrote {args.json}")
+    write_json(args.json, report)
 
 
 if __name__ == "__main__":

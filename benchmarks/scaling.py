@@ -16,6 +16,8 @@ import platform
 import subprocess
 import sys
 
+from _report import write_json
+
 POINT = """
 import json, resource, sys, time
 import jax
@@ -68,10 +70,7 @@ def main(argv=None):
         runs["devices"].append(point(d, 1024, 670, 300))
         print("devices", runs["devices"][-1], flush=True)
     report = {"machine": f"{platform.machine()}, {cores} cores", "runs": runs}
-    os.makedirs(os.path.dirname(args.json), exist_ok=True)
-    with open(args.json, "w") as handle:
-        json.dump(report, handle, indent=2)
-    print(f"wrote {args.json}")
+    write_json(args.json, report)
     try:
         import matplotlib
 

@@ -10,9 +10,10 @@ tenth of the run. Also run as ``pytest -m soak`` (kept out of the default test r
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import time
+
+from _report import write_json
 
 import jaxclimb as jc
 
@@ -73,10 +74,7 @@ def main(argv=None):
     report = soak(args.steps, args.population)
     for name, value in report.items():
         print(f"{name:36s} {value}")
-    os.makedirs(os.path.dirname(args.json), exist_ok=True)
-    with open(args.json, "w") as handle:
-        json.dump(report, handle, indent=2)
-    print(f"wrote {args.json}")
+    write_json(args.json, report)
 
 
 if __name__ == "__main__":
