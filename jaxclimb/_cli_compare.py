@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import os
 
+from ._checks import check_output_folders
+
 
 def _floats(text: str, name: str) -> list[float]:
     try:
@@ -13,18 +15,11 @@ def _floats(text: str, name: str) -> list[float]:
         raise ValueError(f"{name} must be comma-separated numbers; got {text!r}") from None
 
 
-def _check_out(args, *names) -> None:
-    for name in names:
-        path = getattr(args, name)
-        if path is not None and not os.path.isdir(os.path.dirname(os.path.abspath(path))):
-            raise ValueError(f"--{name}: folder of {path!r} does not exist")
-
-
 def run_compare(args: argparse.Namespace) -> int:
     """Run the configurations, print one table, write the files asked for."""
     from .sharding import use_cpu_cores
 
-    _check_out(args, "plot", "json", "csv")
+    check_output_folders(args, "plot", "json", "csv")
     use_cpu_cores(args.devices)
 
     from . import datasets
@@ -43,15 +38,9 @@ def run_compare(args: argparse.Namespace) -> int:
         raise ValueError(f"--step-sizes must be numbers > 0; got {args.step_sizes!r}")
     if args.population < 1 or args.steps < 1:
         raise ValueError("--population and --steps must be >= 1")
-    if args.data is None:
-        data = datasets.problem_a(test_size=args.test_size, split_seed=args.split_seed)
-    else:
-        if args.target is None:
-            raise ValueError("--data needs --target COLUMN")
-        X, y, _ = datasets.load_csv(args.data, args.target)
-        if METRICS[args.metric].classification:
-            y = datasets.class_labels(y, args.metric)
-        data = datasets.split(X, y, test_size=args.test_size, split_seed=args.split_seed)
+    *data, _ = datasets.from_options(
+        args.data, args.target, args.metric, test_size=args.test_size, split_seed=args.split_seed
+    )
     target = args.target_score
     if target is None and args.metric == "accuracy":
         target = 0.85
@@ -93,7 +82,7 @@ def run_report(args: argparse.Namespace) -> int:
     print(f"{args.path}: {result.config.get('algorithm', 'run')}, {result.population} climbers, "
           f"{result.steps_run} steps")  # fmt: skip
     print(result.summary())
-    _check_out(args, "plot")
+    check_output_folders(args, "plot")
     if args.plot:
         from .plots import plot_result
 

@@ -11,6 +11,7 @@ import os
 import sys
 
 from . import __version__
+from ._checks import check_output_folders
 
 DESCRIPTION = "Gradient-free, population-based optimisation of neural-network weights in JAX."
 
@@ -168,10 +169,7 @@ def main(argv: list[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     from .sharding import use_cpu_cores
 
-    for name in ("out", "checkpoint"):
-        path = getattr(args, name)
-        if path is not None and not os.path.isdir(os.path.dirname(os.path.abspath(path))):
-            raise ValueError(f"--{name}: folder of {path!r} does not exist")
+    check_output_folders(args, "out", "checkpoint")
     if args.devices is not None and args.devices < 1:
         raise ValueError(f"--devices must be >= 1; got {args.devices}")
     use_cpu_cores(args.devices)  # before JAX starts: one CPU device per core
@@ -199,25 +197,9 @@ def _run(args: argparse.Namespace) -> int:
     if args.metric not in METRICS:
         raise ValueError(f"--metric must be one of {', '.join(METRICS)}; got {args.metric!r}")
     classification = METRICS[args.metric].classification
-    if args.data is None:
-        if args.target is not None:
-            raise ValueError("--target needs --data FILE.csv")
-        X_train, X_test, y_train, y_test = datasets.problem_a(
-            test_size=args.test_size, split_seed=args.split_seed
-        )
-        source = "problem A (make_classification 1000x5)"
-    else:
-        if args.target is None:
-            raise ValueError("--data needs --target COLUMN")
-        X, y, _ = datasets.load_csv(args.data, args.target)
-        if classification:
-            y = datasets.class_labels(y, args.metric)
-        elif y.dtype.kind not in "fiu":
-            raise ValueError(f"--metric {args.metric} needs a numeric target column")
-        X_train, X_test, y_train, y_test = datasets.split(
-            X, y, test_size=args.test_size, split_seed=args.split_seed
-        )
-        source = args.data
+    X_train, X_test, y_train, y_test, source = datasets.from_options(
+        args.data, args.target, args.metric, test_size=args.test_size, split_seed=args.split_seed
+    )
     n_features = X_train.shape[1]
     if classification:
         n_classes = int(max(np.max(y_train), np.max(y_test))) + 1

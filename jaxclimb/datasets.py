@@ -101,3 +101,27 @@ def class_labels(y: np.ndarray, metric: str) -> np.ndarray:
             f"--metric {metric} needs classes; use --metric mse or r2 for regression"
         )
     return LabelEncoder().fit_transform(y)
+
+
+def from_options(data, target, metric: str, *, test_size: float, split_seed: int):
+    """The CLI's data: problem A, or a CSV's ``target`` column, split into train and test.
+
+    Returns:
+        ``(X_train, X_test, y_train, y_test, source)``; classification targets are encoded
+        as classes 0..k-1.
+    """
+    from .objectives import METRICS
+
+    if data is None:
+        if target is not None:
+            raise ValueError("--target needs --data FILE.csv")
+        split_data = problem_a(test_size=test_size, split_seed=split_seed)
+        return (*split_data, "problem A (make_classification 1000x5)")
+    if target is None:
+        raise ValueError("--data needs --target COLUMN")
+    X, y, _ = load_csv(data, target)
+    if METRICS[metric].classification:
+        y = class_labels(y, metric)
+    elif y.dtype.kind not in "fiu":
+        raise ValueError(f"--metric {metric} needs a numeric target column")
+    return (*split(X, y, test_size=test_size, split_seed=split_seed), os.fspath(data))
