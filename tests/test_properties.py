@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 import jaxclimb as jc
 
 SETTINGS = settings(
-    max_examples=12, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=3, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
 )
 
 
