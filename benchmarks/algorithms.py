@@ -83,7 +83,7 @@ def jaxclimb_configs(net, acc, glorot, logloss, one_device):
     ]
 
 
-def run_jaxclimb(data, steps, seeds, devices_one):
+def run_jaxclimb(data, steps, seeds, devices_one, only=None):
     X_train, X_test, y_train, y_test = data
     net = jc.MLP((5, 10, 1))
     acc = jc.make_score_fn(net, X_train, y_train)
@@ -93,6 +93,8 @@ def run_jaxclimb(data, steps, seeds, devices_one):
     for name, population, algorithm, model, score, devices in jaxclimb_configs(
         net, acc, glorot, logloss, devices_one
     ):
+        if only and not any(o in f"jaxclimb {name}" for o in only):
+            continue
         per_seed = []
         for seed in range(seeds):
             r = jc.run(
@@ -131,6 +133,7 @@ def _row(name, per_seed):
         "train_best": float(a[:, 0].mean()),
         "test_best": float(a[:, 1].mean()),
         "test_best_sd": float(a[:, 1].std()),
+        "test_best_per_seed": [float(v) for v in a[:, 1]],
         "test_median": float(a[:, 2].mean()),
         "evals_per_s": float(a[:, 3].max()),
         "compile_s": float(a[0, 4]),  # the first, cold compilation
@@ -139,7 +142,7 @@ def _row(name, per_seed):
     }
 
 
-def run_evosax(data, steps, seeds):
+def run_evosax(data, steps, seeds, only=None):
     import jax
     from evosax.algorithms import HillClimbing, SimpleGA
     from jax.flatten_util import ravel_pytree
@@ -152,6 +155,8 @@ def run_evosax(data, steps, seeds):
     population = 256
     rows = []
     for name, cls in (("SimpleGA", SimpleGA), ("HillClimbing", HillClimbing)):
+        if only and not any(o in f"evosax {name}" for o in only):
+            continue
         strategy = cls(population_size=population, solution=flat0, std_schedule=lambda t: 0.1)
         params = strategy.default_params
 
@@ -201,6 +206,23 @@ def run_evosax(data, steps, seeds):
     return rows
 
 
+def _versus(rows, ours, theirs):
+    """Print each of our rows named ``ours...`` against the row ``theirs``, per seed."""
+    from jaxclimb.statistics import mann_whitney
+
+    other = next((r for r in rows if r["name"] == theirs), None)
+    for r in rows:
+        if other is None or not r["name"].startswith(ours):
+            continue
+        a, b = np.array(r["test_best_per_seed"]), np.array(other["test_best_per_seed"])
+        _, p = mann_whitney(a, b)
+        se = np.hypot(a.std(ddof=1) / np.sqrt(a.size), b.std(ddof=1) / np.sqrt(b.size))
+        print(
+            f"{r['name']} - {theirs}: test {a.mean() - b.mean():+.4f} (SE {se:.4f}), "
+            f"Mann-Whitney p = {p:.2f}, {a.size} vs {b.size} seeds"
+        )
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=1000)
@@ -208,14 +230,17 @@ def main(argv=None):
     parser.add_argument(
         "--json", default=os.path.join(os.path.dirname(__file__), "results", "algorithms.json")
     )
+    parser.add_argument(
+        "--only", nargs="*", help="run only the rows whose name contains one of these strings"
+    )
     args = parser.parse_args(argv)
     jc.use_cpu_cores()
     import jax
 
     data = jc.datasets.problem_a()
-    rows = run_jaxclimb(data, args.steps, args.seeds, jax.devices()[:1])
+    rows = run_jaxclimb(data, args.steps, args.seeds, jax.devices()[:1], args.only)
     try:
-        rows += run_evosax(data, args.steps, args.seeds)
+        rows += run_evosax(data, args.steps, args.seeds, args.only)
     except ImportError as exc:
         print(f"evosax not installed ({exc}); pip install '.[bench]'")
     print(
@@ -228,6 +253,7 @@ def main(argv=None):
             f" {r['test_best_sd']:5.3f} {r['test_median']:8.3f} {r['evals_per_s']:>10,.0f} "
             f"{r['compile_s']:7.2f} {r['devices']:>3}"
         )
+    _versus(rows, "jaxclimb genetic", "evosax SimpleGA")
     report = {
         "problem": "REFERENCE.md A, MLP 5-10-1 sigmoid, accuracy (gradient: log-loss)",
         "machine": f"{platform.machine()}, {os.cpu_count()} cores",

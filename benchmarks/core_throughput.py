@@ -124,23 +124,36 @@ def plain_lists_loop(X, y, n_iter, step_size=0.1):
 
 # ------------------------------------------------------------------------ bare forward
 def bare_forward(score, net, population, repeats):
-    """Evaluations/s of P fixed candidates, perturbed by a runtime zero so XLA cannot hoist."""
+    """Evaluations/s of P fixed candidates, perturbed by a runtime zero so XLA cannot hoist.
+
+    The best device layout: the population sharded over every device and, where the
+    runner would (a CPU and a network with matrix products), walked in cache-sized blocks.
+    """
     import jax
     import jax.numpy as jnp
 
-    from jaxclimb.sharding import climber_sharding, population_mesh, replicated
+    from jaxclimb._loop_body import population_map
+    from jaxclimb.runner import _MEMORY_BUDGET, _bytes_per_climber, _cache_block
+    from jaxclimb.sharding import climber_sharding, plan_blocks, population_mesh, replicated
 
     mesh = population_mesh()
-    padded = -(-population // mesh.size) * mesh.size
+    padded, block = plan_blocks(
+        population,
+        mesh,
+        bytes_per_climber=_bytes_per_climber(score),
+        budget=_MEMORY_BUDGET,
+        cache_block=_cache_block(score, mesh),
+    )
     keys = jax.random.split(jax.random.key(0), padded)
     params = jax.device_put(jax.vmap(net.init)(keys), climber_sharding(mesh))
     score = jax.device_put(score, replicated(mesh))
+    evaluate = population_map(lambda f, p: f(p), mesh=mesh, block=block)
 
     @jax.jit
     def loop(score, params, eps):
         def body(total, t):
             moved = jax.tree_util.tree_map(lambda w: w * (1 + eps * t), params)
-            return total + jax.vmap(score)(moved), None
+            return total + evaluate(score, moved), None
 
         return jax.lax.scan(body, jnp.zeros(padded), jnp.arange(repeats, dtype=jnp.float32))[0]
 

@@ -38,19 +38,29 @@ def padded_population(population: int, mesh: Mesh) -> int:
 
 def plan_blocks(
     population: int, mesh: Mesh, *, bytes_per_climber: int | None, budget: int,
-    block_size: int | None = None,
+    block_size: int | None = None, cache_block: int | None = None,
 ) -> tuple[int, int | None]:  # fmt: skip
     """``(padded population, block)``: climbers per device are walked in blocks when one
-    step's temporaries for all of them would exceed ``budget`` bytes per device.
+    step's temporaries for all of them would exceed ``budget`` bytes per device, or in
+    blocks of at most ``cache_block`` climbers (so that their activations stay in cache).
 
-    ``block_size`` forces a block; without it and without an estimate of the bytes one
-    climber's evaluation needs, there is no blocking.
+    ``block_size`` forces a block; without it, without an estimate of the bytes one
+    climber's evaluation needs and without ``cache_block``, there is no blocking.
+
+    Example:
+        >>> mesh = population_mesh(jax.devices()[:1])
+        >>> plan_blocks(100, mesh, bytes_per_climber=None, budget=1, cache_block=23)
+        (100, 20)
     """
     local = -(-population // mesh.size)
     if block_size is None:
-        if not bytes_per_climber or local * bytes_per_climber <= budget:
+        n_blocks = 1
+        if bytes_per_climber and local * bytes_per_climber > budget:
+            n_blocks = -(-local * bytes_per_climber // budget)
+        if cache_block:
+            n_blocks = max(n_blocks, -(-local // cache_block))
+        if n_blocks == 1:
             return padded_population(population, mesh), None
-        n_blocks = -(-local * bytes_per_climber // budget)
     else:
         if block_size >= local:
             return padded_population(population, mesh), None

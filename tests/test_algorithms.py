@@ -242,3 +242,26 @@ def test_several_independent_ga_runs_at_once():
     algo = jc.genetic(sphere, init_params=random_start, pop_size=8)
     r = jc.run(0, algo, random_start, population=5, steps=30, progress=False)
     assert r.best_score.shape == (5,) and len(set(r.best_score.tolist())) > 1
+
+
+@pytest.mark.parametrize("crossover", ["uniform", "none"])
+def test_genetic_mutates_each_gene_with_mutation_prob(crossover):
+    """One step from parents of all +1 or all -1: each gene moves with probability
+    mutation_prob, and a uniform-crossover child of two unlike parents is half of each."""
+    genes, pop = 1000, 8
+    algo = jc.genetic(sphere, pop_size=pop, n_elites=0,
+                      mutation_prob=0.3, crossover=crossover, selection="truncation",
+                      truncation=1.0)  # fmt: skip
+    state = algo.init(jax.random.key(0), {"w": jnp.ones(genes)})
+    signs = jnp.where(jnp.arange(pop) % 2 == 0, 1.0, -1.0)[:, None]
+    state = state._replace(genomes=signs * jnp.ones((pop, genes)))
+    new, _ = algo.step(jax.random.key(3), state)
+    children = np.asarray(new.genomes)
+    moved = ~np.isin(children, [1.0, -1.0])
+    assert abs(moved.mean() - 0.3) < 0.03
+    from_plus = (np.abs(children - 1.0) < np.abs(children + 1.0)).mean(axis=1)
+    mixed = from_plus[(from_plus > 0.02) & (from_plus < 0.98)]
+    if crossover == "uniform":
+        assert mixed.size >= 2 and np.all(np.abs(mixed - 0.5) < 0.06)
+    else:
+        assert mixed.size == 0

@@ -264,3 +264,26 @@ def test_blocked_evaluation_equals_unblocked(setup):
     budget = _run(setup, population=10, steps=5, memory_budget=200_000)  # derived block
     assert budget.config["block"] is not None
     np.testing.assert_array_equal(budget.history, whole.history[:, :6])
+
+
+def test_cache_blocks_only_for_materialised_activations_on_cpu():
+    """Wide layers (matrix products) on a CPU are walked in cache-sized blocks; narrow,
+    fused networks are not blocked; a forced block_size still wins."""
+    from jaxclimb.runner import _cache_block
+    from jaxclimb.sharding import plan_blocks, population_mesh
+
+    X = np.zeros((500, 20), np.float32)
+    y = np.zeros(500, int)
+    mesh = population_mesh(jax.devices()[:1])
+    wide = jc.make_score_fn(jc.MLP((20, 32, 1)), X, y)
+    narrow = jc.make_score_fn(jc.MLP((5, 10, 1)), X[:, :5], y)
+    assert _cache_block(narrow, mesh) is None and _cache_block(None, mesh) is None
+    block = _cache_block(wide, mesh)
+    assert isinstance(block, int) and 1 <= block < 1000
+    padded, planned = plan_blocks(4 * block + 1, mesh, bytes_per_climber=1, budget=2**40,
+                                  cache_block=block)  # fmt: skip
+    assert planned <= block and padded % planned == 0 and padded >= 4 * block + 1
+    assert plan_blocks(10, mesh, bytes_per_climber=1, budget=2**40, cache_block=block)[1] is None
+    forced = plan_blocks(4 * block, mesh, bytes_per_climber=1, budget=2**40, block_size=3,
+                         cache_block=block)  # fmt: skip
+    assert forced[1] == 3
