@@ -132,15 +132,16 @@ def bare_forward(score, net, population, repeats):
     import jax
     import jax.numpy as jnp
 
+    from jaxclimb._layout import bytes_per_evaluation
     from jaxclimb._loop_body import population_map
-    from jaxclimb.runner import _MEMORY_BUDGET, _bytes_per_climber, _cache_block
+    from jaxclimb.runner import _MEMORY_BUDGET, _cache_block
     from jaxclimb.sharding import climber_sharding, plan_blocks, population_mesh, replicated
 
     mesh = population_mesh()
     padded, block = plan_blocks(
         population,
         mesh,
-        bytes_per_climber=_bytes_per_climber(score),
+        bytes_per_climber=bytes_per_evaluation(score),
         budget=_MEMORY_BUDGET,
         cache_block=_cache_block(score, mesh),
     )

@@ -33,12 +33,12 @@ from tqdm.auto import tqdm
 
 from ._checks import check_int
 from ._compile import compile_search
+from ._layout import bytes_per_evaluation, cache_batch
 from ._loop import Loop
 from ._loop_body import chunk_body as _chunk_body
 from ._loop_body import init_body as _init_body
 from ._run_checks import as_key, check_shapes
 from .algorithms.base import Algorithm, as_pytree
-from .networks import MLP, UNROLL_MAX_FAN_IN
 from .objectives import ScoreFn
 from .results import SearchResult
 from .sharding import (
@@ -219,7 +219,7 @@ class _Session:
         self.padded, self.block = plan_blocks(
             self.population,
             self.mesh,
-            bytes_per_climber=_bytes_per_climber(score_fn),
+            bytes_per_climber=bytes_per_evaluation(score_fn),
             budget=settings.get("memory_budget") or _MEMORY_BUDGET,
             block_size=settings.get("block_size"),
             cache_block=_cache_block(score_fn, self.mesh),
@@ -311,37 +311,10 @@ class _Session:
 _MEMORY_BUDGET = 2 * 2**30
 
 
-def _bytes_per_climber(score_fn: ScoreFn | None) -> int | None:
-    """A generous estimate of the temporaries one climber's evaluation needs (None when
-    the objective is unknown): every row's activations of every layer, a few times over."""
-    if score_fn is None:
-        return None
-    rows, features = score_fn.X.shape
-    net = score_fn.forward
-    width = sum(net.layer_sizes) if isinstance(net, MLP) else features + 16
-    return int(rows * width * 4 * 4)
-
-
-_CACHE_BUDGET = 32 * 2**20
-
-
 def _cache_block(score_fn: ScoreFn | None, mesh) -> int | None:
-    """Climbers per block that keep one block's activations within a CPU's cache.
-
-    Only for CPU devices and for networks whose activations are materialised: an MLP with
-    a layer too wide to unroll (a matrix product), or a user forward pass. A vmapped
-    product over the whole population streams ``(P, rows, units)`` tensors through main
-    memory; in small blocks they stay in cache (problem B, 10,000 rows x 20-32-32-1:
-    3,465 evaluations/s in blocks of 2 against 2,096 unblocked; see benchmarks/README).
-    Networks of narrow layers are one fused loop with nothing to keep, and accelerators
-    want the whole population at once.
-    """
-    if score_fn is None or any(d.platform != "cpu" for d in mesh.devices.flat):
-        return None
-    net = score_fn.forward
-    if isinstance(net, MLP) and max(net.layer_sizes[:-1]) <= UNROLL_MAX_FAN_IN:
-        return None
-    return max(1, _CACHE_BUDGET // _bytes_per_climber(score_fn))
+    """Climbers per block on these devices (see :func:`jaxclimb._layout.cache_batch`)."""
+    platforms = {d.platform for d in mesh.devices.flat}
+    return cache_batch(score_fn, platforms.pop()) if len(platforms) == 1 else None
 
 
 def _check_callables(algorithm, init_params, score_fn) -> None:

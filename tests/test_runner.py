@@ -287,3 +287,14 @@ def test_cache_blocks_only_for_materialised_activations_on_cpu():
     forced = plan_blocks(4 * block, mesh, bytes_per_climber=1, budget=2**40, block_size=3,
                          cache_block=block)  # fmt: skip
     assert forced[1] == 3
+
+
+def test_evaluate_many_in_cache_batches_equals_vmap():
+    from jaxclimb._layout import cache_batch, evaluate_many
+
+    X = np.random.default_rng(0).normal(size=(3000, 20)).astype(np.float32)
+    net = jc.MLP((20, 32, 1), activation="tanh")
+    score = jc.make_score_fn(net, X, (X[:, 0] > 0).astype(int))
+    n = 2 * cache_batch(score, "cpu") + 3  # batches and a remainder
+    params = jax.vmap(net.init)(jax.random.split(jax.random.key(0), n))
+    np.testing.assert_allclose(evaluate_many(score, params), jax.vmap(score)(params), atol=1e-6)

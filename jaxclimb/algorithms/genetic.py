@@ -23,6 +23,7 @@ import jax.numpy as jnp
 from jax.flatten_util import ravel_pytree
 
 from .._checks import check_choice, check_float, check_int
+from .._layout import evaluate_many
 from ..mutation import check_clip
 from .base import Algorithm, StepInfo, bind, update_best
 
@@ -145,7 +146,7 @@ def _init(score_fn, key, params, *, init_params, pop_size, step_size, clip_max) 
     else:
         others = jax.vmap(lambda k: ravel_pytree(init_params(k))[0])(keys)
     genomes = _clip(jnp.concatenate([flat[None], others.astype(flat.dtype)]), clip_max)
-    fitness = jax.vmap(lambda g: score_fn(unravel(g)))(genomes)
+    fitness = evaluate_many(score_fn, jax.vmap(unravel)(genomes))
     i = jnp.argmax(_ranked(fitness))
     best = unravel(genomes[i])
     return GAState(genomes, fitness, best, fitness[i], best, fitness[i])
@@ -211,7 +212,7 @@ def _step(
         threshold = jnp.uint32(min(round(mutation_prob * 2.0**31), 2**31 - 1))
         noise = jnp.where((bits >> 1) < threshold, noise, 0)
     children = _clip(children + noise.astype(children.dtype), clip_max)
-    child_fitness = jax.vmap(lambda g: score_fn(unravel(g)))(children)
+    child_fitness = evaluate_many(score_fn, jax.vmap(unravel)(children))
     elites = jnp.argsort(-_ranked(state.fitness))[:n_elites]
     genomes = jnp.concatenate([state.genomes[elites], children])
     fitness = jnp.concatenate([state.fitness[elites], child_fitness])
