@@ -8,7 +8,8 @@ Problems: A is REFERENCE.md A (MLP 5-10-1, sigmoid, 670 training rows); B is lar
 algorithm is stochastic hill climbing with N(0, 0.1) moves of every weight and >=
 acceptance on training accuracy, except where a peer only has its own (mlrose-ky: its
 random hill climbing, one neighbour move per step, log-loss fitness; evosax: its
-HillClimbing and SimpleGA). Every peer runs in its own subprocess, so its peak memory
+HillClimbing and SimpleGA; the row "jaxclimb-1+lambda" runs evosax HillClimbing's algorithm
+in jaxclimb: one (1+P) climber). Every peer runs in its own subprocess, so its peak memory
 (ru_maxrss) is its own. Columns: evaluations/s, compile seconds, seconds to reach the
 target training accuracy (including compilation), peak RSS.
 """
@@ -35,7 +36,7 @@ PROBLEMS = {
           "steps": 300},
 }  # fmt: skip
 PEERS = ("tutorial-loop", "numpy-batched", "mlrose-ky", "evosax-hillclimbing",
-         "evosax-simplega", "jaxclimb", "bare-forward")  # fmt: skip
+         "evosax-simplega", "jaxclimb", "jaxclimb-1+lambda", "bare-forward")  # fmt: skip
 
 
 def data(problem):
@@ -205,7 +206,9 @@ def evosax_peer(X, y, layer_sizes, act, population, steps, target, strategy_name
             "best": float(best[-1]), "time_to_target_s": to_target}  # fmt: skip
 
 
-def jaxclimb_peer(X, y, layer_sizes, act, population, steps, target, bare=False):
+def jaxclimb_peer(X, y, layer_sizes, act, population, steps, target, bare=False, lam=1):
+    """P independent hill climbers, or with ``lam`` > 1 P / lam climbers of (1+lam) each
+    (``lam`` = P is evosax HillClimbing's algorithm: one mean, P samples per step)."""
     import jaxclimb as jc
 
     jc.use_cpu_cores()
@@ -217,8 +220,9 @@ def jaxclimb_peer(X, y, layer_sizes, act, population, steps, target, bare=False)
 
         rate = bare_forward(score, net, population, repeats=min(steps, 100))
         return {"evals_per_s": rate, "flops_per_s": rate * flops_per_eval(layer_sizes, len(X))}
-    r = jc.run(0, jc.hill_climb(score, step_size=0.1), net.init, population=population,
-               steps=steps, score_fn=score, progress=False)  # fmt: skip
+    r = jc.run(0, jc.hill_climb(score, step_size=0.1, n_candidates=lam), net.init,
+               population=population // lam, steps=steps, score_fn=score,
+               progress=False)  # fmt: skip
     best = r.history.max(axis=0)
     hit = np.flatnonzero(best >= target)
     to_target = (r.compile_seconds + r.run_seconds * r.history_steps[hit[0]] / steps
@@ -241,6 +245,8 @@ def one(peer, problem):
         out = mlrose_ky(X, y, layers, act, 300 if problem == "A" else 50, target)
     elif peer.startswith("evosax"):
         out = evosax_peer(X, y, layers, act, P, steps, target, peer.split("-")[1])
+    elif peer == "jaxclimb-1+lambda":
+        out = jaxclimb_peer(X, y, layers, act, P, steps, target, lam=P)
     else:
         out = jaxclimb_peer(X, y, layers, act, P, steps, target, bare=peer == "bare-forward")
     out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -214,8 +214,8 @@ class _Session:
 
     def __init__(self, algorithm, init_params, settings: dict, devices, score_fn=None):
         self.settings, self.init_params = settings, init_params
-        self.mesh = population_mesh(devices)
         self.population = settings["population"]
+        self.mesh = population_mesh(_enough_devices(devices, self.population))
         self.padded, self.block = plan_blocks(
             self.population,
             self.mesh,
@@ -309,6 +309,16 @@ class _Session:
 
 
 _MEMORY_BUDGET = 2 * 2**30
+
+
+def _enough_devices(devices, population: int):
+    """At most one device per climber in a single-process run: a population smaller than
+    the device count would otherwise be padded with climbers that cost as much as real
+    ones (population=1 on 2 devices ran at half speed)."""
+    devices = list(jax.devices() if devices is None else devices)
+    if jax.process_count() == 1 and 0 < population < len(devices):
+        return devices[:population]
+    return devices
 
 
 def _cache_block(score_fn: ScoreFn | None, mesh) -> int | None:

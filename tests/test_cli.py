@@ -108,6 +108,9 @@ blocked = jc.run(7, jc.hill_climb(score), net.init, population=10, steps=40, sco
                  progress=False, block_size=2)  # climbers walked in blocks on every device
 assert blocked.config["block"] == 2
 np.testing.assert_array_equal(blocked.history, r.history)
+alone = jc.run(7, jc.hill_climb(score), net.init, population=1, steps=5, score_fn=score,
+               progress=False)
+assert alone.config["n_devices"] == 1, alone.config  # no padded twin on another device
 np.save(sys.argv[2], np.concatenate([r.best_score, r.history.ravel(),
         np.concatenate([np.ravel(x) for x in jax.tree_util.tree_leaves(r.best_params)])]))
 """

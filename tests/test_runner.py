@@ -298,3 +298,12 @@ def test_evaluate_many_in_cache_batches_equals_vmap():
     n = 2 * cache_batch(score, "cpu") + 3  # batches and a remainder
     params = jax.vmap(net.init)(jax.random.split(jax.random.key(0), n))
     np.testing.assert_allclose(evaluate_many(score, params), jax.vmap(score)(params), atol=1e-6)
+
+
+def test_a_population_smaller_than_the_device_count_is_not_padded(setup):
+    """One climber runs on one device (no padded twin doing the same work), and gives
+    what it gives on one device."""
+    alone = _run(setup, population=1, steps=20)
+    assert alone.config["n_devices"] == 1 and alone.best_score.shape == (1,)
+    one = _run(setup, population=1, steps=20, devices=jax.devices()[:1])
+    np.testing.assert_array_equal(alone.history, one.history)
