@@ -111,7 +111,7 @@ def chunk_body(
 
     step_all = population_map(one, mesh=mesh, block=block)
 
-    def one_step(c: Carry, _):
+    def advance(c: Carry) -> Carry:
         new_state, info = step_all((algorithm, c.t), loop_keys, c.state)
         active = (c.t < total_steps) & (c.stats.stale < max_attempts) & ~finished(c.state)
         improved = is_improvement(new_state.best_score, c.state.best_score, strict=True)
@@ -123,7 +123,15 @@ def chunk_body(
             n_nonfinite=s.n_nonfinite + jnp.where(active, info.n_nonfinite, 0),
             n_steps=s.n_steps + active,
         )
-        return Carry(tree_select(active, new_state, c.state), stats, c.t + 1), None
+        return Carry(tree_select(active, new_state, c.state), stats, c.t + 1)
+
+    def one_step(c: Carry, _):
+        # Steps past the end (the tail of the last chunk) or after every climber stopped
+        # change nothing: skip their evaluations instead of computing and discarding them.
+        anyone = (c.t < total_steps) & jnp.any(
+            real & (c.stats.stale < max_attempts) & ~finished(c.state)
+        )
+        return jax.lax.cond(anyone, advance, lambda c: c._replace(t=c.t + 1), c), None
 
     def one_record(c: Carry, _):
         c, _ = jax.lax.scan(one_step, c, None, length=record_every)

@@ -307,3 +307,20 @@ def test_a_population_smaller_than_the_device_count_is_not_padded(setup):
     assert alone.config["n_devices"] == 1 and alone.best_score.shape == (1,)
     one = _run(setup, population=1, steps=20, devices=jax.devices()[:1])
     np.testing.assert_array_equal(alone.history, one.history)
+
+
+def test_steps_past_the_end_of_the_last_chunk_are_not_evaluated():
+    calls = []
+
+    def counting(params):
+        jax.debug.callback(lambda w: calls.append(1), params["w"][0])
+        return -jnp.sum(params["w"] ** 2)
+
+    def start(key):
+        return {"w": jax.random.normal(key, (3,))}
+
+    r = jc.run(0, jc.hill_climb(counting), start, population=2, steps=5, chunk_steps=4,
+               progress=False)  # fmt: skip
+    jax.effects_barrier()
+    assert r.steps_run == 5 and int(r.total_evaluations) == 2 * 6
+    assert len(calls) == 2 * 6  # 8 step slots in two chunks; the last 3 cost nothing
