@@ -324,3 +324,20 @@ def test_steps_past_the_end_of_the_last_chunk_are_not_evaluated():
     jax.effects_barrier()
     assert r.steps_run == 5 and int(r.total_evaluations) == 2 * 6
     assert len(calls) == 2 * 6  # 8 step slots in two chunks; the last 3 cost nothing
+
+
+def test_climber_trajectory_does_not_depend_on_cache_blocks():
+    """A wide network is walked in cache-sized blocks at P=20 and not at P=4: climber i
+    takes the same path either way, bit for bit."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(3000, 20)).astype(np.float32)
+    net = jc.MLP((20, 32, 1), activation="tanh")
+    score = jc.make_score_fn(net, X, (X[:, 0] + X[:, 1] > 0).astype(int))
+    algo = jc.hill_climb(score, step_size=0.1)
+    small, large = (
+        jc.run(3, algo, net.init, population=p, steps=20, score_fn=score, progress=False)
+        for p in (4, 20)
+    )
+    assert small.config["block"] is None and large.config["block"] is not None
+    np.testing.assert_array_equal(small.history, large.history[:4])
+    chex.assert_trees_all_equal(small.best_params, jax.tree.map(lambda x: x[:4], large.best_params))
