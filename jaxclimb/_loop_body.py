@@ -126,12 +126,11 @@ def chunk_body(
         return Carry(tree_select(active, new_state, c.state), stats, c.t + 1)
 
     def one_step(c: Carry, _):
-        # Steps past the end (the tail of the last chunk) or after every climber stopped
-        # change nothing: skip their evaluations instead of computing and discarding them.
-        anyone = (c.t < total_steps) & jnp.any(
-            real & (c.stats.stale < max_attempts) & ~finished(c.state)
-        )
-        return jax.lax.cond(anyone, advance, lambda c: c._replace(t=c.t + 1), c), None
+        # Steps past the end (the tail of the last chunk) change nothing: skip their
+        # evaluations instead of computing and discarding them. The test is on the
+        # replicated step counter only; asking whether any climber is still active would
+        # be a cross-device reduction every step (it cost ~11% at P=64 on 2 devices).
+        return jax.lax.cond(c.t < total_steps, advance, lambda c: c._replace(t=c.t + 1), c), None
 
     def one_record(c: Carry, _):
         c, _ = jax.lax.scan(one_step, c, None, length=record_every)
