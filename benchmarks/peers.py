@@ -11,7 +11,8 @@ random hill climbing, one neighbour move per step, log-loss fitness; evosax: its
 HillClimbing and SimpleGA; the row "jaxclimb-1+lambda" runs evosax HillClimbing's algorithm
 in jaxclimb: one (1+P) climber). Every peer runs in its own subprocess, so its peak memory
 (ru_maxrss) is its own. Columns: evaluations/s, compile seconds, seconds to reach the
-target training accuracy (including compilation), peak RSS.
+target training accuracy (including compilation), peak RSS. Compiled peers (evosax,
+jaxclimb, the bare forward pass) report the best of 3 timed runs of the same search.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import math
 import os
 import platform
 import resource
@@ -35,6 +37,7 @@ PROBLEMS = {
     "B": {"hidden": (32, 32), "activation": "tanh", "target": 0.85, "population": 256,
           "steps": 300},
 }  # fmt: skip
+REPEATS = 3  # compiled peers: best of 3 timed runs (the bare forward pass: best of 3 too)
 PEERS = ("tutorial-loop", "numpy-batched", "mlrose-ky", "evosax-hillclimbing",
          "evosax-simplega", "jaxclimb", "jaxclimb-1+lambda", "bare-forward")  # fmt: skip
 
@@ -196,9 +199,11 @@ def evosax_peer(X, y, layer_sizes, act, population, steps, target, strategy_name
     start = time.perf_counter()
     compiled = jax.jit(search).lower(jax.random.key(0)).compile()
     compile_s = time.perf_counter() - start
-    start = time.perf_counter()
-    _, best_per_gen = jax.block_until_ready(compiled(jax.random.key(0)))
-    run_s = time.perf_counter() - start
+    run_s = math.inf
+    for _ in range(REPEATS):  # the best of REPEATS timed runs, as for every compiled peer
+        start = time.perf_counter()
+        _, best_per_gen = jax.block_until_ready(compiled(jax.random.key(0)))
+        run_s = min(run_s, time.perf_counter() - start)
     best = np.maximum.accumulate(np.asarray(best_per_gen))
     hit = np.flatnonzero(best >= target)
     to_target = compile_s + run_s * (hit[0] + 1) / steps if hit.size else None
@@ -220,14 +225,16 @@ def jaxclimb_peer(X, y, layer_sizes, act, population, steps, target, bare=False,
 
         rate = bare_forward(score, net, population, repeats=min(steps, 100))
         return {"evals_per_s": rate, "flops_per_s": rate * flops_per_eval(layer_sizes, len(X))}
-    r = jc.run(0, jc.hill_climb(score, step_size=0.1, n_candidates=lam), net.init,
-               population=population // lam, steps=steps, score_fn=score,
-               progress=False)  # fmt: skip
+    runs = [jc.run(0, jc.hill_climb(score, step_size=0.1, n_candidates=lam), net.init,
+                   population=population // lam, steps=steps, score_fn=score,
+                   progress=False) for _ in range(REPEATS)]  # fmt: skip
+    r = min(runs, key=lambda r: r.run_seconds)  # the same search each time; compiled once
+    compile_s = runs[0].compile_seconds
     best = r.history.max(axis=0)
     hit = np.flatnonzero(best >= target)
-    to_target = (r.compile_seconds + r.run_seconds * r.history_steps[hit[0]] / steps
+    to_target = (compile_s + r.run_seconds * r.history_steps[hit[0]] / steps
                  if hit.size else None)  # fmt: skip
-    return {"evals_per_s": r.evaluations_per_second, "compile_s": r.compile_seconds,
+    return {"evals_per_s": r.evaluations_per_second, "compile_s": compile_s,
             "best": float(best[-1]), "time_to_target_s": to_target,
             "devices": r.config["n_devices"]}  # fmt: skip
 
