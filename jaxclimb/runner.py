@@ -43,6 +43,7 @@ from .objectives import ScoreFn
 from .results import SearchResult
 from .sharding import (
     climber_sharding,
+    device_list,
     place,
     plan_blocks,
     population_mesh,
@@ -315,7 +316,7 @@ def _enough_devices(devices, population: int):
     """At most one device per climber in a single-process run: a population smaller than
     the device count would otherwise be padded with climbers that cost as much as real
     ones (population=1 on 2 devices ran at half speed)."""
-    devices = list(jax.devices() if devices is None else devices)
+    devices = device_list(devices)
     if jax.process_count() == 1 and 0 < population < len(devices):
         return devices[:population]
     return devices

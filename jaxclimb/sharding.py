@@ -23,12 +23,27 @@ from jax.sharding import Mesh, NamedSharding, PartitionSpec
 POPULATION_AXIS = "population"
 
 
-def population_mesh(devices: Sequence[jax.Device] | None = None) -> Mesh:
-    """A 1-D mesh over ``devices`` (default: every device of the default backend)."""
-    devices = list(jax.devices() if devices is None else devices)
+def device_list(devices: Sequence[jax.Device] | None) -> list[jax.Device]:
+    """``devices`` as a non-empty list of :class:`jax.Device` (default: every device of the
+    default backend), or a clear error naming the argument."""
+    if devices is None:
+        return list(jax.devices())
+    if isinstance(devices, str | bytes) or not hasattr(devices, "__iter__"):
+        raise TypeError(
+            f"devices must be a list of jax devices (e.g. jax.devices()[:2]); got {devices!r}"
+        )
+    devices = list(devices)
     if not devices:
         raise ValueError("devices must name at least one device")
-    return Mesh(np.array(devices), (POPULATION_AXIS,))
+    wrong = [d for d in devices if not isinstance(d, jax.Device)]
+    if wrong:
+        raise TypeError(f"devices must hold jax devices (from jax.devices()); got {wrong[0]!r}")
+    return devices
+
+
+def population_mesh(devices: Sequence[jax.Device] | None = None) -> Mesh:
+    """A 1-D mesh over ``devices`` (default: every device of the default backend)."""
+    return Mesh(np.array(device_list(devices)), (POPULATION_AXIS,))
 
 
 def padded_population(population: int, mesh: Mesh) -> int:

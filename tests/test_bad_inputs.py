@@ -42,6 +42,10 @@ def start(key):
         (lambda: jc.run(0, "hill-climb", start), "algorithm"),
         (lambda: jc.run(0, jc.hill_climb(sphere), {"w": 1}), "init_params"),
         (lambda: jc.run(jax_key_array(), jc.hill_climb(sphere), start), "single key"),
+        (lambda: jc.run(0, jc.hill_climb(sphere), start, devices=2), "devices must be a list"),
+        (lambda: jc.run(0, jc.hill_climb(sphere), start, devices="cpu"), "devices must be"),
+        (lambda: jc.run(0, jc.hill_climb(sphere), start, devices=["cpu"]), "jax devices"),
+        (lambda: jc.run(0, jc.hill_climb(sphere), start, devices=[]), "at least one device"),
     ],
 )
 def test_library_entry_points(build, match):
