@@ -5,7 +5,9 @@ tensors. On a CPU, when the network materialises them (matrix products), walking
 candidates in cache-sized batches is faster: problem B of benchmarks/README (10,000 rows,
 MLP 20-32-32-1) runs at 3,465 evaluations/s in batches of 2 against 2,096 all at once.
 Networks of narrow layers are one fused loop with nothing to keep, and accelerators want
-every candidate at once, so neither is batched.
+every candidate at once, so neither is batched. The runner uses this for its climbers and
+the genetic algorithm for its children (one run of 256 on B: 2,730-2,813 evaluations/s
+batched against 2,150-2,166 vmapped).
 
 Example:
     >>> import jax, jax.numpy as jnp, numpy as np
