@@ -132,23 +132,19 @@ def bare_forward(score, net, population, repeats):
     import jax
     import jax.numpy as jnp
 
-    from jaxclimb._layout import bytes_per_evaluation
-    from jaxclimb._loop_body import population_map
-    from jaxclimb.runner import _MEMORY_BUDGET, _cache_block
-    from jaxclimb.sharding import climber_sharding, plan_blocks, population_mesh, replicated
-
-    mesh = population_mesh()
-    padded, block = plan_blocks(
-        population,
-        mesh,
-        bytes_per_climber=bytes_per_evaluation(score),
-        budget=_MEMORY_BUDGET,
-        cache_block=_cache_block(score, mesh),
+    from jaxclimb.engine.layout import (
+        climber_sharding,
+        plan_layout,
+        population_map,
+        replicated,
     )
+
+    layout = plan_layout(population, None, score)
+    mesh, padded = layout.mesh, layout.padded
     keys = jax.random.split(jax.random.key(0), padded)
     params = jax.device_put(jax.vmap(net.init)(keys), climber_sharding(mesh))
     score = jax.device_put(score, replicated(mesh))
-    evaluate = population_map(lambda f, p: f(p), mesh=mesh, block=block)
+    evaluate = population_map(lambda f, p: f(p), layout)
 
     @jax.jit
     def loop(score, params, eps):

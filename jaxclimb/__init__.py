@@ -1,5 +1,22 @@
 """jaxclimb: gradient-free, population-based optimisation of neural-network weights in JAX.
 
+The map, in the order layers depend on each other (each only on those below it):
+
+* front ends: :mod:`~jaxclimb.estimators` (scikit-learn), :mod:`~jaxclimb.mlrose`,
+  :mod:`~jaxclimb.compare`, the command line :mod:`jaxclimb.cli`; they build through
+  :mod:`~jaxclimb.tasks` (network + objective for a task) and
+  :func:`jaxclimb.algorithms.make` (an algorithm from flat options).
+* :mod:`~jaxclimb.engine`: ``run`` / ``resume``, compiled programs, the host loop, the
+  layout of climbers on devices, checkpoints, several processes.
+* :mod:`~jaxclimb.results`: ``SearchResult``, the one boundary where arrays become NumPy.
+* :mod:`~jaxclimb.algorithms`: the protocol (:mod:`~jaxclimb.algorithms.base`) and the
+  algorithms.
+* :mod:`~jaxclimb.objectives`, :mod:`~jaxclimb.metrics`, :mod:`~jaxclimb.networks`,
+  :mod:`~jaxclimb.mutation`: scores, networks as PyTrees, moves.
+
+Names are imported on first use, so ``import jaxclimb`` is instant and loads JAX,
+scikit-learn or SciPy only when a name that needs them is touched.
+
 Example:
     >>> import jaxclimb as jc
     >>> X_train, X_test, y_train, y_test = jc.datasets.problem_a()
@@ -11,31 +28,38 @@ Example:
     (16,)
 """
 
-__version__ = "0.1.0"
+from __future__ import annotations
 
-from . import datasets, distributed
-from .algorithms import (
-    REGISTRY,
-    Algorithm,
-    ClimberState,
-    StepInfo,
-    genetic,
-    gradient_descent,
-    hill_climb,
-    simulated_annealing,
-    tree_select,
-    with_restarts,
-)
-from .compare import Comparison, compare, compare_results
-from .estimators import ClimbingClassifier, ClimbingRegressor
-from .mutation import gaussian
-from .networks import MLP, TRANSFERS, init_mlp, mlp_forward, perceptron
-from .objectives import METRICS, ScoreFn, accuracy, log_loss, make_score_fn, mse, r2
-from .results import SearchResult
-from .runner import resume, run
-from .sharding import population_mesh, use_cpu_cores
+import importlib
+from typing import TYPE_CHECKING, Any
 
-load_result = SearchResult.load
+from ._version import __version__
+
+_LAZY = {
+    # module: names it provides
+    "algorithms": (
+        "REGISTRY", "Algorithm", "ClimberState", "SearchState", "StepInfo", "Traits",
+        "genetic", "gradient_descent", "hill_climb", "simulated_annealing", "tree_select",
+        "with_restarts", "GeomDecay", "ArithDecay", "ExpDecay",
+    ),
+    "compare": ("Comparison", "compare", "compare_results"),
+    "estimators": ("ClimbingClassifier", "ClimbingRegressor"),
+    "mutation": ("gaussian",),
+    "networks": ("MLP", "TRANSFERS", "init_mlp", "mlp_forward", "perceptron"),
+    "metrics": ("METRICS", "accuracy", "log_loss", "mse", "r2"),
+    "objectives": ("ScoreFn", "make_score_fn"),
+    "results": ("SearchResult",),
+    "engine": ("resume", "run", "population_mesh", "use_cpu_cores"),
+}  # fmt: skip
+_WHERE = {name: module for module, names in _LAZY.items() for name in names}
+_SUBMODULES = {
+    "algorithms": "algorithms",
+    "datasets": "datasets",
+    "distributed": "engine.distributed",
+    "engine": "engine",
+    "mlrose": "mlrose",
+    "tasks": "tasks",
+}
 
 __all__ = [
     "METRICS",
@@ -43,13 +67,18 @@ __all__ = [
     "REGISTRY",
     "TRANSFERS",
     "Algorithm",
+    "ArithDecay",
     "ClimberState",
     "ClimbingClassifier",
     "ClimbingRegressor",
     "Comparison",
+    "ExpDecay",
+    "GeomDecay",
     "ScoreFn",
     "SearchResult",
+    "SearchState",
     "StepInfo",
+    "Traits",
     "__version__",
     "accuracy",
     "compare",
@@ -72,7 +101,56 @@ __all__ = [
     "resume",
     "run",
     "simulated_annealing",
+    "tasks",
     "tree_select",
     "use_cpu_cores",
     "with_restarts",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        value = getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
+    elif name in _SUBMODULES:
+        value = importlib.import_module(f".{_SUBMODULES[name]}", __name__)
+    elif name == "load_result":
+        value = importlib.import_module(".results", __name__).SearchResult.load
+    else:
+        raise AttributeError(f"module 'jaxclimb' has no attribute {name!r}")
+    globals()[name] = value  # later look-ups are plain attribute reads
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
+
+if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerly
+    from . import datasets, tasks
+    from .algorithms import (
+        REGISTRY,
+        Algorithm,
+        ArithDecay,
+        ClimberState,
+        ExpDecay,
+        GeomDecay,
+        SearchState,
+        StepInfo,
+        Traits,
+        genetic,
+        gradient_descent,
+        hill_climb,
+        simulated_annealing,
+        tree_select,
+        with_restarts,
+    )  # fmt: skip
+    from .compare import Comparison, compare, compare_results
+    from .engine import distributed, population_mesh, resume, run, use_cpu_cores
+    from .estimators import ClimbingClassifier, ClimbingRegressor
+    from .metrics import METRICS, accuracy, log_loss, mse, r2
+    from .mutation import gaussian
+    from .networks import MLP, TRANSFERS, init_mlp, mlp_forward, perceptron
+    from .objectives import ScoreFn, make_score_fn
+    from .results import SearchResult
+
+    load_result = SearchResult.load

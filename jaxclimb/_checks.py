@@ -95,14 +95,3 @@ def check_targets(name: str, y: object, n_samples: int) -> np.ndarray:
     if np.issubdtype(arr.dtype, np.floating) and not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} contains NaN or infinite values")
     return arr
-
-
-def check_output_folders(args: object, *names: str) -> None:
-    """Each ``--NAME`` path given on the command line must be in an existing folder (checked
-    before a run, so nothing computed is lost to a bad path)."""
-    import os
-
-    for name in names:
-        path = getattr(args, name)
-        if path is not None and not os.path.isdir(os.path.dirname(os.path.abspath(path))):
-            raise ValueError(f"--{name}: folder of {path!r} does not exist")

@@ -18,19 +18,19 @@ import json
 import numpy as np
 from tqdm.auto import tqdm
 
-from . import datasets
 from ._checks import check_int
-from .algorithms import REGISTRY
-from .networks import MLP
-from .objectives import METRICS, make_score_fn
+from .algorithms import make
+from .datasets import problem_a
+from .engine import run
+from .metrics import METRICS
 from .results import SearchResult
-from .runner import run
 from .statistics import (
     bootstrap_median_interval,
     expected_running_time,
     first_hitting_evaluations,
     mann_whitney,
 )
+from .tasks import make_network, make_objective, task_of
 
 _SETTINGS = ("algorithm", "population", "name")
 
@@ -62,16 +62,25 @@ class Comparison:
         for e in self.entries:
             final = e.test if e.test is not None else e.train
             q = lambda v: np.quantile(v[np.isfinite(v)], [0.25, 0.5, 0.75])  # noqa: E731
-            row = {"name": e.name, "population": e.result.population,
-                   "evaluations": e.result.total_evaluations,
-                   "evals_per_s": e.result.evaluations_per_second}  # fmt: skip
+            row = {
+                "name": e.name,
+                "population": e.result.population,
+                "evaluations": e.result.total_evaluations,
+                "evals_per_s": e.result.evaluations_per_second,
+            }
             for label, v in (("train", e.train), ("test", e.test)):
                 if v is None:
                     continue
                 q25, q50, q75 = q(v)
                 best = v[e.result.best_index()]
-                row.update({f"{label}_best": float(best), f"{label}_q25": float(q25),
-                            f"{label}_median": float(q50), f"{label}_q75": float(q75)})  # fmt: skip
+                row.update(
+                    {
+                        f"{label}_best": float(best),
+                        f"{label}_q25": float(q25),
+                        f"{label}_median": float(q50),
+                        f"{label}_q75": float(q75),
+                    }
+                )
             low, high = bootstrap_median_interval(final, seed=self.seed)
             row["median_ci_low"], row["median_ci_high"] = low, high
             if e is not reference:
@@ -88,8 +97,7 @@ class Comparison:
                     e.result.history_steps,
                     score_target,
                     e.evals_per_step,
-                    initial_evaluations=e.result.n_evaluations[0]
-                    - e.result.n_steps[0] * e.evals_per_step,
+                    initial_evaluations=e.result.initial_evaluations,
                 )
                 row["success_rate"] = float(np.isfinite(hits).mean())
                 row["ert_evaluations"] = expected_running_time(hits, e.result.n_evaluations)
@@ -98,8 +106,12 @@ class Comparison:
 
     def to_dict(self) -> dict:
         """Everything: the settings and one record per configuration."""
-        return {"metric": self.metric, "target": self.target, "seed": self.seed,
-                "configurations": self.to_records()}  # fmt: skip
+        return {
+            "metric": self.metric,
+            "target": self.target,
+            "seed": self.seed,
+            "configurations": self.to_records(),
+        }
 
     def to_json(self, path: str) -> str:
         with open(path, "w") as handle:
@@ -119,27 +131,45 @@ class Comparison:
         """One aligned row per configuration."""
         records = self.to_records()
         split = "test" if self.entries[0].test is not None else "train"
-        cols = [("name", "{:<28}", "configuration"), (f"{split}_best", "{:>7.4f}", "best"),
-                (f"{split}_median", "{:>7.4f}", "median"), (f"{split}_q25", "{:>7.4f}", "q25"),
-                (f"{split}_q75", "{:>7.4f}", "q75"), ("median_ci_low", "{:>7.4f}", "ci_lo"),
-                ("median_ci_high", "{:>7.4f}", "ci_hi"), ("p_vs_first", "{:>8.2g}", "p"),
-                ("success_rate", "{:>7.1%}", "success"), ("ert_evaluations", "{:>10.4g}", "ERT"),
-                ("evals_per_s", "{:>10,.0f}", "evals/s")]  # fmt: skip
+        cols = [
+            ("name", "{:<28}", "configuration"),
+            (f"{split}_best", "{:>7.4f}", "best"),
+            (f"{split}_median", "{:>7.4f}", "median"),
+            (f"{split}_q25", "{:>7.4f}", "q25"),
+            (f"{split}_q75", "{:>7.4f}", "q75"),
+            ("median_ci_low", "{:>7.4f}", "ci_lo"),
+            ("median_ci_high", "{:>7.4f}", "ci_hi"),
+            ("p_vs_first", "{:>8.2g}", "p"),
+            ("success_rate", "{:>7.1%}", "success"),
+            ("ert_evaluations", "{:>10.4g}", "ERT"),
+            ("evals_per_s", "{:>10,.0f}", "evals/s"),
+        ]
         cols = [c for c in cols if c[0] in records[0]]
-        widths = [len(fmt.format(records[0][key])) if records[0][key] is not None else 8
-                  for key, fmt, _ in cols]  # fmt: skip
+        widths = [
+            len(fmt.format(records[0][key])) if records[0][key] is not None else 8
+            for key, fmt, _ in cols
+        ]
         head = " ".join(
             f"{title:>{w}}" if i else f"{title:<{w}}"
             for i, ((_, _, title), w) in enumerate(zip(cols, widths, strict=True))
         )
-        lines = [f"{self.metric} on the {split} data across climbers (ci: 95% bootstrap interval "
-                 "of the median; p: Mann-Whitney U vs the first row"
-                 + (f"; success and ERT (expected evaluations with restarts): reaching "
-                    f"{self.target} on the training data" if self.target is not None else "")
-                 + ")", head]  # fmt: skip
+        lines = [
+            f"{self.metric} on the {split} data across climbers (ci: 95% bootstrap interval "
+            "of the median; p: Mann-Whitney U vs the first row"
+            + (
+                f"; success and ERT (expected evaluations with restarts): reaching "
+                f"{self.target} on the training data"
+                if self.target is not None
+                else ""
+            )
+            + ")",
+            head,
+        ]
         for r in records:
-            cells = [fmt.format(r[key]) if r[key] is not None else f"{'-':>{w}}"
-                     for (key, fmt, _), w in zip(cols, widths, strict=True)]  # fmt: skip
+            cells = [
+                fmt.format(r[key]) if r[key] is not None else f"{'-':>{w}}"
+                for (key, fmt, _), w in zip(cols, widths, strict=True)
+            ]
             lines.append(" ".join(cells))
         return "\n".join(lines)
 
@@ -150,37 +180,44 @@ def _json_default(x):
     raise TypeError(type(x).__name__)
 
 
-def _evals_per_step(algorithm: str, params: dict) -> float:
-    if algorithm == "hill-climb":
-        return params.get("n_candidates", 1)
-    if algorithm == "genetic":
-        return params.get("pop_size", 64) - params.get("n_elites", 1)
-    return 1
-
-
-def compare_results(results: dict[str, SearchResult], *, X_test=None, y_test=None,
-                    evals_per_step: dict[str, float] | None = None, target: float | None = None,
-                    seed: int = 0) -> Comparison:  # fmt: skip
-    """Statistics over already-computed results, keyed by configuration name."""
+def compare_results(
+    results: dict[str, SearchResult],
+    *,
+    X_test=None,
+    y_test=None,
+    target: float | None = None,
+    seed: int = 0,
+) -> Comparison:
+    """Statistics over already-computed results, keyed by configuration name (each result
+    records its algorithm's evaluations per step)."""
     if not results:
         raise ValueError("results must hold at least one SearchResult")
     entries = []
     for name, r in results.items():
         test = None if X_test is None else r.evaluate(X_test, y_test)
-        per = (evals_per_step or {}).get(name, 1)
-        entries.append(Entry(name, r, r.best_metric, test, per))
+        entries.append(Entry(name, r, r.best_metric, test, r.evaluations_per_step))
     metric = entries[0].result.metric or "score"
     return Comparison(entries, metric, target, seed)
 
 
-def compare(configs: list[dict], data=None, *, budget: int = 256_000, seed: int = 0,
-            target: float | None = None, metric: str = "accuracy", hidden=(10,),
-            activation: str = "sigmoid", progress: bool | None = None) -> Comparison:  # fmt: skip
+def compare(
+    configs: list[dict],
+    data=None,
+    *,
+    budget: int = 256_000,
+    seed: int = 0,
+    target: float | None = None,
+    metric: str = "accuracy",
+    hidden=(10,),
+    activation: str = "sigmoid",
+    progress: bool | None = None,
+) -> Comparison:
     """Run several configurations on the same data and seed at an equal evaluation budget.
 
     Args:
         configs: dicts with ``algorithm`` (a ``REGISTRY`` name), ``population`` (default
-            256), optional ``name``, and the algorithm's settings (``step_size``, ...).
+            256), optional ``name``, and the algorithm's options (``step_size``, ...), as
+            :func:`jaxclimb.algorithms.make` takes them.
         data: ``(X_train, X_test, y_train, y_test)``; default problem A.
         budget: evaluations per configuration; each runs ``budget // (population *
             evaluations per step)`` steps.
@@ -191,30 +228,25 @@ def compare(configs: list[dict], data=None, *, budget: int = 256_000, seed: int 
     if not configs:
         raise ValueError("configs must name at least one configuration")
     budget = check_int("budget", budget, minimum=1)
-    X_train, X_test, y_train, y_test = datasets.problem_a() if data is None else data
-    n_classes = int(max(np.max(y_train), np.max(y_test))) + 1
-    n_out = 1 if n_classes <= 2 else n_classes
-    output = "sigmoid" if n_out == 1 else "softmax"
-    if not METRICS[metric].classification:
-        output, n_out = "identity", 1
-    net = MLP((X_train.shape[1], *hidden, n_out), activation=activation, output=output)
-    score = make_score_fn(net, X_train, y_train, metric=metric)
-    results, per_step = {}, {}
-    for config in tqdm(configs, desc="configurations", leave=False,
-                       disable=None if progress is None else not progress):  # fmt: skip
-        params = {k: v for k, v in config.items() if k not in _SETTINGS}
+    X_train, X_test, y_train, y_test = problem_a() if data is None else data
+    task = task_of(y_train, metric, y_test=y_test)
+    net = make_network(task, X_train.shape[1], hidden=hidden, activation=activation)
+    score = make_objective(net, X_train, y_train, task=task, metric=metric)
+    results = {}
+    for config in tqdm(
+        configs,
+        desc="configurations",
+        leave=False,
+        disable=None if progress is None else not progress,
+    ):
+        options = {k: v for k, v in config.items() if k not in _SETTINGS}
         name = config.get("algorithm")
-        if name not in REGISTRY:
-            raise ValueError(f"algorithm must be one of {', '.join(REGISTRY)}; got {name!r}")
+        algorithm = make(name, score, net.init, **options)
         population = check_int("population", config.get("population", 256), minimum=1)
-        if name == "genetic":
-            params.setdefault("init_params", net.init)
-        algorithm = REGISTRY[name](score, **params)
-        shown = {k: v for k, v in params.items() if k != "init_params"}
         label = config.get("name") or " ".join(
-            [name] + [f"{k.replace('_size', '')} {v}" for k, v in shown.items()]
+            [name] + [f"{k.replace('_size', '')} {v}" for k, v in options.items()]
         )
-        each = _evals_per_step(name, params)
+        each = algorithm.traits.evaluations_per_step
         steps = max(1, budget // int(population * each))
         results[label] = run(
             seed,
@@ -226,7 +258,4 @@ def compare(configs: list[dict], data=None, *, budget: int = 256_000, seed: int 
             progress=False,
             config={"algorithm": name},
         )
-        per_step[label] = each
-    return compare_results(
-        results, X_test=X_test, y_test=y_test, evals_per_step=per_step, target=target, seed=seed
-    )
+    return compare_results(results, X_test=X_test, y_test=y_test, target=target, seed=seed)

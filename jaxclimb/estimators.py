@@ -20,11 +20,12 @@ from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
-from ._checks import check_choice, check_float, check_int
-from .algorithms import REGISTRY, with_restarts
-from .networks import MLP, TRANSFERS
-from .objectives import METRICS, make_score_fn
-from .runner import run
+from ._checks import check_float, check_int
+from .algorithms import make
+from .engine import run
+from .metrics import METRICS
+from .networks import TRANSFERS
+from .tasks import Task, classification_task, make_network, make_objective, regression_task
 
 _outputs = jax.jit(lambda net, params, X: net.logits(params, X), static_argnums=0)
 
@@ -43,8 +44,6 @@ def _seed(random_state) -> int:
 
 
 class _ClimbingBase(BaseEstimator):
-    _metric_default = "accuracy"
-
     def __init__(
         self,
         *,
@@ -85,51 +84,33 @@ class _ClimbingBase(BaseEstimator):
         self.verbose = verbose
 
     # ------------------------------------------------------------------ fitting
-    def _metric(self) -> str:
-        metric = self._metric_default if self.objective == "auto" else self.objective
-        check_choice("objective", metric, METRICS)
-        if METRICS[metric].classification != isinstance(self, ClassifierMixin):
-            kind = "classifier" if isinstance(self, ClassifierMixin) else "regressor"
-            raise ValueError(f"objective={metric!r} does not suit a {kind}")
-        return metric
-
-    def _fit_network(self, X, y, n_out: int, default_output: str):
-        hidden = tuple(
-            check_int("hidden_layer_sizes", h, minimum=1) for h in self.hidden_layer_sizes
-        )
-        check_choice("algorithm", self.algorithm, REGISTRY)
+    def _fit_network(self, X, y, task: Task):
         population = check_int("population_size", self.population_size, minimum=1)
         steps = check_int("max_steps", self.max_steps, minimum=1)
         restarts = check_int("restarts", self.restarts, minimum=0)
-        metric = self._metric()
-        output = default_output if self.output == "auto" else self.output
-        check_choice("output", output, TRANSFERS)
-        net = MLP((X.shape[1], *hidden, n_out), self.activation, output, self.init)
-        X_fit, y_fit, X_val, y_val = X, y, None, None
+        net = make_network(
+            task,
+            X.shape[1],
+            hidden=self.hidden_layer_sizes,
+            activation=self.activation,
+            output=self.output,
+            init=self.init,
+        )
+        metric = None if self.objective == "auto" else self.objective
         seed = _seed(self.random_state)
-        if self.validation_fraction is not None:
-            fraction = check_float(
-                "validation_fraction", self.validation_fraction, low=0.0, high=1.0
-            )
-            if not 0 < fraction < 1:
-                raise ValueError(f"validation_fraction must be in (0, 1); got {fraction}")
-            X_fit, X_val, y_fit, y_val = train_test_split(
-                X, y, test_size=fraction, random_state=seed % 2**32
-            )
-        score = make_score_fn(net, X_fit, y_fit, metric=metric)
-        options = {"step_size": self.step_size, "clip_max": self.clip_max}
-        if self.algorithm in ("hill-climb", "annealing"):
-            options["mutate_fraction"] = self.mutate_fraction
-        if self.algorithm == "genetic":
-            options["init_params"] = net.init
-        options.update(self.algorithm_params or {})
-        algorithm = REGISTRY[self.algorithm](score, **options)
+        X_fit, y_fit, X_val, y_val = self._split(X, y, seed)
+        score = make_objective(net, X_fit, y_fit, task=task, metric=metric)
+        options = {
+            "step_size": self.step_size,
+            "clip_max": self.clip_max,
+            "mutate_fraction": self.mutate_fraction,
+            **(self.algorithm_params or {}),
+        }
         max_attempts = self.max_attempts
         if restarts:  # mlrose: restarts + 1 rounds, each of max_steps (or max_attempts)
-            algorithm = with_restarts(
-                algorithm, net.init, patience=max_attempts, round_steps=steps, max_restarts=restarts
-            )
+            options.update(restarts=restarts, round_steps=steps, restart_patience=max_attempts)
             steps, max_attempts = steps * (restarts + 1), None
+        algorithm = make(self.algorithm, score, net.init, **options)
         result = run(
             seed,
             algorithm,
@@ -141,18 +122,27 @@ class _ClimbingBase(BaseEstimator):
             progress=bool(self.verbose),
             verbose=self.verbose > 1,
         )
+        chosen = result.best_index()
         if X_val is not None:
             values = result.evaluate(X_val, y_val)
-            ranked = values if METRICS[metric].maximize else -values
+            ranked = values if METRICS[score.metric].maximize else -values
             chosen = int(np.argmax(np.where(np.isfinite(ranked), ranked, -np.inf)))
-        else:
-            chosen = result.best_index()
-        self.network_ = net
-        self.result_ = result
-        self.best_climber_ = chosen
+        self.network_, self.result_, self.best_climber_ = net, result, chosen
         self.coefs_ = result.climber(chosen)
         self.fitness_curve_ = result.history[chosen]
         return self
+
+    def _split(self, X, y, seed: int) -> tuple:
+        """``(X_fit, y_fit, X_val, y_val)``: a validation split when asked for."""
+        if self.validation_fraction is None:
+            return X, y, None, None
+        fraction = check_float("validation_fraction", self.validation_fraction, low=0.0, high=1.0)
+        if not 0 < fraction < 1:
+            raise ValueError(f"validation_fraction must be in (0, 1); got {fraction}")
+        X_fit, X_val, y_fit, y_val = train_test_split(
+            X, y, test_size=fraction, random_state=seed % 2**32
+        )
+        return X_fit, y_fit, X_val, y_val
 
     def _logits(self, X) -> np.ndarray:
         check_is_fitted(self, "coefs_")
@@ -204,8 +194,7 @@ class ClimbingClassifier(ClassifierMixin, _ClimbingBase):
             raise ValueError(
                 f"a classifier needs at least 2 classes; got 1 class ({self.classes_[0]!r})"
             )
-        n_out = 1 if len(self.classes_) == 2 else len(self.classes_)
-        return self._fit_network(X, codes, n_out, "sigmoid" if n_out == 1 else "softmax")
+        return self._fit_network(X, codes, classification_task(len(self.classes_)))
 
     def decision_function(self, X):
         """Logits: ``(n,)`` for two classes, ``(n, n_classes)`` otherwise."""
@@ -242,8 +231,6 @@ class ClimbingRegressor(RegressorMixin, _ClimbingBase):
     Other arguments as :class:`ClimbingClassifier`.
     """
 
-    _metric_default = "mse"
-
     def fit(self, X, y):
         """Train on ``(X, y)``; returns self."""
         X, y = validate_data(self, X, y, multi_output=True, y_numeric=True, dtype=np.float32)
@@ -256,7 +243,7 @@ class ClimbingRegressor(RegressorMixin, _ClimbingBase):
         Z = ((Y - self._y_mean) / self._y_scale).astype(np.float32)
         if self.objective == "r2" and np.any(scale == 0):
             raise ValueError("objective='r2' is undefined for a constant target")
-        return self._fit_network(X, Z[:, 0] if self._y_1d else Z, Y.shape[1], "identity")
+        return self._fit_network(X, Z[:, 0] if self._y_1d else Z, regression_task(Y.shape[1]))
 
     def predict(self, X):
         """Predictions in the units of ``y``: ``(n,)`` or ``(n, n_targets)``."""

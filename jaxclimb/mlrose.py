@@ -21,14 +21,25 @@ Example:
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 from jax.flatten_util import ravel_pytree
 from sklearn.base import BaseEstimator
 
 from ._checks import check_choice, check_int
+from .algorithms.schedules import ArithDecay, ExpDecay, GeomDecay
 from .estimators import ClimbingClassifier, ClimbingRegressor
+
+__all__ = [
+    "ArithDecay",
+    "ExpDecay",
+    "GeomDecay",
+    "LinearRegression",
+    "LogisticRegression",
+    "NeuralNetwork",
+]
+
+DEFAULT_SCHEDULE = GeomDecay()
+"""mlrose's default schedule (immutable, so one instance serves every estimator)."""
 
 ALGORITHMS = {
     "random_hill_climb": "hill-climb",
@@ -36,36 +47,6 @@ ALGORITHMS = {
     "genetic_alg": "genetic",
     "gradient_descent": "gradient",
 }
-
-
-@dataclasses.dataclass(frozen=True)
-class GeomDecay:
-    """mlrose's geometric temperature decay: ``max(init_temp * decay**t, min_temp)``."""
-
-    init_temp: float = 1.0
-    decay: float = 0.99
-    min_temp: float = 0.001
-    kind = "geometric"
-
-
-@dataclasses.dataclass(frozen=True)
-class ArithDecay:
-    """mlrose's arithmetic decay: ``max(init_temp - decay * t, min_temp)``."""
-
-    init_temp: float = 1.0
-    decay: float = 0.0001
-    min_temp: float = 0.001
-    kind = "arithmetic"
-
-
-@dataclasses.dataclass(frozen=True)
-class ExpDecay:
-    """mlrose's exponential decay: ``max(init_temp * exp(-exp_const * t), min_temp)``."""
-
-    init_temp: float = 1.0
-    exp_const: float = 0.005
-    min_temp: float = 0.001
-    kind = "exponential"
 
 
 class NeuralNetwork(BaseEstimator):
@@ -83,7 +64,7 @@ class NeuralNetwork(BaseEstimator):
         early_stopping=False,
         clip_max=1e10,
         restarts=0,
-        schedule=GeomDecay(),
+        schedule=DEFAULT_SCHEDULE,
         pop_size=200,
         mutation_prob=0.1,
         max_attempts=10,
@@ -125,15 +106,7 @@ class NeuralNetwork(BaseEstimator):
         if name == "hill-climb":  # mlrose's neighbour and strict acceptance
             params = {"mutation": "neighbour", "accept": "gt"}
         elif name == "annealing":
-            s = self.schedule
-            decay = getattr(s, "decay", getattr(s, "exp_const", None))
-            params = {
-                "mutation": "neighbour",
-                "schedule": s.kind,
-                "init_temp": s.init_temp,
-                "decay": decay,
-                "min_temp": s.min_temp,
-            }
+            params = {"mutation": "neighbour", "schedule": self.schedule}
         elif name == "genetic":
             params = {
                 "pop_size": check_int("pop_size", self.pop_size, minimum=2),
@@ -199,7 +172,7 @@ class _NoHiddenLayer(NeuralNetwork):
         early_stopping=False,
         clip_max=1e10,
         restarts=0,
-        schedule=GeomDecay(),
+        schedule=DEFAULT_SCHEDULE,
         pop_size=200,
         mutation_prob=0.1,
         max_attempts=10,

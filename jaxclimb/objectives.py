@@ -1,19 +1,11 @@
-"""Objectives: metrics as pure ``(y, output) -> scalar`` functions and the score factory.
+"""Objectives: the score a search maximises, built from a forward pass, data and a metric.
 
 Inside a search, a *score* is always "higher is better": :func:`make_score_fn` negates
-metrics that are minimised (log-loss, MSE) so no algorithm has to know the direction.
-
-Output kinds tell a metric what a network's output means:
-
-* ``"logit"``: real-valued pre-transfer activation; binary class 1 iff > 0, multi-class argmax.
-* ``"probability"``: sigmoid (binary) or softmax (multi-class) output; class 1 iff > 0.5.
-* ``"label"``: already a 0/1 class (a user function ending in a step).
-* ``"step"``: pre-step activations of an MLP with a step output: class 1 iff >= 0 (the
-  tutorial's rule); computed from the activations so a NaN is seen, not hidden by the step.
-
-A classification metric is NaN when any output is NaN or infinite, so a broken network
-is never scored as a plausible accuracy (and a NaN score is never accepted).
-* ``"value"``: a regression output.
+metrics that are minimised (log-loss, MSE) so no algorithm has to know the direction. The
+objective also tells algorithms what they may ask of it without knowing the network:
+whether it is differentiable, how much memory one evaluation needs, and how to evaluate
+many candidates at once (:func:`jaxclimb.batching.evaluate_many`). Metrics and output kinds are in
+:mod:`jaxclimb.metrics`.
 
 Example:
     >>> import jax, numpy as np
@@ -37,81 +29,8 @@ import numpy as np
 from jax.typing import ArrayLike
 
 from ._checks import check_choice, check_features, check_targets
-from .networks import MLP
-
-OUTPUT_KINDS = ("logit", "probability", "label", "value", "step")
-HARD_KINDS = ("label", "step")  # 0/1 decisions: no probability, no gradient
-_EPS = 1e-7
-
-
-def class_predictions(output: ArrayLike, kind: str) -> jax.Array:
-    """Integer class per row from an ``(n,)`` binary or ``(n, k)`` multi-class output."""
-    output = jnp.asarray(output)
-    if output.ndim == 2:
-        return jnp.argmax(output, axis=-1)
-    if kind == "step":
-        return (output >= 0).astype(jnp.int32)
-    if kind == "logit" or kind == "value":
-        return (output > 0).astype(jnp.int32)
-    return (output > 0.5).astype(jnp.int32)
-
-
-def accuracy(y: ArrayLike, output: ArrayLike, *, output_kind: str = "probability") -> jax.Array:
-    """Fraction of rows whose predicted class equals ``y`` (integer class indices); NaN if
-    any output is NaN or infinite."""
-    output = jnp.asarray(output)
-    correct = (class_predictions(output, output_kind) == jnp.asarray(y)).astype(output.dtype)
-    # 0 * output is 0 for a finite output and NaN otherwise: it poisons the mean without a
-    # second reduction, which would stop XLA fusing the forward pass into one loop.
-    poison = 0 * (output if output.ndim == 1 else jnp.sum(output, axis=-1))
-    return jnp.mean(correct + poison)
-
-
-def log_loss(y: ArrayLike, output: ArrayLike, *, output_kind: str = "logit") -> jax.Array:
-    """Mean cross-entropy; exact and stable from logits, clipped from probabilities."""
-    out, y = jnp.asarray(output), jnp.asarray(y)
-    if output_kind == "logit":
-        if out.ndim == 2:
-            logp = jax.nn.log_softmax(out, axis=-1)
-            return -jnp.mean(jnp.take_along_axis(logp, y[:, None], axis=-1))
-        return jnp.mean(jax.nn.softplus(out) - y * out)
-    p = jnp.clip(out, _EPS, 1 - _EPS)
-    if p.ndim == 2:
-        return -jnp.mean(jnp.log(jnp.take_along_axis(p, y[:, None], axis=-1)))
-    return -jnp.mean(y * jnp.log(p) + (1 - y) * jnp.log1p(-p))
-
-
-def mse(y: ArrayLike, output: ArrayLike, *, output_kind: str = "value") -> jax.Array:
-    """Mean squared error over rows and outputs."""
-    del output_kind
-    return jnp.mean((jnp.asarray(output) - jnp.asarray(y)) ** 2)
-
-
-def r2(y: ArrayLike, output: ArrayLike, *, output_kind: str = "value") -> jax.Array:
-    """Coefficient of determination, averaged uniformly over outputs (as scikit-learn)."""
-    del output_kind
-    y, out = jnp.asarray(y), jnp.asarray(output)
-    ss_res = jnp.sum((y - out) ** 2, axis=0)
-    ss_tot = jnp.sum((y - jnp.mean(y, axis=0)) ** 2, axis=0)
-    return jnp.mean(1.0 - ss_res / ss_tot)
-
-
-@dataclasses.dataclass(frozen=True)
-class MetricSpec:
-    """A metric, whether it is maximised, and whether it takes class labels."""
-
-    fn: Callable[..., jax.Array]
-    maximize: bool
-    classification: bool
-
-
-METRICS: dict[str, MetricSpec] = {
-    "accuracy": MetricSpec(accuracy, True, True),
-    "log_loss": MetricSpec(log_loss, False, True),
-    "mse": MetricSpec(mse, False, False),
-    "r2": MetricSpec(r2, True, False),
-}
-"""Metrics by name."""
+from .metrics import HARD_KINDS, METRICS, OUTPUT_KINDS
+from .networks import MLP, UNROLL_MAX_FAN_IN
 
 
 @jax.tree_util.register_dataclass
@@ -173,6 +92,40 @@ class ScoreFn:
         score = np.asarray(score)
         return score if self.maximize else -score
 
+    # What algorithms and the engine may ask of an objective (they know nothing of MLPs).
+    def nondifferentiable_reason(self) -> str | None:
+        """Why the score has no useful gradient (accuracy, a step transfer), or None."""
+        if self.metric == "accuracy":
+            return (
+                "metric='accuracy' has a zero gradient almost everywhere: use "
+                "metric='log_loss' (or 'mse', 'r2')"
+            )
+        net = self.forward
+        if self.output_kind in HARD_KINDS or (
+            isinstance(net, MLP) and "step" in (net.output, *net.hidden_activations)
+        ):
+            return (
+                "the step transfer has a zero gradient: use sigmoid, tanh, relu or "
+                "identity transfers"
+            )
+        return None
+
+    @property
+    def evaluation_bytes(self) -> int:
+        """A generous estimate of the temporaries one evaluation needs: every row's
+        activations of every layer, a few times over."""
+        rows, features = self.X.shape
+        net = self.forward
+        width = sum(net.layer_sizes) if isinstance(net, MLP) else features + 16
+        return int(rows * width * 4 * 4)
+
+    @property
+    def fused(self) -> bool:
+        """True when the forward pass of one candidate is one fused loop that keeps no
+        activations (an MLP of narrow layers): batching candidates does not pay."""
+        net = self.forward
+        return isinstance(net, MLP) and max(net.layer_sizes[:-1]) <= UNROLL_MAX_FAN_IN
+
 
 def make_score_fn(
     forward: Callable[[Any, jax.Array], jax.Array],
@@ -184,7 +137,8 @@ def make_score_fn(
     dtype=jnp.float32,
     compute_dtype=None,
 ) -> ScoreFn:
-    """Build the search objective ``score(params) -> scalar`` (higher is better).
+    """Build the search objective, a :class:`ScoreFn`: ``score(params) -> scalar``, higher
+    is better.
 
     Args:
         forward: an :class:`~jaxclimb.networks.MLP` or any function ``f(params, X)`` returning
@@ -193,8 +147,7 @@ def make_score_fn(
         X: features, ``(n_samples, n_features)``, finite.
         y: targets. Classification: integer classes ``0..k-1`` (``0/1`` for a single output)
             or one-hot rows. Regression: ``(n_samples,)`` or ``(n_samples, n_outputs)``.
-        metric: ``"accuracy"``, ``"log_loss"`` (maximised as its negative), ``"mse"``
-            (likewise) or ``"r2"``.
+        metric: ``"accuracy"``, ``"log_loss"`` (maximised as its negative), ``"mse"`` or ``"r2"``.
         output_kind: what ``forward`` returns (see the module doc). Inferred for an
             :class:`MLP`; for a user function it defaults to ``"probability"`` for
             classification metrics and ``"value"`` otherwise.
@@ -202,9 +155,6 @@ def make_score_fn(
         compute_dtype: run the forward pass in this dtype (``"bfloat16"`` halves memory
             traffic on GPUs and TPUs; on CPUs it is emulated and slower); the weights and
             the metric stay in ``dtype``.
-
-    Returns:
-        A :class:`ScoreFn`.
 
     Example:
         >>> import numpy as np
@@ -214,59 +164,20 @@ def make_score_fn(
         -0.0
     """
     check_choice("metric", metric, METRICS)
-    if not callable(forward):
-        raise TypeError(f"forward must be callable f(params, X); got {type(forward).__name__}")
-    try:
-        hash(forward)
-    except TypeError:
-        raise TypeError("forward must be hashable (a function or a frozen object)") from None
+    _check_forward(forward)
     X = check_features("X", X)
     y = check_targets("y", y, X.shape[0])
-    spec = METRICS[metric]
-    use_logits = False
-    if isinstance(forward, MLP):
-        n_out = forward.layer_sizes[-1]
-        if X.shape[1] != forward.layer_sizes[0]:
-            raise ValueError(
-                f"X has {X.shape[1]} features but the network expects {forward.layer_sizes[0]}"
-            )
-        inferred = {"step": "step", "sigmoid": "logit", "softmax": "logit"}.get(
-            forward.output, "value"
-        )
-        use_logits = forward.output in ("sigmoid", "softmax", "step")
-        if output_kind is not None and output_kind != inferred:
-            use_logits = False
-        output_kind = output_kind or inferred
-    else:
-        n_out = None
-        output_kind = output_kind or ("probability" if spec.classification else "value")
-    check_choice("output_kind", output_kind, OUTPUT_KINDS)
-    if compute_dtype is not None:
-        try:
-            compute_dtype = jnp.dtype(compute_dtype).name
-        except TypeError:
-            raise TypeError(
-                f"compute_dtype must be a floating dtype; got {compute_dtype!r}"
-            ) from None
-        if not jnp.issubdtype(compute_dtype, jnp.floating):
-            raise TypeError(f"compute_dtype must be a floating dtype; got {compute_dtype!r}")
+    output_kind, use_logits, n_out = _output_kind(forward, X, metric, output_kind)
+    compute_dtype = _compute_dtype(compute_dtype)
     if metric == "log_loss" and output_kind in HARD_KINDS:
         raise ValueError(
             "metric='log_loss' needs probabilities or logits, but the output is a hard 0/1 "
             "label (step transfer); use metric='accuracy' or a sigmoid output"
         )
-    if spec.classification:
+    if METRICS[metric].classification:
         y = _class_targets(y, n_out)
     else:
-        if n_out is not None and y.ndim == 1 and n_out != 1:
-            raise ValueError(f"y is 1-D but the network has {n_out} outputs")
-        if n_out is not None and y.ndim == 2 and y.shape[1] != n_out:
-            raise ValueError(f"y has {y.shape[1]} columns but the network has {n_out} outputs")
-        if metric == "r2" and np.any(np.ptp(y, axis=0) == 0):
-            raise ValueError("metric='r2' is undefined for a constant target y; use 'mse'")
-        y = y.astype(dtype)
-        if n_out == 1 and y.ndim == 1:
-            y = y[:, None]
+        y = _regression_targets(y, n_out, metric, dtype)
     return ScoreFn(
         X=jnp.asarray(X, dtype),
         y=jnp.asarray(y),
@@ -276,6 +187,59 @@ def make_score_fn(
         use_logits=use_logits,
         compute_dtype=compute_dtype,
     )
+
+
+def _check_forward(forward: Any) -> None:
+    if not callable(forward):
+        raise TypeError(f"forward must be callable f(params, X); got {type(forward).__name__}")
+    try:
+        hash(forward)
+    except TypeError:
+        raise TypeError("forward must be hashable (a function or a frozen object)") from None
+
+
+def _output_kind(forward, X: np.ndarray, metric: str, output_kind: str | None):
+    """``(output_kind, use_logits, n_outputs)``: inferred for an MLP, defaulted for a user
+    function (``n_outputs`` None: unknown)."""
+    if not isinstance(forward, MLP):
+        default = "probability" if METRICS[metric].classification else "value"
+        output_kind = output_kind or default
+        check_choice("output_kind", output_kind, OUTPUT_KINDS)
+        return output_kind, False, None
+    if X.shape[1] != forward.layer_sizes[0]:
+        raise ValueError(
+            f"X has {X.shape[1]} features but the network expects {forward.layer_sizes[0]}"
+        )
+    inferred = {"step": "step", "sigmoid": "logit", "softmax": "logit"}.get(forward.output, "value")
+    use_logits = forward.output in ("sigmoid", "softmax", "step")
+    if output_kind is not None and output_kind != inferred:
+        use_logits = False
+    output_kind = output_kind or inferred
+    check_choice("output_kind", output_kind, OUTPUT_KINDS)
+    return output_kind, use_logits, forward.layer_sizes[-1]
+
+
+def _compute_dtype(compute_dtype) -> str | None:
+    if compute_dtype is None:
+        return None
+    try:
+        name = jnp.dtype(compute_dtype).name
+    except TypeError:
+        raise TypeError(f"compute_dtype must be a floating dtype; got {compute_dtype!r}") from None
+    if not jnp.issubdtype(name, jnp.floating):
+        raise TypeError(f"compute_dtype must be a floating dtype; got {compute_dtype!r}")
+    return name
+
+
+def _regression_targets(y: np.ndarray, n_out: int | None, metric: str, dtype) -> np.ndarray:
+    if n_out is not None and y.ndim == 1 and n_out != 1:
+        raise ValueError(f"y is 1-D but the network has {n_out} outputs")
+    if n_out is not None and y.ndim == 2 and y.shape[1] != n_out:
+        raise ValueError(f"y has {y.shape[1]} columns but the network has {n_out} outputs")
+    if metric == "r2" and np.any(np.ptp(y, axis=0) == 0):
+        raise ValueError("metric='r2' is undefined for a constant target y; use 'mse'")
+    y = y.astype(dtype)
+    return y[:, None] if n_out == 1 and y.ndim == 1 else y
 
 
 def _class_targets(y: np.ndarray, n_out: int | None) -> np.ndarray:

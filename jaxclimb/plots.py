@@ -33,7 +33,7 @@ def plot_comparison(comparison, path: str) -> str:
     names, finals = [], []
     for e in comparison.entries:
         r = e.result
-        initial = r.n_evaluations[0] - r.n_steps[0] * e.evals_per_step
+        initial = r.initial_evaluations
         x = (initial + r.history_steps * e.evals_per_step) * r.population  # whole configuration
         h = sign * r.history
         q25, q50, q75 = np.nanquantile(np.where(np.isfinite(h), h, np.nan), [0.25, 0.5, 0.75],

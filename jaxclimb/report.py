@@ -40,7 +40,7 @@ def format_run(result, *, X_test=None, y_test=None, X_train=None, y_train=None) 
     A classifier trained on another metric (log-loss) also gets accuracy rows when the
     training data are given, so every algorithm's table reads the same.
     """
-    from .objectives import METRICS
+    from .metrics import METRICS
 
     metric = result.metric or "score"
     chosen = result.best_index()

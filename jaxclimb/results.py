@@ -24,11 +24,11 @@ from typing import Any
 import jax
 import numpy as np
 
-from . import __version__
 from ._treeio import from_skeleton, to_skeleton
+from ._version import __version__
+from .metrics import METRICS, class_predictions
 from .networks import MLP
-from .objectives import METRICS, ScoreFn, class_predictions, make_score_fn
-from .sharding import to_host
+from .objectives import ScoreFn, make_score_fn
 
 _ARRAYS = ("best_score", "final_score", "history", "history_steps")
 _COUNTS = ("n_accepted", "n_evaluations", "n_nonfinite", "n_steps")
@@ -142,6 +142,16 @@ class SearchResult:
         return self.total_evaluations / self.run_seconds if self.run_seconds > 0 else float("nan")
 
     @property
+    def evaluations_per_step(self) -> int:
+        """Objective evaluations one step of one climber makes (the algorithm's traits)."""
+        return int(self.config.get("evaluations_per_step", 1))
+
+    @property
+    def initial_evaluations(self) -> int:
+        """Objective evaluations one climber's ``init`` made."""
+        return int(self.config.get("initial_evaluations", 1))
+
+    @property
     def metric(self) -> str | None:
         """Name of the metric the scores come from, when known."""
         return self.config.get("objective", {}).get("metric")
@@ -250,6 +260,20 @@ class SearchResult:
             config=meta["config"],
             forward=forward,
         )
+
+
+def to_host(tree: Any) -> Any:
+    """NumPy copies of ``tree``'s arrays, gathered from every process when the mesh spans
+    several (each process then holds the whole result)."""
+
+    def get(x):
+        if isinstance(x, jax.Array) and not x.is_fully_addressable and not x.is_fully_replicated:
+            from jax.experimental import multihost_utils
+
+            return np.asarray(multihost_utils.process_allgather(x, tiled=True))
+        return np.asarray(jax.device_get(x))
+
+    return jax.tree_util.tree_map(get, tree)
 
 
 def _objective_config(score_fn: ScoreFn) -> dict:

@@ -85,7 +85,6 @@ def test_numbers_recompute_from_saved_results(comparison, tmp_path):
         y_test=y_test,
         target=0.8,
         seed=1,
-        evals_per_step={e.name: 1 for e in comparison.entries},
     )
     assert again.to_records() == comparison.to_records()
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import jaxclimb as jc
-from jaxclimb import _compile, runner
+from jaxclimb.engine import program
 
 
 @pytest.fixture(scope="module")
@@ -50,8 +50,8 @@ def test_climber_independent_of_population_size_and_chunking(setup):
 
 def test_one_compilation_however_many_chunks(setup, monkeypatch):
     chex.clear_trace_counter()
-    _compile.clear_cache()
-    monkeypatch.setattr(runner, "_chunk_body", chex.assert_max_traces(runner._chunk_body, n=1))
+    program.clear_cache()
+    monkeypatch.setattr(program, "chunk_body", chex.assert_max_traces(program.chunk_body, n=1))
     result = _run(setup, steps=200, chunk_steps=10)
     assert result.steps_run == 200 and np.all(result.n_steps == 200)
 
@@ -231,7 +231,7 @@ def test_same_configuration_reuses_the_compiled_programs_with_new_data(problem_a
         algo = jc.hill_climb(score, step_size=0.1)
         return jc.run(seed, algo, net.init, population=8, steps=40, score_fn=score, progress=False)
 
-    _compile.clear_cache()
+    program.clear_cache()
     first = fit(X, y, 0)
     again = fit(X, y, 0)
     assert first.compile_seconds > 0 and again.compile_seconds == 0
@@ -269,16 +269,15 @@ def test_blocked_evaluation_equals_unblocked(setup):
 def test_cache_blocks_only_for_materialised_activations_on_cpu():
     """Wide layers (matrix products) on a CPU are walked in cache-sized blocks; narrow,
     fused networks are not blocked; a forced block_size still wins."""
-    from jaxclimb.runner import _cache_block
-    from jaxclimb.sharding import plan_blocks, population_mesh
+    from jaxclimb.engine.layout import cache_batch, plan_blocks, population_mesh
 
     X = np.zeros((500, 20), np.float32)
     y = np.zeros(500, int)
     mesh = population_mesh(jax.devices()[:1])
     wide = jc.make_score_fn(jc.MLP((20, 32, 1)), X, y)
     narrow = jc.make_score_fn(jc.MLP((5, 10, 1)), X[:, :5], y)
-    assert _cache_block(narrow, mesh) is None and _cache_block(None, mesh) is None
-    block = _cache_block(wide, mesh)
+    assert cache_batch(narrow, "cpu") is None and cache_batch(None, "cpu") is None
+    block = cache_batch(wide, "cpu")
     assert isinstance(block, int) and 1 <= block < 1000
     padded, planned = plan_blocks(4 * block + 1, mesh, bytes_per_climber=1, budget=2**40,
                                   cache_block=block)  # fmt: skip
@@ -290,14 +289,17 @@ def test_cache_blocks_only_for_materialised_activations_on_cpu():
 
 
 def test_evaluate_many_in_cache_batches_equals_vmap():
-    from jaxclimb._layout import cache_batch, evaluate_many
+    from jaxclimb.batching import candidate_batch, evaluate_many
+    from jaxclimb.engine.layout import cache_batch
 
     X = np.random.default_rng(0).normal(size=(3000, 20)).astype(np.float32)
     net = jc.MLP((20, 32, 1), activation="tanh")
     score = jc.make_score_fn(net, X, (X[:, 0] > 0).astype(int))
     n = 2 * cache_batch(score, "cpu") + 3  # batches and a remainder
     params = jax.vmap(net.init)(jax.random.split(jax.random.key(0), n))
-    np.testing.assert_allclose(evaluate_many(score, params), jax.vmap(score)(params), atol=1e-6)
+    with candidate_batch(cache_batch(score, "cpu")):
+        batched = jax.jit(lambda p: evaluate_many(score, p))(params)
+    np.testing.assert_allclose(batched, jax.vmap(score)(params), atol=1e-6)
 
 
 def test_a_population_smaller_than_the_device_count_is_not_padded(setup):

@@ -1,41 +1,56 @@
-"""Search algorithms: each a factory ``name(score_fn, **settings) -> Algorithm(init, step)``.
+"""Search algorithms: each a factory ``name(score_fn, **settings) -> Algorithm``.
 
-``REGISTRY`` maps the names the CLI accepts (``--algorithm``) to the factories; the test
-suite runs every entry through the same checks.
+* :mod:`~jaxclimb.algorithms.base`: the protocol (``Algorithm``, ``SearchState``,
+  ``StepInfo``, ``Traits``) and the acceptance helpers every algorithm shares.
+* one module per algorithm: hill climbing, annealing (with :mod:`.schedules`), the
+  genetic algorithm, the gradient baseline, restarts around any climber.
+* :mod:`~jaxclimb.algorithms.build`: ``REGISTRY`` and :func:`make`, the one builder from
+  flat options that every front end uses.
 """
 
-from collections.abc import Callable
-
-from .annealing import AnnealState, simulated_annealing, temperature_schedule
-from .base import Algorithm, StepInfo, bind, is_improvement, tree_select, update_best
+from .annealing import AnnealState, simulated_annealing
+from .base import (
+    Algorithm,
+    SearchState,
+    StepInfo,
+    Traits,
+    bind,
+    is_improvement,
+    state_type,
+    tree_select,
+    update_best,
+)
+from .build import REGISTRY, RESTART_OPTIONS, make, options_of
 from .genetic import GAState, genetic
 from .gradient import GradientState, gradient_descent
 from .hill_climb import ClimberState, hill_climb
 from .restarts import RestartState, with_restarts
-
-REGISTRY: dict[str, Callable[..., Algorithm]] = {
-    "hill-climb": hill_climb,
-    "annealing": simulated_annealing,
-    "genetic": genetic,
-    "gradient": gradient_descent,
-}
-"""Algorithms by name, as the CLI knows them."""
+from .schedules import ArithDecay, ExpDecay, GeomDecay, temperature_schedule
 
 __all__ = [
     "REGISTRY",
+    "RESTART_OPTIONS",
     "Algorithm",
     "AnnealState",
+    "ArithDecay",
     "ClimberState",
+    "ExpDecay",
     "GAState",
+    "GeomDecay",
     "GradientState",
     "RestartState",
+    "SearchState",
     "StepInfo",
+    "Traits",
     "bind",
     "genetic",
     "gradient_descent",
     "hill_climb",
     "is_improvement",
+    "make",
+    "options_of",
     "simulated_annealing",
+    "state_type",
     "temperature_schedule",
     "tree_select",
     "update_best",

@@ -17,65 +17,39 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import Any
 
 import jax
 import jax.numpy as jnp
+from jax.tree_util import Partial
 
 from .._checks import check_choice, check_float
 from ..mutation import MUTATIONS, check_clip, check_subset, move
-from .base import Algorithm, StepInfo, bind, tree_select, update_best
+from .base import (
+    Algorithm,
+    SearchState,
+    StepInfo,
+    bind,
+    has_only_array_leaves,
+    state_type,
+    tree_select,
+    update_best,
+)
+from .schedules import Schedule, temperature_schedule
 
-SCHEDULES = ("geometric", "arithmetic", "exponential")
 
-
-class AnnealState(NamedTuple):
+@state_type
+class AnnealState(SearchState):
     """One annealer: current and best points, and its step count (the schedule's clock)."""
 
-    params: Any
-    score: jax.Array
-    best_params: Any
-    best_score: jax.Array
     t: jax.Array
-
-
-def temperature_schedule(
-    schedule: str | Callable = "geometric",
-    *,
-    init_temp: float = 1.0,
-    decay: float | None = None,
-    min_temp: float = 0.001,
-) -> Callable[[jax.Array], jax.Array]:
-    """A function ``t -> temperature``.
-
-    * ``geometric``: ``max(init_temp * decay**t, min_temp)``, decay 0.99 by default.
-    * ``arithmetic``: ``max(init_temp - decay * t, min_temp)``, decay 0.0001 by default.
-    * ``exponential``: ``max(init_temp * exp(-decay * t), min_temp)``, decay 0.005 by default.
-    * a callable: used as it is (it must work on a traced integer ``t``).
-    """
-    if callable(schedule):
-        return schedule
-    check_choice("schedule", schedule, SCHEDULES)
-    init_temp = check_float("init_temp", init_temp, positive=True)
-    min_temp = check_float("min_temp", min_temp, positive=True)
-    if min_temp > init_temp:
-        raise ValueError(f"min_temp ({min_temp}) must not exceed init_temp ({init_temp})")
-    default = {"geometric": 0.99, "arithmetic": 0.0001, "exponential": 0.005}[schedule]
-    decay = check_float("decay", default if decay is None else decay, positive=True)
-    if schedule == "geometric" and decay >= 1:
-        raise ValueError(f"decay must be < 1 for a geometric schedule; got {decay}")
-    if schedule == "geometric":
-        return lambda t: jnp.maximum(init_temp * decay ** jnp.asarray(t, jnp.float32), min_temp)
-    if schedule == "arithmetic":
-        return lambda t: jnp.maximum(init_temp - decay * t, min_temp)
-    return lambda t: jnp.maximum(init_temp * jnp.exp(-decay * t), min_temp)
 
 
 def simulated_annealing(
     score_fn: Callable[[Any], jax.Array],
     *,
     step_size: float = 0.1,
-    schedule: str | Callable = "geometric",
+    schedule: str | Schedule | Callable = "geometric",
     init_temp: float = 1.0,
     decay: float | None = None,
     min_temp: float = 0.001,
@@ -92,7 +66,8 @@ def simulated_annealing(
     Args:
         score_fn: ``score(params) -> scalar``, higher is better.
         step_size: standard deviation of the Gaussian move.
-        schedule: ``"geometric"``, ``"arithmetic"``, ``"exponential"`` or a callable
+        schedule: ``"geometric"``, ``"arithmetic"``, ``"exponential"``, a schedule object
+            (:class:`~jaxclimb.algorithms.schedules.GeomDecay`, ...) or a hashable callable
             ``t -> temperature`` (see :func:`temperature_schedule`).
         init_temp, decay, min_temp: the schedule's parameters (mlrose's meanings).
         mutate_fraction, mutate_count: move only a subset of the weights per step.
@@ -108,13 +83,15 @@ def simulated_annealing(
     )
     if not callable(score_fn):
         raise TypeError(f"score_fn must be callable params -> scalar; got {type(score_fn)}")
+    if not has_only_array_leaves(temperature):  # a plain function: static, in a Partial
+        temperature = Partial(temperature)
     return Algorithm(
         init=bind(_init, score_fn),
         step=bind(
             _step,
             score_fn,
             jnp.asarray(step_size, jnp.float32),
-            temperature=temperature,
+            temperature,  # a schedule object: its numbers are data
             fraction=fraction,
             count=count,
             kind=mutation,
@@ -129,9 +106,7 @@ def _init(score_fn, key: jax.Array, params: Any) -> AnnealState:
     return AnnealState(params, score, params, score, jnp.zeros((), jnp.int32))
 
 
-def _step(
-    score_fn, step_size, key, state: AnnealState, *, temperature, fraction, count, kind, clip_max
-):
+def _step(score_fn, step_size, temperature, key, state, *, fraction, count, kind, clip_max):
     k_move, k_accept = jax.random.split(key)
     candidate = move(
         k_move,

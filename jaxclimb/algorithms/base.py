@@ -1,23 +1,45 @@
-"""The algorithm protocol shared by every search in jaxclimb.
+"""The algorithm protocol shared by every search in jaxclimb: the one place it is defined.
 
-An :class:`Algorithm` is a pair of pure functions, in the manner of optax and blackjax:
+An :class:`Algorithm` is a NamedTuple of pure functions, in the manner of optax and blackjax:
 
 * ``init(key, params) -> state``: evaluate a starting point.
 * ``step(key, state) -> (state, info)``: one move of one climber.
+* ``terminate(state) -> bool`` (optional): the climber is done (restarts used up).
 
-Both work on a single climber; the runner vmaps them over a population. States are
-NamedTuples that carry at least ``params, score, best_params, best_score``; infos are
-:class:`StepInfo`. Scores are "higher is better" and a non-finite score is never accepted.
+``traits`` declares what the engine may count on without sniffing the state: evaluations
+made by ``init`` and by each step, and whether one "climber" owns a coupled population (a
+GA run). States are :class:`SearchState` dataclasses (``params, score, best_params,
+best_score``, then the algorithm's own fields); infos are :class:`StepInfo`. Scores are
+"higher is better" and a non-finite score is never accepted.
 
-When ``init`` and ``step`` are :class:`jax.tree_util.Partial` objects, the arrays they hold
-(the data, a step size) are PyTree leaves, so the runner passes them to the compiled search
-as arguments rather than baking them into the program.
+Hyperparameters follow one rule: numbers that may change between runs (step sizes,
+temperatures, the data inside the objective) are array leaves, passed to the compiled
+search as arguments; choices that change the program (a mutation kind, a population size)
+are static, hashable settings that compare by value (see :func:`bind`). Two algorithms
+built with equal settings therefore share one compiled program.
+
+Example:
+    >>> import jax, jax.numpy as jnp
+    >>> def init(key, params):
+    ...     s = -jnp.sum(params ** 2)
+    ...     return SearchState(params, s, params, s)
+    >>> def step(key, state):
+    ...     cand = state.params + 0.1 * jax.random.normal(key, state.params.shape)
+    ...     s = -jnp.sum(cand ** 2)
+    ...     take = is_improvement(s, state.score, strict=False)
+    ...     params, score = tree_select(take, cand, state.params), jnp.where(take, s, state.score)
+    ...     info = StepInfo(score, s, take, jnp.int32(1), jnp.int32(0))
+    ...     return SearchState(params, score, params, score), info
+    >>> algo = Algorithm(init, step)
+    >>> state, info = algo.step(jax.random.key(1), algo.init(jax.random.key(0), jnp.ones(2)))
+    >>> bool(state.best_score >= -2.0), algo.traits.evaluations_per_step
+    (True, 1)
 """
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
+import dataclasses
+from collections.abc import Callable, Hashable
 from typing import Any, NamedTuple
 
 import jax
@@ -26,11 +48,57 @@ import numpy as np
 from jax.tree_util import Partial
 
 
+@jax.tree_util.register_static
+@dataclasses.dataclass(frozen=True)
+class Traits:
+    """What an algorithm declares to the engine (static: part of the compiled program).
+
+    Attributes:
+        initial_evaluations: objective evaluations ``init`` makes per climber.
+        evaluations_per_step: objective evaluations one ``step`` makes per climber.
+        coupled: one climber owns a coupled population (a GA run): restarting it would
+            keep the population, so :func:`~jaxclimb.algorithms.with_restarts` refuses it.
+    """
+
+    initial_evaluations: int = 1
+    evaluations_per_step: int = 1
+    coupled: bool = False
+
+
 class Algorithm(NamedTuple):
-    """A search algorithm: ``init(key, params) -> state``, ``step(key, state) -> (state, info)``."""
+    """A search algorithm: ``init``, ``step``, an optional ``terminate``, and its traits."""
 
     init: Callable[[jax.Array, Any], Any]
     step: Callable[[jax.Array, Any], tuple[Any, StepInfo]]
+    terminate: Callable[[Any], jax.Array] | None = None
+    traits: Traits = Traits()
+
+
+@jax.tree_util.register_dataclass
+@dataclasses.dataclass(frozen=True, eq=False)
+class SearchState:
+    """What the engine needs of every climber's state; algorithms subclass it.
+
+    Attributes:
+        params: the current point (a PyTree of weights).
+        score: its score (higher is better; -inf when unknown).
+        best_params: the best point visited.
+        best_score: its score.
+    """
+
+    params: Any
+    score: jax.Array
+    best_params: Any
+    best_score: jax.Array
+
+    def _replace(self, **changes: Any) -> SearchState:
+        """A copy with some fields replaced (as NamedTuple's ``_replace``)."""
+        return dataclasses.replace(self, **changes)
+
+
+def state_type(cls: type) -> type:
+    """Decorator: make a :class:`SearchState` subclass a frozen dataclass and a PyTree."""
+    return jax.tree_util.register_dataclass(dataclasses.dataclass(frozen=True, eq=False)(cls))
 
 
 class StepInfo(NamedTuple):
@@ -92,12 +160,18 @@ def has_only_array_leaves(tree: Any) -> bool:
 
 
 class _Static:
-    """``fn`` with keyword settings fixed, equal to another with the same ``fn`` and
-    settings, so identical configurations share one compiled program (see the runner)."""
+    """``fn`` with static settings fixed; equal to another with the same ``fn`` and equal
+    settings, so identical configurations share one compiled program."""
 
     def __init__(self, fn: Callable, *args: Any, **kwargs: Any):
+        for name, value in (*enumerate(args), *kwargs.items()):
+            if not isinstance(value, Hashable) or not _hashable(value):
+                raise TypeError(
+                    f"{fn.__name__}: static setting {name!r} must be hashable and compare by "
+                    f"value; got {type(value).__name__}"
+                )
         self.fn, self.args, self.kwargs = fn, args, kwargs
-        functools.update_wrapper(self, fn)
+        self.__name__ = getattr(fn, "__name__", "static")
 
     def _key(self):
         return (self.fn, self.args, tuple(sorted(self.kwargs.items())))
@@ -106,22 +180,29 @@ class _Static:
         return isinstance(other, _Static) and self._key() == other._key()
 
     def __hash__(self):
-        try:
-            return hash(self._key())
-        except TypeError:  # an unhashable setting: fall back to identity
-            return id(self)
+        return hash(self._key())
 
     def __call__(self, *args, **kwargs):
         return self.fn(*self.args, *args, **self.kwargs, **kwargs)
 
 
+def _hashable(value: Any) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
 def bind(fn: Callable, first: Any, *dynamic: Any, **static: Any) -> Partial:
     """``fn(first, *dynamic, key, state, **static)`` as a :class:`~jax.tree_util.Partial`.
 
-    Array leaves (the data inside a :class:`~jaxclimb.objectives.ScoreFn`, step sizes) stay
-    PyTree leaves so the runner passes them to the compiled search as arguments; a ``first``
-    that is not a PyTree of arrays (a plain closure) and the ``static`` settings are fixed
-    into the function instead.
+    ``dynamic`` values are PyTrees of arrays (step sizes, schedules): they stay leaves, so
+    the engine passes them to the compiled search as arguments. ``static`` settings must be
+    hashable and compare by value (a TypeError says which one is not). ``first`` (the
+    objective) is dynamic when it is a PyTree of arrays (a
+    :class:`~jaxclimb.objectives.ScoreFn` holding its data), static otherwise (a plain
+    function).
     """
     if has_only_array_leaves(first):
         return Partial(_Static(fn, **static), first, *dynamic)
@@ -132,4 +213,7 @@ def as_pytree(algorithm: Algorithm) -> Algorithm:
     """``algorithm`` with only array leaves: functions that are leaves become static."""
     if has_only_array_leaves(algorithm):
         return algorithm
-    return Algorithm(init=Partial(algorithm.init), step=Partial(algorithm.step))
+    wrap = lambda f: f if f is None or has_only_array_leaves(f) else Partial(f)  # noqa: E731
+    return algorithm._replace(
+        init=wrap(algorithm.init), step=wrap(algorithm.step), terminate=wrap(algorithm.terminate)
+    )

@@ -16,35 +16,28 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import Any
 
 import jax
 import jax.numpy as jnp
 from jax.flatten_util import ravel_pytree
 
 from .._checks import check_choice, check_float, check_int
-from .._layout import evaluate_many
+from ..batching import evaluate_many
 from ..mutation import check_clip
-from .base import Algorithm, StepInfo, bind, update_best
+from .base import Algorithm, SearchState, StepInfo, Traits, bind, state_type, update_best
 
 SELECTIONS = ("tournament", "truncation", "proportional")
 CROSSOVERS = ("uniform", "one-point", "none")
 
 
-class GAState(NamedTuple):
-    """One GA run: its genomes and their fitness, the generation's best, the best ever."""
+@state_type
+class GAState(SearchState):
+    """One GA run: the generation's best (``params``, ``score``), the best ever, and the
+    whole generation: its genomes and their fitness."""
 
     genomes: jax.Array  # (pop_size, n_weights)
     fitness: jax.Array  # (pop_size,)
-    params: Any  # best individual of the current generation
-    score: jax.Array
-    best_params: Any
-    best_score: jax.Array
-
-    @property
-    def initial_evaluations(self) -> int:
-        """Evaluations ``init`` made: the whole first generation."""
-        return self.fitness.shape[-1]
 
 
 def genetic(
@@ -81,44 +74,47 @@ def genetic(
 
     Each generation evaluates ``pop_size - n_elites`` children.
     """
-    pop_size = check_int("pop_size", pop_size, minimum=2)
-    check_choice("selection", selection, SELECTIONS)
-    check_choice("crossover", crossover, CROSSOVERS)
-    tournament_size = check_int("tournament_size", tournament_size, minimum=1)
-    truncation = check_float("truncation", truncation, low=0.0, high=1.0)
-    if truncation <= 0:
-        raise ValueError("truncation must be > 0")
-    mutation_prob = check_float("mutation_prob", mutation_prob, low=0.0, high=1.0)
-    step_size = check_float("step_size", step_size, positive=True)
-    n_elites = check_int("n_elites", n_elites, minimum=0)
-    if n_elites >= pop_size:
-        raise ValueError(f"n_elites ({n_elites}) must be < pop_size ({pop_size})")
-    clip_max = check_clip(clip_max)
     if init_params is not None and not callable(init_params):
         raise TypeError("init_params must be a callable key -> params")
     if not callable(score_fn):
         raise TypeError(f"score_fn must be callable params -> scalar; got {type(score_fn)}")
+    pop_size, n_elites, static = _checked(
+        pop_size, selection, crossover, tournament_size, truncation, mutation_prob, n_elites
+    )
+    step = jnp.asarray(check_float("step_size", step_size, positive=True), jnp.float32)
+    clip_max = check_clip(clip_max)
     return Algorithm(
-        init=bind(
-            _init,
-            score_fn,
-            init_params=init_params,
-            pop_size=pop_size,
-            step_size=step_size,
-            clip_max=clip_max,
+        init=bind(_init, score_fn, step, init_params=init_params, pop_size=pop_size,
+                  clip_max=clip_max),
+        step=bind(_step, score_fn, step, n_elites=n_elites, clip_max=clip_max, **static),
+        traits=Traits(
+            initial_evaluations=pop_size, evaluations_per_step=pop_size - n_elites, coupled=True
         ),
-        step=bind(
-            _step,
-            score_fn,
-            jnp.asarray(step_size, jnp.float32),
-            mutation_prob=mutation_prob,
-            selection=selection,
-            tournament_size=tournament_size,
-            n_top=max(1, round(truncation * pop_size)),
-            crossover=crossover,
-            n_elites=n_elites,
-            clip_max=clip_max,
-        ),
+    )  # fmt: skip
+
+
+def _checked(pop_size, selection, crossover, tournament_size, truncation, mutation_prob,
+             n_elites) -> tuple[int, int, dict]:  # fmt: skip
+    """``(pop_size, n_elites, the step's other static settings)``, checked."""
+    pop_size = check_int("pop_size", pop_size, minimum=2)
+    check_choice("selection", selection, SELECTIONS)
+    check_choice("crossover", crossover, CROSSOVERS)
+    truncation = check_float("truncation", truncation, low=0.0, high=1.0)
+    if truncation <= 0:
+        raise ValueError("truncation must be > 0")
+    n_elites = check_int("n_elites", n_elites, minimum=0)
+    if n_elites >= pop_size:
+        raise ValueError(f"n_elites ({n_elites}) must be < pop_size ({pop_size})")
+    return (
+        pop_size,
+        n_elites,
+        {
+            "mutation_prob": check_float("mutation_prob", mutation_prob, low=0.0, high=1.0),
+            "selection": selection,
+            "tournament_size": check_int("tournament_size", tournament_size, minimum=1),
+            "n_top": max(1, round(truncation * pop_size)),
+            "crossover": crossover,
+        },
     )
 
 
@@ -138,7 +134,7 @@ def _generation_best(genomes, fitness, unravel, best_params, best_score):
     return params, score, best_params, best_score
 
 
-def _init(score_fn, key, params, *, init_params, pop_size, step_size, clip_max) -> GAState:
+def _init(score_fn, step_size, key, params, *, init_params, pop_size, clip_max) -> GAState:
     flat, unravel = ravel_pytree(params)
     keys = jax.random.split(key, pop_size - 1)
     if init_params is None:
@@ -149,7 +145,7 @@ def _init(score_fn, key, params, *, init_params, pop_size, step_size, clip_max) 
     fitness = evaluate_many(score_fn, jax.vmap(unravel)(genomes))
     i = jnp.argmax(_ranked(fitness))
     best = unravel(genomes[i])
-    return GAState(genomes, fitness, best, fitness[i], best, fitness[i])
+    return GAState(best, fitness[i], best, fitness[i], genomes, fitness)
 
 
 def _select(key, fitness, n, *, selection, tournament_size, n_top):
@@ -227,4 +223,4 @@ def _step(
         n_evaluations=jnp.int32(n_children),
         n_nonfinite=jnp.sum(~jnp.isfinite(child_fitness)).astype(jnp.int32),
     )
-    return GAState(genomes, fitness, params, score, best_params, best_score), info
+    return GAState(params, score, best_params, best_score, genomes, fitness), info

@@ -17,47 +17,32 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import Any
 
 import jax
 import jax.numpy as jnp
 
 from .._checks import check_choice, check_float
 from ..mutation import check_clip, clip
-from ..networks import MLP
 from ..objectives import ScoreFn
-from .base import Algorithm, StepInfo, bind, tree_select, update_best
+from .base import Algorithm, SearchState, StepInfo, bind, state_type, tree_select, update_best
 
 OPTIMIZERS = ("sgd", "adam")
 
 
-class GradientState(NamedTuple):
+@state_type
+class GradientState(SearchState):
     """Current weights, their score, the best evaluated point, and the optimiser's state."""
 
-    params: Any
-    score: jax.Array
-    best_params: Any
-    best_score: jax.Array
     opt_state: Any
 
 
 def check_differentiable(score_fn: Callable) -> None:
-    """Refuse objectives whose gradient is zero almost everywhere (step transfer, accuracy)."""
-    if not isinstance(score_fn, ScoreFn):
-        return  # a user function: the user vouches for it
-    if score_fn.metric == "accuracy":
-        raise ValueError(
-            "the gradient baseline needs a differentiable objective; metric='accuracy' has a "
-            "zero gradient almost everywhere: use metric='log_loss' (or 'mse', 'r2')"
-        )
-    net = score_fn.forward
-    if score_fn.output_kind in ("label", "step") or (
-        isinstance(net, MLP) and "step" in (net.output, *net.hidden_activations)
-    ):
-        raise ValueError(
-            "the gradient baseline needs a differentiable network; the step transfer has a "
-            "zero gradient: use sigmoid, tanh, relu or identity transfers"
-        )
+    """Refuse objectives whose gradient is zero almost everywhere (step transfer, accuracy);
+    the objective says why (a user function: the user vouches for it)."""
+    reason = score_fn.nondifferentiable_reason() if isinstance(score_fn, ScoreFn) else None
+    if reason is not None:
+        raise ValueError(f"the gradient baseline needs a differentiable objective: {reason}")
 
 
 def gradient_descent(
@@ -82,36 +67,40 @@ def gradient_descent(
     step_size = check_float("step_size", step_size, positive=True)
     check_choice("optimizer", optimizer, OPTIMIZERS)
     clip_max = check_clip(clip_max)
-    transform = None
     if optimizer == "adam":
-        try:
-            import optax
-        except ImportError:
-            raise ValueError(
-                "optimizer='adam' needs optax: pip install 'jaxclimb[gradient]'"
-            ) from None
-        transform = optax.adam(step_size)
+        _optax()  # fail now, not inside the compiled step
+    rate = jnp.asarray(step_size, jnp.float32)  # data: a new rate compiles nothing
     return Algorithm(
-        init=bind(_init, score_fn, transform=transform),
-        step=bind(
-            _step,
-            score_fn,
-            jnp.asarray(step_size, jnp.float32),
-            transform=transform,
-            clip_max=clip_max,
-        ),
+        init=bind(_init, score_fn, rate, optimizer=optimizer),
+        step=bind(_step, score_fn, rate, optimizer=optimizer, clip_max=clip_max),
     )
 
 
-def _init(score_fn, key, params, *, transform) -> GradientState:
+def _optax():
+    try:
+        import optax
+    except ImportError:
+        raise ValueError("optimizer='adam' needs optax: pip install 'jaxclimb[gradient]'") from None
+    return optax
+
+
+def _transform(optimizer: str, step_size: jax.Array):
+    """The optax transformation of ``optimizer`` (None for plain SGD), built while tracing
+    from the static name and the traced rate."""
+    return _optax().adam(step_size) if optimizer == "adam" else None
+
+
+def _init(score_fn, step_size, key, params, *, optimizer) -> GradientState:
     del key
     score = score_fn(params)
+    transform = _transform(optimizer, step_size)
     opt_state = () if transform is None else transform.init(params)
     return GradientState(params, score, params, score, opt_state)
 
 
-def _step(score_fn, step_size, key, state: GradientState, *, transform, clip_max):
+def _step(score_fn, step_size, key, state: GradientState, *, optimizer, clip_max):
     del key  # deterministic
+    transform = _transform(optimizer, step_size)
     score, grad = jax.value_and_grad(score_fn)(state.params)
     finite = jnp.isfinite(score) & jnp.all(
         jnp.array([jnp.all(jnp.isfinite(g)) for g in jax.tree_util.tree_leaves(grad)])

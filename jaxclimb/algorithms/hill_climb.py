@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import Any
 
 import jax
 import jax.numpy as jnp
@@ -28,7 +28,17 @@ from jax.typing import ArrayLike
 
 from .._checks import check_choice, check_float, check_int
 from ..mutation import MUTATIONS, check_clip, check_subset, move
-from .base import Algorithm, StepInfo, bind, is_improvement, tree_select, update_best
+from .base import (
+    Algorithm,
+    SearchState,
+    StepInfo,
+    Traits,
+    bind,
+    is_improvement,
+    state_type,
+    tree_select,
+    update_best,
+)
 
 ACCEPT_RULES = ("ge", "gt")
 # 1/5 success rule: x exp(1/3) after a success, x exp(-1/12) after a failure; the step size
@@ -36,13 +46,10 @@ ACCEPT_RULES = ("ge", "gt")
 _GROW, _SHRINK = math.exp(1 / 3), math.exp(-1 / 12)
 
 
-class ClimberState(NamedTuple):
+@state_type
+class ClimberState(SearchState):
     """One climber: its current point, the best point it has visited, its step size."""
 
-    params: Any
-    score: jax.Array
-    best_params: Any
-    best_score: jax.Array
     step_size: jax.Array
 
 
@@ -103,6 +110,7 @@ def hill_climb(
             kind=mutation,
             clip_max=clip_max,
         ),
+        traits=Traits(evaluations_per_step=n_candidates),
     )
 
 

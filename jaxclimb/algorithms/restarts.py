@@ -24,36 +24,36 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import Any
 
 import jax
 import jax.numpy as jnp
+from jax.tree_util import Partial
 
 from .._checks import check_int
-from .base import Algorithm, StepInfo, bind, is_improvement, tree_select, update_best
+from .base import (
+    Algorithm,
+    SearchState,
+    StepInfo,
+    bind,
+    is_improvement,
+    state_type,
+    tree_select,
+    update_best,
+)
 
 
-class RestartState(NamedTuple):
-    """The wrapped climber's state, the best it ever found, and round bookkeeping."""
+@state_type
+class RestartState(SearchState):
+    """The current round's point (``params``, ``score``: -inf right after a restart), the
+    best ever found, the wrapped climber's state, and round bookkeeping."""
 
     inner: Any
     template: Any  # the inner state right after init: resets its non-weight fields
-    best_params: Any
-    best_score: jax.Array
     stale: jax.Array  # steps since the current round's best strictly improved
     round_steps: jax.Array  # steps in the current round
     restarts: jax.Array
-    finished: jax.Array  # no restart left and the round is over: the runner stops it
-
-    @property
-    def params(self) -> Any:
-        """The current point of the current round."""
-        return self.inner.params
-
-    @property
-    def score(self) -> jax.Array:
-        """The score of the current point (-inf right after a restart)."""
-        return self.inner.score
+    finished: jax.Array  # no restart left and the round is over: terminate() says so
 
 
 def with_restarts(
@@ -78,6 +78,11 @@ def with_restarts(
     """
     if not isinstance(algorithm, Algorithm):
         raise TypeError(f"algorithm must be an Algorithm; got {type(algorithm).__name__}")
+    if algorithm.traits.coupled:
+        raise ValueError(
+            "with_restarts restarts single-point climbers; a genetic algorithm's population "
+            "would survive the restart: run more independent GAs instead (population=...)"
+        )
     if not callable(init_params):
         raise TypeError("init_params must be a callable key -> params")
     if patience is None and round_steps is None:
@@ -94,20 +99,22 @@ def with_restarts(
     return Algorithm(
         init=bind(_init, algorithm),
         step=bind(_step, algorithm, init_params=init_params, **limits),
+        terminate=Partial(_finished),
+        traits=algorithm.traits,
     )
+
+
+def _finished(state: RestartState) -> jax.Array:
+    return state.finished
 
 
 def _init(algorithm: Algorithm, key: jax.Array, params: Any) -> RestartState:
     inner = algorithm.init(key, params)
-    if hasattr(inner, "genomes"):
-        raise TypeError(
-            "with_restarts restarts single-point climbers; a genetic algorithm's population "
-            "would survive the restart: run more independent GAs instead (population=...)"
-        )
     zero = jnp.zeros((), jnp.int32)
     return RestartState(
-        inner, inner, inner.best_params, inner.best_score, zero, zero, zero, jnp.bool_(False)
-    )
+        inner.params, inner.score, inner.best_params, inner.best_score,
+        inner, inner, zero, zero, zero, jnp.bool_(False),
+    )  # fmt: skip
 
 
 def _step(
@@ -140,8 +147,11 @@ def _step(
     reset = state.template._replace(
         params=fresh, score=unknown, best_params=fresh, best_score=unknown
     )
+    inner = tree_select(restart, reset, inner)
     new = RestartState(
-        inner=tree_select(restart, reset, inner),
+        params=inner.params,
+        score=inner.score,
+        inner=inner,
         template=state.template,
         best_params=best_params,
         best_score=best_score,

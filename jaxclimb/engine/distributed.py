@@ -18,7 +18,7 @@ import os
 
 import jax
 
-from ._checks import check_int
+from .._checks import check_int
 
 
 def initialize(

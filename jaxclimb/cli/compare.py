@@ -1,11 +1,11 @@
-"""``jaxclimb compare`` and ``jaxclimb report``."""
+"""``jaxclimb compare`` (configurations at an equal budget) and ``jaxclimb report``."""
 
 from __future__ import annotations
 
 import argparse
 import os
 
-from ._checks import check_output_folders
+from .common import check_output_folders, load_data, start_devices
 
 
 def _floats(text: str, name: str) -> list[float]:
@@ -15,20 +15,11 @@ def _floats(text: str, name: str) -> list[float]:
         raise ValueError(f"{name} must be comma-separated numbers; got {text!r}") from None
 
 
-def run_compare(args: argparse.Namespace) -> int:
-    """Run the configurations, print one table, write the files asked for."""
-    from .sharding import use_cpu_cores
+def _configs(args: argparse.Namespace) -> list[dict]:
+    """One configuration per algorithm and step size; a GA's population is split into
+    independent runs of 64 individuals, for the same budget."""
+    from ..algorithms import REGISTRY
 
-    check_output_folders(args, "plot", "json", "csv")
-    use_cpu_cores(args.devices)
-
-    from . import datasets
-    from .algorithms import REGISTRY
-    from .compare import compare
-    from .objectives import METRICS
-
-    if args.metric not in METRICS:
-        raise ValueError(f"--metric must be one of {', '.join(METRICS)}; got {args.metric!r}")
     algorithms = [a.strip() for a in args.algorithms.split(",") if a.strip()]
     for name in algorithms:
         if name not in REGISTRY:
@@ -38,19 +29,27 @@ def run_compare(args: argparse.Namespace) -> int:
         raise ValueError(f"--step-sizes must be numbers > 0; got {args.step_sizes!r}")
     if args.population < 1 or args.steps < 1:
         raise ValueError("--population and --steps must be >= 1")
-    *data, _ = datasets.from_options(
-        args.data, args.target, args.metric, test_size=args.test_size, split_seed=args.split_seed
-    )
-    target = args.target_score
-    if target is None and args.metric == "accuracy":
-        target = 0.85
     configs = []
     for name in algorithms:
         for step in step_sizes:
             config = {"algorithm": name, "population": args.population, "step_size": step}
-            if name == "genetic":  # independent GA runs of 64 individuals, same budget
+            if name == "genetic":
                 config.update(population=max(1, args.population // 64), pop_size=64)
             configs.append(config)
+    return configs
+
+
+def compare_command(args: argparse.Namespace) -> int:
+    """Run the configurations, print one table, write the files asked for."""
+    check_output_folders(args, "plot", "json", "csv")
+    start_devices(args)
+    from ..compare import compare
+
+    configs = _configs(args)
+    *data, _ = load_data(args, args.metric)
+    target = args.target_score
+    if target is None and args.metric == "accuracy":
+        target = 0.85
     budget = args.population * args.steps
     print(f"comparing {len(configs)} configurations at {budget:,} evaluations each, seed "
           f"{args.seed}", flush=True)  # fmt: skip
@@ -63,15 +62,15 @@ def run_compare(args: argparse.Namespace) -> int:
     if args.csv:
         print(f"wrote {result.to_csv(args.csv)}")
     if args.plot:
-        from .plots import plot_comparison
+        from ..plots import plot_comparison
 
         print(f"wrote {plot_comparison(result, args.plot)}")
     return 0
 
 
-def run_report(args: argparse.Namespace) -> int:
+def report_command(args: argparse.Namespace) -> int:
     """Print the summary of a saved run (and plot it)."""
-    from .results import SearchResult
+    from ..results import SearchResult
 
     if not os.path.isfile(args.path):
         raise ValueError(f"{args.path!r} does not exist")
@@ -84,7 +83,7 @@ def run_report(args: argparse.Namespace) -> int:
     print(result.summary())
     check_output_folders(args, "plot")
     if args.plot:
-        from .plots import plot_result
+        from ..plots import plot_result
 
         print(f"wrote {plot_result(result, args.plot)}")
     return 0

@@ -17,8 +17,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from . import __version__
-from .sharding import to_host
+from .._version import __version__
+from ..results import to_host
 
 FORMAT = 1
 

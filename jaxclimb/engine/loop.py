@@ -1,4 +1,9 @@
-"""The host loop between compiled chunks: progress, log, early stop, checkpoints, Ctrl-C."""
+"""The host loop between compiled chunks: progress, log, early stop, checkpoints, Ctrl-C.
+
+It runs ``chunk`` programs until the steps are done, every climber has stopped, or the
+user interrupts; between chunks it updates the progress bar, logs improvements, calls the
+callback and writes checkpoints. It is the only part of a run that waits on the devices.
+"""
 
 from __future__ import annotations
 
@@ -14,8 +19,9 @@ import jax
 import numpy as np
 from tqdm.auto import tqdm
 
+from ..results import to_host
 from .checkpoint import save_checkpoint
-from .sharding import to_host
+from .config import HostOptions, RunConfig
 
 
 @dataclasses.dataclass
@@ -32,11 +38,10 @@ class Loop:
     initial_best: Any
     blocks: list
     steps_run: int
-    settings: dict  # population, steps, record_every, chunk_steps, max_attempts, ...
+    config: RunConfig
+    options: HostOptions
+    user_config: dict
     to_metric: Callable[[float], float]
-    checkpoint: str | None = None
-    checkpoint_every: int | None = None
-    callback: Callable[[int, float], Any] | None = None
     seconds_before: float = 0.0  # run time spent before this loop (a resumed run)
     stopped_early: bool = False
     interrupted: bool = False
@@ -49,18 +54,19 @@ class Loop:
 
     def save(self) -> None:
         """Write a checkpoint of the current state (no-op without a checkpoint path)."""
-        if self.checkpoint is None:
+        if self.options.checkpoint is None:
             return
         history = self.history()
         self.blocks = [history] if history.size else []
         elapsed = time.perf_counter() - self._start if hasattr(self, "_start") else 0.0
         settings = {
-            **self.settings,
+            **self.config.to_dict(),
+            "user_config": self.user_config,
             "steps_run": self.steps_run,
             "run_seconds_so_far": self.seconds_before + elapsed,
         }
         self.saved_to = save_checkpoint(
-            self.checkpoint,
+            self.options.checkpoint,
             carry=self.carry,
             loop_keys=self.loop_keys,
             initial_best=self.initial_best,
@@ -68,18 +74,19 @@ class Loop:
             settings=settings,
         )
 
-    def run(self, *, progress: bool | None, verbose: bool) -> float:
+    def run(self) -> float:
         """Run chunks until the steps are done, every climber stopped, or Ctrl-C.
 
         Returns the seconds spent.
         """
         start = self._start = time.perf_counter()
-        bar = tqdm(total=self.settings["steps"], initial=self.steps_run, unit="step",
+        progress = self.options.progress
+        bar = tqdm(total=self.config.steps, initial=self.steps_run, unit="step",
                    leave=False, disable=None if progress is None else not progress)  # fmt: skip
         stop: list[int] = []
         try:
             with _stop_on_ctrl_c(stop):
-                self._chunks(bar, stop, verbose)
+                self._chunks(bar, stop)
         except KeyboardInterrupt:  # from a callback, or a second Ctrl-C
             self.interrupted = True
             if any(leaf.is_deleted() for leaf in jax.tree_util.tree_leaves(self.carry)):
@@ -90,10 +97,10 @@ class Loop:
         self.save()  # at the end, or where Ctrl-C stopped it
         return time.perf_counter() - start
 
-    def _chunks(self, bar, stop: list, verbose: bool) -> None:
-        steps, chunk = self.settings["steps"], self.settings["chunk_steps"]
-        record_every = self.settings["record_every"]
-        every = self.checkpoint_every or 10 * chunk
+    def _chunks(self, bar, stop: list) -> None:
+        steps, chunk = self.config.steps, self.config.chunk_steps
+        record_every, verbose = self.config.record_every, self.options.verbose
+        every = self.options.checkpoint_every or 10 * chunk
         last_saved, best_seen = self.steps_run, -np.inf
         while self.steps_run < steps:
             self.carry, history, record_best, done = self.chunk_fn(
@@ -111,8 +118,8 @@ class Loop:
                         tqdm.write(f">{at} {self.to_metric(value):.5f}")
             if np.isfinite(best_seen):
                 bar.set_postfix(best=f"{self.to_metric(best_seen):.5f}")
-            if self.callback is not None:
-                self.callback(self.steps_run, self.to_metric(best_seen))
+            if self.options.callback is not None:
+                self.options.callback(self.steps_run, self.to_metric(best_seen))
             if done and self.steps_run < steps:
                 self.stopped_early = True
                 return

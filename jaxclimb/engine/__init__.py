@@ -1,0 +1,30 @@
+"""The engine: everything between an algorithm and a NumPy result.
+
+* :mod:`.run`: ``run`` and ``resume`` (thin), with :mod:`.session` holding one run's
+  placed arrays and programs.
+* :mod:`.config`: ``RunConfig`` and ``HostOptions``, checked before anything compiles.
+* :mod:`.program`: the compiled ``init`` and ``chunk`` bodies, ahead-of-time compilation
+  and the cache of compiled programs.
+* :mod:`.loop`: the host loop between chunks (progress, log, early stop, checkpoints,
+  Ctrl-C).
+* :mod:`.layout`: where climbers sit (mesh, padding, memory blocks, cache batches, the
+  population map); :mod:`.devices` and :mod:`.transfer` the devices and the moves of
+  arrays between host and mesh.
+* :mod:`.checkpoint`: atomic checkpoints; :mod:`.distributed`: multi-process setup.
+"""
+
+from .config import HostOptions, RunConfig
+from .devices import use_cpu_cores
+from .layout import Layout, plan_layout, population_mesh
+from .run import resume, run
+
+__all__ = [
+    "HostOptions",
+    "Layout",
+    "RunConfig",
+    "plan_layout",
+    "population_mesh",
+    "resume",
+    "run",
+    "use_cpu_cores",
+]

@@ -1,0 +1,184 @@
+"""A run's configuration, checked once before anything compiles.
+
+:class:`RunConfig` holds what shapes the compiled programs (population, steps, chunking,
+recording, memory); :class:`HostOptions` what the host loop does between chunks
+(progress, log, checkpoints, callback). ``run`` and ``resume`` both build them here, and a
+checkpoint stores the ``RunConfig`` so that ``resume`` rebuilds the same one.
+
+Example:
+    >>> RunConfig(population=8, steps=250).chunk_steps
+    100
+    >>> RunConfig(population=0)
+    Traceback (most recent call last):
+    ...
+    ValueError: population must be >= 1; got 0
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Callable
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from .._checks import check_int
+from ..algorithms.base import Algorithm, SearchState
+from ..objectives import ScoreFn
+
+NO_LIMIT = int(np.iinfo(np.int32).max)
+
+
+@dataclasses.dataclass(frozen=True)
+class RunConfig:
+    """The settings that shape a run's compiled programs.
+
+    Attributes:
+        population: number of climbers (>= 1).
+        steps: steps per climber (>= 1).
+        record_every: keep the best score of every climber every this many steps (the
+            history has ``1 + ceil(steps / record_every)`` columns, the first at step 0).
+        chunk_steps: steps per compiled chunk between host updates (a multiple of
+            ``record_every``; default about 100 steps).
+        max_attempts: a climber stops once its best score has not strictly improved for
+            this many steps (mlrose's meaning); the run ends when every climber has stopped.
+        block_size: evaluate at most this many climbers per device at once (the rest wait
+            their turn inside the compiled step), bounding memory for huge populations.
+        memory_budget: bytes one step may use per device for evaluation temporaries
+            (default 2 GiB); with ``score_fn`` given, ``block_size`` is derived from it.
+    """
+
+    population: int = 256
+    steps: int = 1000
+    record_every: int = 1
+    chunk_steps: int | None = None  # None: about 100 steps, a multiple of record_every
+    max_attempts: int | None = None
+    block_size: int | None = None
+    memory_budget: int | None = None
+
+    def __post_init__(self):
+        fix = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731
+        for name in ("population", "steps", "record_every"):
+            fix(name, check_int(name, getattr(self, name), minimum=1))
+        for name in ("max_attempts", "block_size", "memory_budget"):
+            if getattr(self, name) is not None:
+                fix(name, check_int(name, getattr(self, name), minimum=1))
+        fix("chunk_steps", _chunk_steps(self.chunk_steps, self.steps, self.record_every))
+
+    def to_dict(self) -> dict:
+        """JSON-ready settings (``RunConfig(**d)`` rebuilds it)."""
+        return dataclasses.asdict(self)
+
+
+def _chunk_steps(chunk_steps: int | None, steps: int, record_every: int) -> int:
+    if chunk_steps is None:
+        target = min(steps, max(100, record_every))
+        return -(-target // record_every) * record_every
+    chunk_steps = check_int("chunk_steps", chunk_steps, minimum=1)
+    if chunk_steps % record_every:
+        raise ValueError(
+            f"chunk_steps ({chunk_steps}) must be a multiple of record_every ({record_every})"
+        )
+    return chunk_steps
+
+
+@dataclasses.dataclass(frozen=True)
+class HostOptions:
+    """What the host loop does between chunks.
+
+    Attributes:
+        progress: show a tqdm progress bar (``None``: only on a terminal).
+        verbose: print ``>step score`` whenever the population's best score improves.
+        checkpoint: a path; the full loop state is saved there atomically every
+            ``checkpoint_every`` steps (default: every 10 chunks), at the end, and when the
+            run is interrupted. ``jaxclimb.resume`` continues it.
+        checkpoint_every: steps between checkpoints (rounded up to whole chunks).
+        callback: ``callback(steps_run, best_metric)`` after every chunk; raising
+            ``KeyboardInterrupt`` in it stops the run as Ctrl-C does.
+    """
+
+    progress: bool | None = None
+    verbose: bool = False
+    checkpoint: str | None = None
+    checkpoint_every: int | None = None
+    callback: Callable[[int, float], Any] | None = None
+
+    def __post_init__(self):
+        if self.checkpoint is not None:
+            if not isinstance(self.checkpoint, str | os.PathLike):
+                raise TypeError(f"checkpoint must be a path; got {self.checkpoint!r}")
+            folder = os.path.dirname(os.path.abspath(os.fspath(self.checkpoint)))
+            if not os.path.isdir(folder):
+                raise ValueError(f"checkpoint folder {folder!r} does not exist")
+        if self.checkpoint_every is not None:
+            check_int("checkpoint_every", self.checkpoint_every, minimum=1)
+        if self.callback is not None and not callable(self.callback):
+            raise TypeError("callback must be callable(steps_run, best_metric)")
+
+
+def as_key(key: Any) -> jax.Array:
+    """A typed PRNG key from a typed key, a legacy uint32 key or an int seed."""
+    if isinstance(key, jax.Array) and jnp.issubdtype(key.dtype, jax.dtypes.prng_key):
+        if key.shape != ():
+            raise ValueError(f"key must be a single key; got a key array of shape {key.shape}")
+        return key
+    if isinstance(key, int | np.integer) and not isinstance(key, bool):
+        return jax.random.key(int(key))
+    arr = np.asarray(key) if not isinstance(key, jax.Array) else key
+    if arr.dtype == np.uint32 and arr.shape == (2,):
+        return jax.random.wrap_key_data(jnp.asarray(arr))
+    raise TypeError(f"key must be a jax.random.key(...) or an int seed; got {key!r}")
+
+
+def check_parts(algorithm: Any, init_params: Any, score_fn: Any) -> None:
+    """The algorithm, the initialiser and the optional objective are what they should be."""
+    if not isinstance(algorithm, Algorithm):
+        raise TypeError(f"algorithm must be an Algorithm(init, step); got {type(algorithm)}")
+    if not callable(init_params):
+        raise TypeError("init_params must be a callable key -> params (e.g. MLP(...).init)")
+    try:
+        hash(init_params)
+    except TypeError:
+        raise TypeError(
+            "init_params must be hashable (a function, or an object that compares by value): "
+            "it is part of the compiled program"
+        ) from None
+    if score_fn is not None and not isinstance(score_fn, ScoreFn):
+        raise TypeError(
+            "score_fn must be the ScoreFn from make_score_fn (or None); a plain objective "
+            "belongs inside the algorithm only"
+        )
+
+
+def check_shapes(algorithm: Algorithm, init_params: Callable, key: jax.Array) -> None:
+    """Trace one climber abstractly to report user errors before anything compiles."""
+    try:
+        params = jax.eval_shape(init_params, key)
+    except Exception as exc:
+        raise ValueError(f"init_params(key) failed: {type(exc).__name__}: {exc}") from None
+    for path, leaf in jax.tree_util.tree_leaves_with_path(params):
+        if not jnp.issubdtype(leaf.dtype, jnp.floating):
+            raise TypeError(
+                f"init_params must return floating weights; leaf {jax.tree_util.keystr(path)} "
+                f"has dtype {leaf.dtype}"
+            )
+    try:
+        state = jax.eval_shape(algorithm.init, key, params)
+    except Exception as exc:
+        raise ValueError(
+            f"evaluating the objective on the initial weights failed: {type(exc).__name__}: {exc}"
+        ) from None
+    if not isinstance(state, SearchState):
+        raise TypeError(
+            "algorithm.init must return a SearchState (params, score, best_params, "
+            f"best_score; subclass it for more fields); got {type(state).__name__}"
+        )
+    score = state.score
+    if score.shape != () or not jnp.issubdtype(score.dtype, jnp.floating):
+        raise ValueError(
+            f"the objective must return a floating scalar per climber; got shape {score.shape} "
+            f"and dtype {score.dtype}"
+        )

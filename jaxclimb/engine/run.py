@@ -1,0 +1,136 @@
+"""``run`` and ``resume``: many independent climbers as one compiled computation.
+
+Both are thin: they check their arguments into a :class:`~.config.RunConfig` and
+:class:`~.config.HostOptions`, lay the population out (:mod:`.layout`), compile or fetch
+the programs (:mod:`.program`), drive the host loop (:mod:`.loop`) and hand the final
+state to :class:`~jaxclimb.results.SearchResult`, the one place arrays leave the devices.
+
+Example:
+    >>> import jax, numpy as np
+    >>> from jaxclimb import MLP, make_score_fn, hill_climb, run
+    >>> X = np.random.default_rng(0).normal(size=(100, 3)).astype(np.float32)
+    >>> y = (X.sum(axis=1) > 0).astype(int)
+    >>> net = MLP((3, 1), output="step")
+    >>> score = make_score_fn(net, X, y)
+    >>> result = run(jax.random.key(0), hill_climb(score), net.init, population=8, steps=50,
+    ...              score_fn=score, progress=False)
+    >>> result.best_score.shape
+    (8,)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import jax
+from tqdm.auto import tqdm
+
+from ..algorithms.base import Algorithm
+from ..objectives import ScoreFn
+from ..results import SearchResult
+from .config import HostOptions, RunConfig, as_key, check_parts, check_shapes
+from .session import Session
+
+
+def run(
+    key: Any,
+    algorithm: Algorithm,
+    init_params: Callable[[jax.Array], Any],
+    *,
+    population: int = 256,
+    steps: int = 1000,
+    record_every: int = 1,
+    chunk_steps: int | None = None,
+    max_attempts: int | None = None,
+    score_fn: ScoreFn | None = None,
+    devices: list[jax.Device] | None = None,
+    progress: bool | None = None,
+    verbose: bool = False,
+    config: dict | None = None,
+    checkpoint: str | None = None,
+    checkpoint_every: int | None = None,
+    callback: Callable[[int, float], Any] | None = None,
+    block_size: int | None = None,
+    memory_budget: int | None = None,
+) -> SearchResult:
+    """Run ``population`` independent climbers of ``algorithm`` for ``steps`` steps.
+
+    Args:
+        key: a typed key (``jax.random.key(seed)``) or an int seed.
+        algorithm: an :class:`~jaxclimb.algorithms.base.Algorithm` (e.g. ``hill_climb(...)``).
+        init_params: ``init_params(key) -> params``, the starting weights of one climber
+            (e.g. ``MLP.init``); any PyTree of floating arrays.
+        score_fn: the objective the algorithm uses, if built with ``make_score_fn``; it lets
+            the result report metrics in their own units and predict.
+        devices: devices to shard the population over (default: all of the default backend).
+        config: extra JSON-ready settings recorded in the result.
+        population, steps, record_every, chunk_steps, max_attempts, block_size,
+            memory_budget: the run's shape, see :class:`~jaxclimb.engine.RunConfig`.
+        progress, verbose, checkpoint, checkpoint_every, callback: what happens between
+            chunks, see :class:`~jaxclimb.engine.HostOptions`.
+
+    Ctrl-C stops the run at the next chunk boundary and returns what it has found so far
+    (``result.interrupted``), saved to ``checkpoint`` if one is given; a second Ctrl-C
+    aborts at once.
+
+    Returns:
+        A :class:`~jaxclimb.results.SearchResult` of NumPy arrays.
+    """
+    key = as_key(key)
+    check_parts(algorithm, init_params, score_fn)
+    run_config = RunConfig(
+        population, steps, record_every, chunk_steps, max_attempts, block_size, memory_budget
+    )
+    options = HostOptions(progress, verbose, checkpoint, checkpoint_every, callback)
+    if config is not None and not isinstance(config, dict):
+        raise TypeError(f"config must be a dict of JSON-ready settings; got {type(config)}")
+    check_shapes(algorithm, init_params, key)
+    session = Session(algorithm, init_params, run_config, devices, score_fn)
+    programs = session.compile(key)
+    if verbose:
+        tqdm.write(f"compiled in {programs.seconds:.2f} s")
+    loop = session.start(programs, key, options, config or {})
+    seconds = loop.seconds_before + loop.run()
+    return session.result(loop, programs.seconds, seconds)
+
+
+def resume(
+    path: str,
+    algorithm: Algorithm,
+    init_params: Callable[[jax.Array], Any],
+    *,
+    score_fn: ScoreFn | None = None,
+    devices: list[jax.Device] | None = None,
+    progress: bool | None = None,
+    verbose: bool = False,
+    checkpoint: str | None = None,
+    checkpoint_every: int | None = None,
+    callback: Callable[[int, float], Any] | None = None,
+) -> SearchResult:
+    """Continue a run from a checkpoint written by :func:`run` (``checkpoint=path``).
+
+    Pass the same algorithm and ``init_params`` as the interrupted run (they are code, so
+    the checkpoint cannot hold them); the result is bitwise identical to a run that was
+    never interrupted. It keeps checkpointing to ``path`` unless ``checkpoint`` says
+    otherwise. The device count may differ from the interrupted run's. The other
+    arguments mean what they mean in :func:`run`.
+    """
+    from .checkpoint import load_checkpoint
+
+    saved = load_checkpoint(path)
+    check_parts(algorithm, init_params, score_fn)
+    options = HostOptions(progress, verbose, checkpoint or path, checkpoint_every, callback)
+    settings = dict(saved["meta"]["settings"])
+    steps_run = settings.pop("steps_run")
+    spent = settings.pop("run_seconds_so_far", 0.0)
+    user_config = settings.pop("user_config", {})
+    session = Session(algorithm, init_params, RunConfig(**settings), devices, score_fn)
+    programs = session.compile(jax.random.key(0))
+    carry, loop_keys, initial_best, blocks = session.restore(saved, path)
+    loop = session.loop(
+        programs, carry, loop_keys, initial_best, blocks, steps_run, options, user_config
+    )
+    loop.seconds_before = spent
+    seconds = loop.run()
+    return session.result(loop, programs.seconds, spent + seconds)

@@ -1,0 +1,102 @@
+"""Metrics as pure ``(y, output) -> scalar`` functions, and the table of them by name.
+
+Output kinds tell a metric what a network's output means:
+
+* ``"logit"``: real-valued pre-transfer activation; binary class 1 iff > 0, multi-class argmax.
+* ``"probability"``: sigmoid (binary) or softmax (multi-class) output; class 1 iff > 0.5.
+* ``"label"``: already a 0/1 class (a user function ending in a step).
+* ``"step"``: pre-step activations of an MLP with a step output: class 1 iff >= 0 (the
+  tutorial's rule); computed from the activations so a NaN is seen, not hidden by the step.
+* ``"value"``: a regression output.
+
+A classification metric is NaN when any output is NaN or infinite, so a broken network
+is never scored as a plausible accuracy (and a NaN score is never accepted).
+
+Example:
+    >>> import numpy as np
+    >>> float(accuracy(np.array([0, 1, 1]), np.array([0.2, 0.9, 0.4])))
+    0.6666666865348816
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+import jax
+import jax.numpy as jnp
+from jax.typing import ArrayLike
+
+OUTPUT_KINDS = ("logit", "probability", "label", "value", "step")
+HARD_KINDS = ("label", "step")  # 0/1 decisions: no probability, no gradient
+_EPS = 1e-7
+
+
+def class_predictions(output: ArrayLike, kind: str) -> jax.Array:
+    """Integer class per row from an ``(n,)`` binary or ``(n, k)`` multi-class output."""
+    output = jnp.asarray(output)
+    if output.ndim == 2:
+        return jnp.argmax(output, axis=-1)
+    if kind == "step":
+        return (output >= 0).astype(jnp.int32)
+    if kind == "logit" or kind == "value":
+        return (output > 0).astype(jnp.int32)
+    return (output > 0.5).astype(jnp.int32)
+
+
+def accuracy(y: ArrayLike, output: ArrayLike, *, output_kind: str = "probability") -> jax.Array:
+    """Fraction of rows whose predicted class equals ``y`` (integer class indices); NaN if
+    any output is NaN or infinite."""
+    output = jnp.asarray(output)
+    correct = (class_predictions(output, output_kind) == jnp.asarray(y)).astype(output.dtype)
+    # 0 * output is 0 for a finite output and NaN otherwise: it poisons the mean without a
+    # second reduction, which would stop XLA fusing the forward pass into one loop.
+    poison = 0 * (output if output.ndim == 1 else jnp.sum(output, axis=-1))
+    return jnp.mean(correct + poison)
+
+
+def log_loss(y: ArrayLike, output: ArrayLike, *, output_kind: str = "logit") -> jax.Array:
+    """Mean cross-entropy; exact and stable from logits, clipped from probabilities."""
+    out, y = jnp.asarray(output), jnp.asarray(y)
+    if output_kind == "logit":
+        if out.ndim == 2:
+            logp = jax.nn.log_softmax(out, axis=-1)
+            return -jnp.mean(jnp.take_along_axis(logp, y[:, None], axis=-1))
+        return jnp.mean(jax.nn.softplus(out) - y * out)
+    p = jnp.clip(out, _EPS, 1 - _EPS)
+    if p.ndim == 2:
+        return -jnp.mean(jnp.log(jnp.take_along_axis(p, y[:, None], axis=-1)))
+    return -jnp.mean(y * jnp.log(p) + (1 - y) * jnp.log1p(-p))
+
+
+def mse(y: ArrayLike, output: ArrayLike, *, output_kind: str = "value") -> jax.Array:
+    """Mean squared error over rows and outputs."""
+    del output_kind
+    return jnp.mean((jnp.asarray(output) - jnp.asarray(y)) ** 2)
+
+
+def r2(y: ArrayLike, output: ArrayLike, *, output_kind: str = "value") -> jax.Array:
+    """Coefficient of determination, averaged uniformly over outputs (as scikit-learn)."""
+    del output_kind
+    y, out = jnp.asarray(y), jnp.asarray(output)
+    ss_res = jnp.sum((y - out) ** 2, axis=0)
+    ss_tot = jnp.sum((y - jnp.mean(y, axis=0)) ** 2, axis=0)
+    return jnp.mean(1.0 - ss_res / ss_tot)
+
+
+@dataclasses.dataclass(frozen=True)
+class MetricSpec:
+    """A metric, whether it is maximised, and whether it takes class labels."""
+
+    fn: Callable[..., jax.Array]
+    maximize: bool
+    classification: bool
+
+
+METRICS: dict[str, MetricSpec] = {
+    "accuracy": MetricSpec(accuracy, True, True),
+    "log_loss": MetricSpec(log_loss, False, True),
+    "mse": MetricSpec(mse, False, False),
+    "r2": MetricSpec(r2, True, False),
+}
+"""Metrics by name."""

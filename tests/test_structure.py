@@ -1,0 +1,128 @@
+"""The package's shape: module and function sizes, layers that point one way, nothing
+imported through the package's __init__, lazy imports, a curated namespace."""
+
+import ast
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+import jaxclimb as jc
+
+PACKAGE = pathlib.Path(jc.__file__).parent
+MODULES = sorted(PACKAGE.rglob("*.py"))
+
+# Each module may import modules of its own layer or a lower one, never a higher one.
+LAYERS = [
+    {"_version", "_checks", "_treeio", "metrics", "networks", "batching", "mutation"},
+    {"objectives"},
+    {"algorithms"},
+    {"results", "report", "statistics"},
+    {"engine"},
+    {"tasks", "datasets"},
+    {"estimators", "mlrose", "compare", "plots", "cli", "__main__", "__init__"},
+]
+
+
+def _name(path: pathlib.Path) -> str:
+    return ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+
+
+def _layer(module: str) -> int:
+    top = module.split(".")[1] if "." in module else "__init__"
+    return next(i for i, layer in enumerate(LAYERS) if top in layer)
+
+
+def _imports(path: pathlib.Path):
+    """(line, absolute module) of every import of a jaxclimb module in ``path``."""
+    package = _name(path).split(".")
+    if path.name != "__init__.py":
+        package = package[:-1]
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level + 1] if node.level else []
+            module = ".".join(base + ([node.module] if node.module else []))
+            if module.split(".")[0] == "jaxclimb":
+                yield node.lineno, module, [a.name for a in node.names]
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.split(".")[0] == "jaxclimb":
+                    yield node.lineno, alias.name, []
+
+
+@pytest.mark.parametrize("path", MODULES, ids=_name)
+def test_no_module_over_300_lines_or_function_over_60(path):
+    source = path.read_text()
+    assert len(source.splitlines()) <= 300
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            length = node.end_lineno - node.lineno + 1
+            assert length <= 60, f"{node.name} has {length} lines"
+
+
+@pytest.mark.parametrize("path", [p for p in MODULES if p.name != "__init__.py"], ids=_name)
+def test_imports_point_down_and_never_through_the_package_init(path):
+    own = _layer(_name(path))
+    for line, module, names in _imports(path):
+        assert module != "jaxclimb", f"line {line} imports {names} from jaxclimb/__init__"
+        assert _layer(module) <= own, f"line {line}: {_name(path)} imports {module}"
+
+
+def _fresh(code: str) -> str:
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.strip()
+
+
+def test_import_and_cli_help_load_no_heavy_dependency():
+    heavy = "('jax', 'sklearn', 'scipy', 'matplotlib')"
+    code = (
+        "import sys, jaxclimb, jaxclimb.cli\n"
+        "jaxclimb.cli.build_parser().format_help()\n"
+        f"print([m for m in {heavy} if m in sys.modules])"
+    )
+    assert _fresh(code) == "[]"
+    code = (
+        "import sys, jaxclimb as jc\n"
+        "jc.run, jc.hill_climb, jc.make_score_fn, jc.algorithms.make\n"
+        f"print([m for m in {heavy}[1:] if m in sys.modules])"
+    )
+    assert _fresh(code) == "[]"
+
+
+def test_the_namespace_is_curated_and_every_name_resolves():
+    assert len(jc.__all__) == len(set(jc.__all__))
+    for name in jc.__all__:
+        assert getattr(jc, name) is not None
+    with pytest.raises(AttributeError):
+        jc.no_such_name  # noqa: B018
+
+
+def test_command_line_choices_match_the_library():
+    from jaxclimb import metrics, mutation, networks
+    from jaxclimb.algorithms import (
+        REGISTRY,
+        RESTART_OPTIONS,
+        genetic,
+        gradient,
+        hill_climb,
+        options_of,
+        schedules,
+    )
+    from jaxclimb.cli import parser, run
+
+    assert tuple(REGISTRY) == parser.ALGORITHMS
+    assert tuple(networks.TRANSFERS) == parser.TRANSFERS
+    assert parser.INITS == networks.INITS
+    assert tuple(metrics.METRICS) == parser.METRICS
+    choices = {a.dest: a.choices for a in parser.build_parser()._subparsers._group_actions[0]
+               .choices["run"]._actions if a.choices}  # fmt: skip
+    assert choices["mutation"] == mutation.MUTATIONS
+    assert choices["accept"] == hill_climb.ACCEPT_RULES
+    assert choices["schedule"] == schedules.SCHEDULES
+    assert choices["selection"] == genetic.SELECTIONS
+    assert choices["crossover"] == genetic.CROSSOVERS
+    assert choices["optimizer"] == gradient.OPTIMIZERS
+    every = {o for name in REGISTRY for o in options_of(name)} | set(RESTART_OPTIONS)
+    assert set(run.ALGORITHM_FLAGS) <= every
