@@ -3,7 +3,7 @@
 The map, in the order layers depend on each other (each only on those below it):
 
 * front ends: :mod:`~jaxclimb.estimators` (scikit-learn), :mod:`~jaxclimb.mlrose`,
-  :mod:`~jaxclimb.compare`, the command line :mod:`jaxclimb.cli`; they build through
+  :mod:`~jaxclimb.comparison`, the command line :mod:`jaxclimb.cli`; they build through
   :mod:`~jaxclimb.tasks` (network + objective for a task) and
   :func:`jaxclimb.algorithms.make` (an algorithm from flat options).
 * :mod:`~jaxclimb.engine`: ``run`` / ``resume``, compiled programs, the host loop, the
@@ -42,7 +42,7 @@ _LAZY = {
         "genetic", "gradient_descent", "hill_climb", "simulated_annealing", "tree_select",
         "with_restarts", "GeomDecay", "ArithDecay", "ExpDecay",
     ),
-    "compare": ("Comparison", "compare", "compare_results"),
+    "comparison": ("Comparison", "compare", "compare_results"),
     "estimators": ("ClimbingClassifier", "ClimbingRegressor"),
     "mutation": ("gaussian",),
     "networks": ("MLP", "TRANSFERS", "init_mlp", "mlp_forward", "perceptron"),
@@ -144,7 +144,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
         tree_select,
         with_restarts,
     )  # fmt: skip
-    from .compare import Comparison, compare, compare_results
+    from .comparison import Comparison, compare, compare_results
     from .engine import distributed, population_mesh, resume, run, use_cpu_cores
     from .estimators import ClimbingClassifier, ClimbingRegressor
     from .metrics import METRICS, accuracy, log_loss, mse, r2

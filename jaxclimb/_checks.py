@@ -6,6 +6,7 @@ Every check runs on the host, before anything is traced or compiled, and raises 
 
 from __future__ import annotations
 
+import inspect
 import numbers
 from collections.abc import Iterable
 
@@ -95,3 +96,17 @@ def check_targets(name: str, y: object, n_samples: int) -> np.ndarray:
     if np.issubdtype(arr.dtype, np.floating) and not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} contains NaN or infinite values")
     return arr
+
+
+def store_params(estimator: object, values: dict) -> None:
+    """Set each constructor parameter of a scikit-learn ``estimator`` from ``values`` (its
+    ``__init__``'s arguments), unchanged, as scikit-learn expects of ``__init__``."""
+    for name in type(estimator)._get_param_names():
+        setattr(estimator, name, values[name])
+
+
+def signature_without(fn, *names: str) -> inspect.Signature:
+    """``fn``'s signature less the parameters ``names``."""
+    signature = inspect.signature(fn)
+    kept = [p for p in signature.parameters.values() if p.name not in names]
+    return signature.replace(parameters=kept)

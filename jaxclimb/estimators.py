@@ -20,7 +20,7 @@ from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
-from ._checks import check_float, check_int
+from ._checks import check_float, check_int, store_params
 from .algorithms import make
 from .engine import run
 from .metrics import METRICS
@@ -65,23 +65,7 @@ class _ClimbingBase(BaseEstimator):
         random_state=None,
         verbose=0,
     ):
-        self.hidden_layer_sizes = hidden_layer_sizes
-        self.activation = activation
-        self.output = output
-        self.algorithm = algorithm
-        self.algorithm_params = algorithm_params
-        self.population_size = population_size
-        self.max_steps = max_steps
-        self.step_size = step_size
-        self.mutate_fraction = mutate_fraction
-        self.max_attempts = max_attempts
-        self.restarts = restarts
-        self.clip_max = clip_max
-        self.objective = objective
-        self.init = init
-        self.validation_fraction = validation_fraction
-        self.random_state = random_state
-        self.verbose = verbose
+        store_params(self, locals())
 
     # ------------------------------------------------------------------ fitting
     def _fit_network(self, X, y, task: Task):
@@ -99,7 +83,7 @@ class _ClimbingBase(BaseEstimator):
         metric = None if self.objective == "auto" else self.objective
         seed = _seed(self.random_state)
         X_fit, y_fit, X_val, y_val = self._split(X, y, seed)
-        score = make_objective(net, X_fit, y_fit, task=task, metric=metric)
+        score = make_objective(net, X_fit, y_fit, task=task, metric=metric, name="objective")
         options = {
             "step_size": self.step_size,
             "clip_max": self.clip_max,

@@ -21,11 +21,13 @@ Example:
 
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 from jax.flatten_util import ravel_pytree
 from sklearn.base import BaseEstimator
 
-from ._checks import check_choice, check_int
+from ._checks import check_choice, check_int, signature_without, store_params
 from .algorithms.schedules import ArithDecay, ExpDecay, GeomDecay
 from .estimators import ClimbingClassifier, ClimbingRegressor
 
@@ -72,23 +74,7 @@ class NeuralNetwork(BaseEstimator):
         curve=False,
         population_size=16,
     ):
-        self.hidden_nodes = hidden_nodes
-        self.activation = activation
-        self.algorithm = algorithm
-        self.max_iters = max_iters
-        self.bias = bias
-        self.is_classifier = is_classifier
-        self.learning_rate = learning_rate
-        self.early_stopping = early_stopping
-        self.clip_max = clip_max
-        self.restarts = restarts
-        self.schedule = schedule
-        self.pop_size = pop_size
-        self.mutation_prob = mutation_prob
-        self.max_attempts = max_attempts
-        self.random_state = random_state
-        self.curve = curve
-        self.population_size = population_size
+        store_params(self, locals())
 
     _output = "auto"
 
@@ -112,23 +98,24 @@ class NeuralNetwork(BaseEstimator):
                 "pop_size": check_int("pop_size", self.pop_size, minimum=2),
                 "mutation_prob": self.mutation_prob,
             }
+        settings = {  # mlrose's arguments in the estimators' terms
+            "hidden_layer_sizes": tuple(self.hidden_nodes or ()),
+            "activation": self.activation,
+            "output": self._output,
+            "algorithm": name,
+            "algorithm_params": params,
+            "population_size": self.population_size,
+            "max_steps": max_iters,
+            "step_size": self.learning_rate,
+            "max_attempts": max_attempts if self.early_stopping else None,
+            "restarts": self.restarts,
+            "clip_max": self.clip_max,
+            "objective": "log_loss" if self.is_classifier else "mse",
+            "init": "symmetric",
+            "random_state": self.random_state,
+        }
         cls = ClimbingClassifier if self.is_classifier else ClimbingRegressor
-        return cls(
-            hidden_layer_sizes=tuple(self.hidden_nodes or ()),
-            activation=self.activation,
-            output=self._output,
-            algorithm=name,
-            algorithm_params=params,
-            population_size=self.population_size,
-            max_steps=max_iters,
-            step_size=self.learning_rate,
-            max_attempts=max_attempts if self.early_stopping else None,
-            restarts=self.restarts,
-            clip_max=self.clip_max,
-            objective="log_loss" if self.is_classifier else "mse",
-            init="symmetric",
-            random_state=self.random_state,
-        )
+        return cls(**settings)
 
     def fit(self, X, y, init_weights=None):
         """Train; ``init_weights`` (mlrose's) is not supported: a population starts from
@@ -163,37 +150,15 @@ class _NoHiddenLayer(NeuralNetwork):
 
     hidden_nodes = ()
 
-    def __init__(
-        self,
-        algorithm="random_hill_climb",
-        max_iters=100,
-        bias=True,
-        learning_rate=0.1,
-        early_stopping=False,
-        clip_max=1e10,
-        restarts=0,
-        schedule=DEFAULT_SCHEDULE,
-        pop_size=200,
-        mutation_prob=0.1,
-        max_attempts=10,
-        random_state=None,
-        curve=False,
-        population_size=16,
-    ):
-        self.algorithm = algorithm
-        self.max_iters = max_iters
-        self.bias = bias
-        self.learning_rate = learning_rate
-        self.early_stopping = early_stopping
-        self.clip_max = clip_max
-        self.restarts = restarts
-        self.schedule = schedule
-        self.pop_size = pop_size
-        self.mutation_prob = mutation_prob
-        self.max_attempts = max_attempts
-        self.random_state = random_state
-        self.curve = curve
-        self.population_size = population_size
+    def __init__(self, *args, **kwargs):
+        bound = inspect.signature(type(self).__init__).bind(self, *args, **kwargs)
+        bound.apply_defaults()
+        store_params(self, bound.arguments)
+
+    # NeuralNetwork's arguments, less those the architecture fixes
+    __init__.__signature__ = signature_without(
+        NeuralNetwork.__init__, "hidden_nodes", "activation", "is_classifier"
+    )
 
 
 class LinearRegression(_NoHiddenLayer):

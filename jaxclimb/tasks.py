@@ -137,12 +137,14 @@ def make_network(
     return MLP((n_features, *hidden_sizes(hidden), task.n_outputs), activation, output, init)
 
 
-def make_objective(net: MLP, X: Any, y: Any, *, task: Task, metric: str | None = None) -> ScoreFn:
+def make_objective(
+    net: MLP, X: Any, y: Any, *, task: Task, metric: str | None = None, name: str = "metric"
+) -> ScoreFn:
     """The search objective of ``net`` on ``(X, y)``: ``metric`` (default: the task's),
-    which must suit the task."""
+    which must suit the task; errors call the option ``name`` (the front end's word)."""
     metric = task.default_metric if metric is None else metric
-    check_choice("metric", metric, METRICS)
+    check_choice(name, metric, METRICS)
     if METRICS[metric].classification != task.classification:
         kind = "classification" if task.classification else "regression"
-        raise ValueError(f"metric {metric!r} does not suit a {kind} task")
+        raise ValueError(f"{name}={metric!r} does not suit a {kind} task")
     return make_score_fn(net, X, y, metric=metric)

@@ -1,25 +1,17 @@
 """Search algorithms: each a factory ``name(score_fn, **settings) -> Algorithm``.
 
 * :mod:`~jaxclimb.algorithms.base`: the protocol (``Algorithm``, ``SearchState``,
-  ``StepInfo``, ``Traits``) and the acceptance helpers every algorithm shares.
+  ``StepInfo``, ``Traits``); :mod:`~jaxclimb.algorithms.acceptance`: the acceptance test
+  and the helpers every algorithm shares.
 * one module per algorithm: hill climbing, annealing (with :mod:`.schedules`), the
   genetic algorithm, the gradient baseline, restarts around any climber.
 * :mod:`~jaxclimb.algorithms.build`: ``REGISTRY`` and :func:`make`, the one builder from
   flat options that every front end uses.
 """
 
+from .acceptance import is_improvement, tree_select, update_best
 from .annealing import AnnealState, simulated_annealing
-from .base import (
-    Algorithm,
-    SearchState,
-    StepInfo,
-    Traits,
-    bind,
-    is_improvement,
-    state_type,
-    tree_select,
-    update_best,
-)
+from .base import Algorithm, SearchState, StepInfo, Traits, bind, state_type
 from .build import REGISTRY, RESTART_OPTIONS, make, options_of
 from .genetic import GAState, genetic
 from .gradient import GradientState, gradient_descent

@@ -25,16 +25,8 @@ from jax.tree_util import Partial
 
 from .._checks import check_choice, check_float
 from ..mutation import MUTATIONS, check_clip, check_subset, move
-from .base import (
-    Algorithm,
-    SearchState,
-    StepInfo,
-    bind,
-    has_only_array_leaves,
-    state_type,
-    tree_select,
-    update_best,
-)
+from .acceptance import tree_select, update_best
+from .base import Algorithm, SearchState, StepInfo, bind, has_only_array_leaves, state_type
 from .schedules import Schedule, temperature_schedule
 
 

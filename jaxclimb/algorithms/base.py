@@ -10,7 +10,7 @@ An :class:`Algorithm` is a NamedTuple of pure functions, in the manner of optax 
 made by ``init`` and by each step, and whether one "climber" owns a coupled population (a
 GA run). States are :class:`SearchState` dataclasses (``params, score, best_params,
 best_score``, then the algorithm's own fields); infos are :class:`StepInfo`. Scores are
-"higher is better" and a non-finite score is never accepted.
+"higher is better" and a non-finite score is never accepted (:mod:`.acceptance`).
 
 Hyperparameters follow one rule: numbers that may change between runs (step sizes,
 temperatures, the data inside the objective) are array leaves, passed to the compiled
@@ -43,7 +43,6 @@ from collections.abc import Callable, Hashable
 from typing import Any, NamedTuple
 
 import jax
-import jax.numpy as jnp
 import numpy as np
 from jax.tree_util import Partial
 
@@ -117,40 +116,6 @@ class StepInfo(NamedTuple):
     accepted: jax.Array
     n_evaluations: jax.Array
     n_nonfinite: jax.Array
-
-
-def tree_select(pred: jax.Array, on_true: Any, on_false: Any) -> Any:
-    """Leaf-wise ``jnp.where(pred, on_true, on_false)`` over two PyTrees of one structure.
-
-    ``pred`` is a scalar for one climber, or ``(P,)`` for PyTrees with a leading population
-    axis (it is broadcast over the remaining axes).
-    """
-
-    def select(a, b):
-        p = jnp.reshape(pred, jnp.shape(pred) + (1,) * (jnp.ndim(a) - jnp.ndim(pred)))
-        return jnp.where(p, a, b)
-
-    return jax.tree_util.tree_map(select, on_true, on_false)
-
-
-def is_improvement(candidate: jax.Array, current: jax.Array, *, strict: bool) -> jax.Array:
-    """Acceptance test: a finite ``candidate`` that is >= (or >) a ``current`` score.
-
-    A non-finite candidate is never accepted; a non-finite current score (a starting point
-    whose objective was NaN) is replaced by any finite candidate.
-    """
-    better = candidate > current if strict else candidate >= current
-    return jnp.isfinite(candidate) & (better | ~jnp.isfinite(current))
-
-
-def update_best(params: Any, score: jax.Array, best_params: Any, best_score: jax.Array):
-    """Return ``(best_params, best_score)`` after visiting ``params`` with ``score``.
-
-    Ties move the best to the newer point, so with ``>=`` acceptance the best of a hill
-    climber is its current point.
-    """
-    take = is_improvement(score, best_score, strict=False)
-    return tree_select(take, params, best_params), jnp.where(take, score, best_score)
 
 
 def has_only_array_leaves(tree: Any) -> bool:

@@ -25,7 +25,8 @@ from jax.flatten_util import ravel_pytree
 from .._checks import check_choice, check_float, check_int
 from ..batching import evaluate_many
 from ..mutation import check_clip
-from .base import Algorithm, SearchState, StepInfo, Traits, bind, state_type, update_best
+from .acceptance import update_best
+from .base import Algorithm, SearchState, StepInfo, Traits, bind, state_type
 
 SELECTIONS = ("tournament", "truncation", "proportional")
 CROSSOVERS = ("uniform", "one-point", "none")

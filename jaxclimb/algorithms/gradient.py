@@ -25,7 +25,8 @@ import jax.numpy as jnp
 from .._checks import check_choice, check_float
 from ..mutation import check_clip, clip
 from ..objectives import ScoreFn
-from .base import Algorithm, SearchState, StepInfo, bind, state_type, tree_select, update_best
+from .acceptance import tree_select, update_best
+from .base import Algorithm, SearchState, StepInfo, bind, state_type
 
 OPTIMIZERS = ("sgd", "adam")
 

@@ -28,17 +28,8 @@ from jax.typing import ArrayLike
 
 from .._checks import check_choice, check_float, check_int
 from ..mutation import MUTATIONS, check_clip, check_subset, move
-from .base import (
-    Algorithm,
-    SearchState,
-    StepInfo,
-    Traits,
-    bind,
-    is_improvement,
-    state_type,
-    tree_select,
-    update_best,
-)
+from .acceptance import is_improvement, tree_select, update_best
+from .base import Algorithm, SearchState, StepInfo, Traits, bind, state_type
 
 ACCEPT_RULES = ("ge", "gt")
 # 1/5 success rule: x exp(1/3) after a success, x exp(-1/12) after a failure; the step size

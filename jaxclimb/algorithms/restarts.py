@@ -31,16 +31,8 @@ import jax.numpy as jnp
 from jax.tree_util import Partial
 
 from .._checks import check_int
-from .base import (
-    Algorithm,
-    SearchState,
-    StepInfo,
-    bind,
-    is_improvement,
-    state_type,
-    tree_select,
-    update_best,
-)
+from .acceptance import is_improvement, tree_select, update_best
+from .base import Algorithm, SearchState, StepInfo, bind, state_type
 
 
 @state_type

@@ -43,7 +43,7 @@ def compare_command(args: argparse.Namespace) -> int:
     """Run the configurations, print one table, write the files asked for."""
     check_output_folders(args, "plot", "json", "csv")
     start_devices(args)
-    from ..compare import compare
+    from ..comparison import compare
 
     configs = _configs(args)
     *data, _ = load_data(args, args.metric)

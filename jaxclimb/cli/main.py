@@ -11,8 +11,8 @@ from .parser import build_parser
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status (2 for a usage error, 130 when
     interrupted)."""
-    args = build_parser().parse_args(argv)
     try:
+        args = build_parser().parse_args(argv)
         if args.command == "compare":
             from .compare import compare_command
 

@@ -17,6 +17,15 @@ INITS = ("uniform", "symmetric", "normal", "glorot", "he")
 METRICS = ("accuracy", "log_loss", "mse", "r2")
 
 
+class UsageError(ValueError):
+    """A command line the parser refuses (reported in one line, exit status 2)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):
+        raise UsageError(f"{self.prog}: {message}")
+
+
 def int_list(text: str) -> list[int]:
     """``"10,10"`` -> ``[10, 10]`` (sizes >= 1)."""
     try:
@@ -32,7 +41,7 @@ def int_list(text: str) -> list[int]:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for documentation and tests)."""
-    parser = argparse.ArgumentParser(prog="jaxclimb", description=DESCRIPTION)
+    parser = _Parser(prog="jaxclimb", description=DESCRIPTION)
     parser.add_argument("--version", action="version", version=f"jaxclimb {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     r = sub.add_parser(

@@ -110,6 +110,8 @@ def _build(args: argparse.Namespace) -> tuple:
     score = make_objective(net, X_train, y_train, task=task, metric=metric)
     options = {k: getattr(args, flag) for k, flag in ALGORITHM_FLAGS.items()}
     options = {k: v for k, v in options.items() if v is not None}
+    if options.get("restarts", 0) < 0:
+        raise ValueError(f"--restarts must be >= 0; got {options['restarts']}")
     if "restarts" in options and "restart_patience" not in options:
         options["round_steps"] = max(1, args.steps // (options["restarts"] + 1))  # mlrose
     algorithm = make(args.algorithm, score, net.init, step_size=args.step_size, **options)

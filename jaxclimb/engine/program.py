@@ -22,7 +22,8 @@ from typing import Any, NamedTuple
 import jax
 import jax.numpy as jnp
 
-from ..algorithms.base import Algorithm, is_improvement, tree_select
+from ..algorithms.acceptance import is_improvement, tree_select
+from ..algorithms.base import Algorithm
 from ..batching import candidate_batch
 from .layout import Layout, history_sharding, population_map, population_shardings, replicated
 

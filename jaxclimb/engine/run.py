@@ -102,25 +102,23 @@ def resume(
     *,
     score_fn: ScoreFn | None = None,
     devices: list[jax.Device] | None = None,
-    progress: bool | None = None,
-    verbose: bool = False,
-    checkpoint: str | None = None,
-    checkpoint_every: int | None = None,
-    callback: Callable[[int, float], Any] | None = None,
+    **host_options: Any,
 ) -> SearchResult:
     """Continue a run from a checkpoint written by :func:`run` (``checkpoint=path``).
 
     Pass the same algorithm and ``init_params`` as the interrupted run (they are code, so
     the checkpoint cannot hold them); the result is bitwise identical to a run that was
-    never interrupted. It keeps checkpointing to ``path`` unless ``checkpoint`` says
-    otherwise. The device count may differ from the interrupted run's. The other
-    arguments mean what they mean in :func:`run`.
+    never interrupted. The device count may differ from the interrupted run's.
+    ``score_fn`` and ``devices`` mean what they mean in :func:`run`; ``host_options`` are
+    :class:`~jaxclimb.engine.HostOptions` (``progress``, ``verbose``, ``checkpoint``,
+    ``checkpoint_every``, ``callback``), and checkpoints keep going to ``path`` unless
+    ``checkpoint`` says otherwise.
     """
     from .checkpoint import load_checkpoint
 
     saved = load_checkpoint(path)
     check_parts(algorithm, init_params, score_fn)
-    options = HostOptions(progress, verbose, checkpoint or path, checkpoint_every, callback)
+    options = HostOptions(**{"checkpoint": path, **host_options})
     settings = dict(saved["meta"]["settings"])
     steps_run = settings.pop("steps_run")
     spent = settings.pop("run_seconds_so_far", 0.0)

@@ -1,0 +1,51 @@
+"""Acceptance and bookkeeping shared by every algorithm: tree-wide selection, the
+acceptance test (a non-finite score is never accepted), and the best point visited.
+
+Example:
+    >>> import jax.numpy as jnp
+    >>> bool(is_improvement(jnp.nan, 0.5, strict=False))  # NaN is never accepted
+    False
+    >>> bool(is_improvement(0.5, -jnp.inf, strict=True))
+    True
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+
+
+def tree_select(pred: jax.Array, on_true: Any, on_false: Any) -> Any:
+    """Leaf-wise ``jnp.where(pred, on_true, on_false)`` over two PyTrees of one structure.
+
+    ``pred`` is a scalar for one climber, or ``(P,)`` for PyTrees with a leading population
+    axis (it is broadcast over the remaining axes).
+    """
+
+    def select(a, b):
+        p = jnp.reshape(pred, jnp.shape(pred) + (1,) * (jnp.ndim(a) - jnp.ndim(pred)))
+        return jnp.where(p, a, b)
+
+    return jax.tree_util.tree_map(select, on_true, on_false)
+
+
+def is_improvement(candidate: jax.Array, current: jax.Array, *, strict: bool) -> jax.Array:
+    """Acceptance test: a finite ``candidate`` that is >= (or >) a ``current`` score.
+
+    A non-finite candidate is never accepted; a non-finite current score (a starting point
+    whose objective was NaN) is replaced by any finite candidate.
+    """
+    better = candidate > current if strict else candidate >= current
+    return jnp.isfinite(candidate) & (better | ~jnp.isfinite(current))
+
+
+def update_best(params: Any, score: jax.Array, best_params: Any, best_score: jax.Array):
+    """Return ``(best_params, best_score)`` after visiting ``params`` with ``score``.
+
+    Ties move the best to the newer point, so with ``>=`` acceptance the best of a hill
+    climber is its current point.
+    """
+    take = is_improvement(score, best_score, strict=False)
+    return tree_select(take, params, best_params), jnp.where(take, score, best_score)
