@@ -20,6 +20,7 @@ built with equal settings therefore share one compiled program.
 
 Example:
     >>> import jax, jax.numpy as jnp
+    >>> from jaxclimb.algorithms.acceptance import is_improvement, tree_select
     >>> def init(key, params):
     ...     s = -jnp.sum(params ** 2)
     ...     return SearchState(params, s, params, s)
