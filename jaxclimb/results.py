@@ -16,7 +16,6 @@ Example:
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 from collections.abc import Callable
 from typing import Any
@@ -24,6 +23,7 @@ from typing import Any
 import jax
 import numpy as np
 
+from ._files import atomic_savez, read_npz
 from ._treeio import from_skeleton, to_skeleton
 from ._version import __version__
 from .metrics import METRICS, class_predictions
@@ -219,9 +219,6 @@ class SearchResult:
     # ------------------------------------------------------------------ persistence
     def save(self, path: str | os.PathLike) -> str:
         """Write the result to ``path`` (``.npz``: arrays plus a JSON header; no pickle)."""
-        path = os.fspath(path)
-        if not path.endswith(".npz"):
-            path += ".npz"
         skeleton, leaves = to_skeleton(self.best_params)
         meta = {field: getattr(self, field) for field in _SCALARS}
         meta.update(config=self.config, params=skeleton, version=__version__)
@@ -229,10 +226,7 @@ class SearchResult:
             meta["model"] = self.forward.to_config()
         arrays = {name: getattr(self, name) for name in _ARRAYS + _COUNTS}
         arrays.update({f"params_{i}": leaf for i, leaf in enumerate(leaves)})
-        tmp = path + ".tmp.npz"
-        np.savez_compressed(tmp, meta=np.array(json.dumps(meta)), **arrays)
-        os.replace(tmp, path)
-        return path
+        return atomic_savez(path, meta=meta, compressed=True, **arrays)
 
     @classmethod
     def load(
@@ -246,11 +240,8 @@ class SearchResult:
                 rebuilt from the file).
             params_like: a PyTree of the saved structure, needed only for custom nodes.
         """
-        with np.load(os.fspath(path), allow_pickle=False) as data:
-            meta = json.loads(str(data["meta"]))
-            arrays = {name: data[name] for name in _ARRAYS + _COUNTS}
-            n_leaves = sum(1 for name in data.files if name.startswith("params_"))
-            leaves = [data[f"params_{i}"] for i in range(n_leaves)]
+        meta, stored = read_npz(path, "saved jaxclimb result")
+        arrays, leaves = _checked_fields(meta, stored, os.fspath(path))
         if forward is None and "model" in meta:
             forward = MLP.from_config(meta["model"])
         return cls(
@@ -260,6 +251,28 @@ class SearchResult:
             config=meta["config"],
             forward=forward,
         )
+
+
+def _checked_fields(meta: dict, stored: dict, path: str) -> tuple[dict, list]:
+    """The arrays and weight leaves of a saved result, checked against its header."""
+    missing = [k for k in (*_SCALARS, "config", "params") if k not in meta]
+    missing += [k for k in _ARRAYS + _COUNTS if k not in stored]
+    if missing:
+        raise ValueError(f"{path!r} is not a saved jaxclimb result: {missing[0]!r} is missing")
+    arrays = {name: stored[name] for name in _ARRAYS + _COUNTS}
+    n_leaves = sum(1 for name in stored if name.startswith("params_"))
+    leaves = [stored.get(f"params_{i}") for i in range(n_leaves)]
+    population = arrays["best_score"].shape[:1]
+    wrong = [k for k in ("final_score", *_COUNTS) if arrays[k].shape != population]
+    if arrays["history"].shape != population + arrays["history_steps"].shape:
+        wrong.append("history")
+    wrong += [f"params_{i}" for i, x in enumerate(leaves) if x is None or x.shape[:1] != population]
+    if wrong:
+        raise ValueError(
+            f"{path!r} does not hold together: {wrong[0]!r} does not match "
+            f"{population[0] if population else 0} climbers (was it edited?)"
+        )
+    return arrays, leaves
 
 
 def to_host(tree: Any) -> Any:

@@ -151,6 +151,10 @@ class _Static:
     def __call__(self, *args, **kwargs):
         return self.fn(*self.args, *args, **self.kwargs, **kwargs)
 
+    def __repr__(self):  # stable across processes: fingerprints of checkpoints use it
+        name = f"{getattr(self.fn, '__module__', '')}.{getattr(self.fn, '__qualname__', '')}"
+        return f"{name}{self.args!r}{sorted(self.kwargs.items())!r}"
+
 
 def _hashable(value: Any) -> bool:
     try:

@@ -9,7 +9,6 @@ and ends bitwise identical to a run that was never interrupted.
 
 from __future__ import annotations
 
-import json
 import os
 from typing import Any
 
@@ -17,6 +16,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from .._files import atomic_savez, npz_path, read_npz
 from .._version import __version__
 from ..results import to_host
 
@@ -24,12 +24,11 @@ FORMAT = 1
 
 
 def save_checkpoint(
-    path: str, *, carry: Any, loop_keys: jax.Array, initial_best, history, settings: dict
-) -> str:
-    """Write the loop state to ``path`` atomically; returns the path written."""
-    path = os.fspath(path)
-    if not path.endswith(".npz"):
-        path += ".npz"
+    path: str, *, carry: Any, loop_keys: jax.Array, initial_best, history, settings: dict,
+    fingerprint: dict | None = None,
+) -> str:  # fmt: skip
+    """Write the loop state to ``path`` atomically (a unique temporary file, then a
+    rename); returns the path written."""
     leaves = jax.tree_util.tree_leaves(carry)
     key_leaves = [i for i, x in enumerate(leaves) if _is_key(x)]
     impl = str(jax.random.key_impl(loop_keys))
@@ -45,30 +44,41 @@ def save_checkpoint(
         "key_leaves": key_leaves,
         "key_impl": impl,
         "settings": settings,
+        "fingerprint": fingerprint or {},
     }
     if jax.process_index() != 0:  # every process holds the same gathered state
-        return path
-    tmp = f"{path}.tmp-{os.getpid()}.npz"
-    np.savez(tmp, meta=np.array(json.dumps(meta)), **arrays)
-    os.replace(tmp, path)
-    return path
+        return npz_path(path)
+    return atomic_savez(path, meta=meta, **arrays)
 
 
 def load_checkpoint(path: str) -> dict:
-    """Read a checkpoint written by :func:`save_checkpoint` (arrays stay NumPy)."""
-    path = os.fspath(path)
-    if not os.path.isfile(path):
-        raise ValueError(f"checkpoint {path!r} does not exist")
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            meta = json.loads(str(data["meta"]))
-            leaves = [data[f"carry_{i}"] for i in range(meta["n_leaves"])]
-            out = {name: data[name] for name in ("loop_keys", "initial_best", "history")}
-    except (KeyError, OSError, ValueError) as exc:  # not a zip, no header, a missing array
-        raise ValueError(f"{path!r} is not a jaxclimb checkpoint ({exc})") from None
-    if meta.get("format") != FORMAT:
+    """Read a checkpoint written by :func:`save_checkpoint` (arrays stay NumPy), or one
+    ValueError naming the file and what is wrong with it."""
+    meta, arrays = read_npz(path, "jaxclimb checkpoint")
+    if meta.get("format") != FORMAT or "settings" not in meta:
         raise ValueError(f"checkpoint {path!r} has an unknown format {meta.get('format')!r}")
-    return {"meta": meta, "leaves": leaves, **out}
+    names = [f"carry_{i}" for i in range(int(meta.get("n_leaves", -1)))]
+    missing = [n for n in (*names, "loop_keys", "initial_best", "history") if n not in arrays]
+    if missing or not names:
+        raise ValueError(f"{path!r} is not a jaxclimb checkpoint: {missing[:1] or 'carry'} missing")
+    out = {name: arrays[name] for name in ("loop_keys", "initial_best", "history")}
+    return {"meta": meta, "leaves": [arrays[n] for n in names], **out}
+
+
+def refuse_unfinished(path: str | None) -> None:
+    """A new run must not overwrite the checkpoint of a run that has not finished."""
+    if path is None or not os.path.isfile(path):
+        return
+    try:
+        settings = load_checkpoint(path)["meta"]["settings"]
+    except ValueError:
+        return  # not a checkpoint: nothing of a run to lose
+    done, total = settings.get("steps_run", 0), settings.get("steps", 0)
+    if not settings.get("finished", done >= total):
+        raise ValueError(
+            f"checkpoint {path!r} holds an unfinished run (step {done:,} of {total:,}); "
+            "continue it with jaxclimb.resume (jaxclimb run --resume), or move it away"
+        )
 
 
 def restore_keys(meta: dict, leaves: list, loop_keys: np.ndarray):

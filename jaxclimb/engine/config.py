@@ -17,7 +17,6 @@ Example:
 from __future__ import annotations
 
 import dataclasses
-import os
 from collections.abc import Callable
 from typing import Any
 
@@ -25,11 +24,14 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .._checks import check_int
+from .._checks import check_float, check_int
+from .._files import check_writable
 from ..algorithms.base import Algorithm, SearchState
 from ..objectives import ScoreFn
 
 NO_LIMIT = int(np.iinfo(np.int32).max)
+CHECKPOINT_SECONDS = 60.0
+"""With a checkpoint path, a checkpoint is also written at least this often (seconds)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -96,6 +98,8 @@ class HostOptions:
             ``checkpoint_every`` steps (default: every 10 chunks), at the end, and when the
             run is interrupted. ``jaxclimb.resume`` continues it.
         checkpoint_every: steps between checkpoints (rounded up to whole chunks).
+        checkpoint_seconds: also checkpoint when this many seconds have passed since the
+            last one (default :data:`CHECKPOINT_SECONDS`, 60).
         callback: ``callback(steps_run, best_metric)`` after every chunk; raising
             ``KeyboardInterrupt`` in it stops the run as Ctrl-C does.
     """
@@ -105,14 +109,14 @@ class HostOptions:
     checkpoint: str | None = None
     checkpoint_every: int | None = None
     callback: Callable[[int, float], Any] | None = None
+    checkpoint_seconds: float | None = None  # None: CHECKPOINT_SECONDS
 
     def __post_init__(self):
         if self.checkpoint is not None:
-            if not isinstance(self.checkpoint, str | os.PathLike):
-                raise TypeError(f"checkpoint must be a path; got {self.checkpoint!r}")
-            folder = os.path.dirname(os.path.abspath(os.fspath(self.checkpoint)))
-            if not os.path.isdir(folder):
-                raise ValueError(f"checkpoint folder {folder!r} does not exist")
+            object.__setattr__(self, "checkpoint", check_writable("checkpoint", self.checkpoint))
+        if self.checkpoint_seconds is None:
+            object.__setattr__(self, "checkpoint_seconds", CHECKPOINT_SECONDS)
+        check_float("checkpoint_seconds", self.checkpoint_seconds, low=0.0)
         if self.checkpoint_every is not None:
             check_int("checkpoint_every", self.checkpoint_every, minimum=1)
         if self.callback is not None and not callable(self.callback):

@@ -7,11 +7,9 @@ callback and writes checkpoints. It is the only part of a run that waits on the 
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import signal
-import threading
 import time
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -22,6 +20,7 @@ from tqdm.auto import tqdm
 from ..results import to_host
 from .checkpoint import save_checkpoint
 from .config import HostOptions, RunConfig
+from .signals import deferred_interrupts, stop_on_signals
 
 
 @dataclasses.dataclass
@@ -43,9 +42,12 @@ class Loop:
     user_config: dict
     to_metric: Callable[[float], float]
     seconds_before: float = 0.0  # run time spent before this loop (a resumed run)
+    fingerprint: dict = dataclasses.field(default_factory=dict)
     stopped_early: bool = False
     interrupted: bool = False
+    signal: int | None = None  # the stop signal that ended the run, if any
     saved_to: str | None = None
+    save_error: str | None = None
 
     def history(self) -> np.ndarray:
         """The history recorded so far, ``(records, padded population)``, on the host."""
@@ -53,7 +55,8 @@ class Loop:
         return np.concatenate(blocks, axis=0) if blocks else np.empty((0, 0), np.float32)
 
     def save(self) -> None:
-        """Write a checkpoint of the current state (no-op without a checkpoint path)."""
+        """Write a checkpoint of the current state (no-op without a checkpoint path). A
+        failed write is a warning: the run, and its result, go on."""
         if self.options.checkpoint is None:
             return
         history = self.history()
@@ -63,29 +66,30 @@ class Loop:
             **self.config.to_dict(),
             "user_config": self.user_config,
             "steps_run": self.steps_run,
+            "finished": self.steps_run >= self.config.steps or self.stopped_early,
             "run_seconds_so_far": self.seconds_before + elapsed,
         }
-        self.saved_to = save_checkpoint(
-            self.options.checkpoint,
-            carry=self.carry,
-            loop_keys=self.loop_keys,
-            initial_best=self.initial_best,
-            history=history,
-            settings=settings,
-        )
+        try:
+            self.saved_to = save_checkpoint(
+                self.options.checkpoint, carry=self.carry, loop_keys=self.loop_keys,
+                initial_best=self.initial_best, history=history, settings=settings,
+                fingerprint=self.fingerprint,
+            )  # fmt: skip
+        except OSError as exc:
+            self.save_error = f"could not write checkpoint {self.options.checkpoint!r}: {exc}"
+            warnings.warn(f"jaxclimb: {self.save_error}", RuntimeWarning, stacklevel=2)
+        self._saved_at = time.perf_counter()
 
     def run(self) -> float:
-        """Run chunks until the steps are done, every climber stopped, or Ctrl-C.
-
-        Returns the seconds spent.
-        """
-        start = self._start = time.perf_counter()
+        """Run chunks until the steps are done, every climber stopped, or a stop signal
+        (Ctrl-C, SIGTERM, SIGHUP). Returns the seconds spent."""
+        start = self._start = self._saved_at = time.perf_counter()
         progress = self.options.progress
         bar = tqdm(total=self.config.steps, initial=self.steps_run, unit="step",
                    leave=False, disable=None if progress is None else not progress)  # fmt: skip
         stop: list[int] = []
         try:
-            with _stop_on_ctrl_c(stop):
+            with stop_on_signals(stop):
                 self._chunks(bar, stop)
         except KeyboardInterrupt:  # from a callback, or a second Ctrl-C
             self.interrupted = True
@@ -93,13 +97,14 @@ class Loop:
                 raise  # interrupted while handing the state to the next chunk: nothing to keep
         finally:
             bar.close()
+        self.signal = stop[0] if stop else None
         jax.block_until_ready(self.carry)
-        self.save()  # at the end, or where Ctrl-C stopped it
+        with deferred_interrupts():
+            self.save()  # at the end, or where a signal stopped it
         return time.perf_counter() - start
 
     def _chunks(self, bar, stop: list) -> None:
         steps, chunk = self.config.steps, self.config.chunk_steps
-        record_every, verbose = self.config.record_every, self.options.verbose
         every = self.options.checkpoint_every or 10 * chunk
         last_saved, best_seen = self.steps_run, -np.inf
         while self.steps_run < steps:
@@ -110,43 +115,28 @@ class Loop:
             record_best, done = to_host((record_best, done))
             first, self.steps_run = self.steps_run, min(steps, self.steps_run + chunk)
             bar.update(self.steps_run - first)
-            for j, value in enumerate(record_best):
-                if np.isfinite(value) and value > best_seen:
-                    best_seen = value
-                    if verbose:
-                        at = min(first + (j + 1) * record_every, steps)
-                        tqdm.write(f">{at} {self.to_metric(value):.5f}")
-            if np.isfinite(best_seen):
-                bar.set_postfix(best=f"{self.to_metric(best_seen):.5f}")
-            if self.options.callback is not None:
-                self.options.callback(self.steps_run, self.to_metric(best_seen))
+            best_seen = self._report(bar, first, record_best, best_seen)
             if done and self.steps_run < steps:
                 self.stopped_early = True
                 return
-            if stop:  # Ctrl-C: stop cleanly at this chunk boundary
+            if stop:  # a stop signal: stop cleanly at this chunk boundary
                 self.interrupted = True
                 return
-            if self.steps_run - last_saved >= every and self.steps_run < steps:
+            due = time.perf_counter() - self._saved_at >= self.options.checkpoint_seconds
+            if (self.steps_run - last_saved >= every or due) and self.steps_run < steps:
                 self.save()
                 last_saved = self.steps_run
 
-
-@contextlib.contextmanager
-def _stop_on_ctrl_c(stop: list):
-    """While the loop runs, a first Ctrl-C asks it to stop at the next chunk boundary; a
-    second one interrupts at once."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def handler(signum, frame):
-        if stop:
-            raise KeyboardInterrupt
-        stop.append(signum)
-        tqdm.write("jaxclimb: stopping at the end of this chunk (Ctrl-C again to abort)")
-
-    previous = signal.signal(signal.SIGINT, handler)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
+    def _report(self, bar, first: int, record_best: np.ndarray, best_seen: float) -> float:
+        """Progress bar, verbose log and callback after a chunk; the best score so far."""
+        for j, value in enumerate(record_best):
+            if np.isfinite(value) and value > best_seen:
+                best_seen = value
+                if self.options.verbose:
+                    at = min(first + (j + 1) * self.config.record_every, self.config.steps)
+                    tqdm.write(f">{at} {self.to_metric(value):.5f}")
+        if np.isfinite(best_seen):
+            bar.set_postfix(best=f"{self.to_metric(best_seen):.5f}")
+        if self.options.callback is not None:
+            self.options.callback(self.steps_run, self.to_metric(best_seen))
+        return best_seen

@@ -26,9 +26,11 @@ from typing import Any
 import jax
 from tqdm.auto import tqdm
 
+from .._files import json_ready
 from ..algorithms.base import Algorithm
 from ..objectives import ScoreFn
 from ..results import SearchResult
+from .checkpoint import load_checkpoint, refuse_unfinished
 from .config import HostOptions, RunConfig, as_key, check_parts, check_shapes
 from .session import Session
 
@@ -85,12 +87,14 @@ def run(
     options = HostOptions(progress, verbose, checkpoint, checkpoint_every, callback)
     if config is not None and not isinstance(config, dict):
         raise TypeError(f"config must be a dict of JSON-ready settings; got {type(config)}")
+    config = json_ready("config", config or {})
+    refuse_unfinished(options.checkpoint)
     check_shapes(algorithm, init_params, key)
     session = Session(algorithm, init_params, run_config, devices, score_fn)
     programs = session.compile(key)
     if verbose:
         tqdm.write(f"compiled in {programs.seconds:.2f} s")
-    loop = session.start(programs, key, options, config or {})
+    loop = session.start(programs, key, options, config)
     seconds = loop.seconds_before + loop.run()
     return session.result(loop, programs.seconds, seconds)
 
@@ -114,8 +118,6 @@ def resume(
     ``checkpoint_every``, ``callback``), and checkpoints keep going to ``path`` unless
     ``checkpoint`` says otherwise.
     """
-    from .checkpoint import load_checkpoint
-
     saved = load_checkpoint(path)
     check_parts(algorithm, init_params, score_fn)
     options = HostOptions(**{"checkpoint": path, **host_options})
@@ -123,7 +125,9 @@ def resume(
     steps_run = settings.pop("steps_run")
     spent = settings.pop("run_seconds_so_far", 0.0)
     user_config = settings.pop("user_config", {})
+    settings.pop("finished", None)
     session = Session(algorithm, init_params, RunConfig(**settings), devices, score_fn)
+    session.check_fingerprint(saved["meta"].get("fingerprint", {}), path)
     programs = session.compile(jax.random.key(0))
     carry, loop_keys, initial_best, blocks = session.restore(saved, path)
     loop = session.loop(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import time
 from typing import Any
 
@@ -14,9 +15,11 @@ from ..objectives import ScoreFn
 from ..results import SearchResult
 from .checkpoint import restore_keys
 from .config import NO_LIMIT, HostOptions, RunConfig
+from .fingerprint import differences, fingerprint
 from .layout import climber_sharding, plan_layout, population_shardings, replicated
 from .loop import Loop
 from .program import Programs, compile_programs
+from .signals import deferred_interrupts
 from .transfer import place
 
 
@@ -48,13 +51,28 @@ class Session:
         self.total = place(np.int32(config.steps), self.whole)
         self.attempts = place(np.int32(config.max_attempts or NO_LIMIT), self.whole)
         self.init_shape = None
+        self.fingerprint = fingerprint(self.algorithm, init_params)
+
+    def check_fingerprint(self, saved: dict, path: str) -> None:
+        """Refuse a checkpoint of another search (other data, settings or weights)."""
+        differ = differences(saved, self.fingerprint)
+        if differ:
+            raise ValueError(
+                f"checkpoint {path!r} does not fit this search: {' and '.join(differ)} differ "
+                "from the saved run's; pass the algorithm, data and init_params it was run with"
+            )
 
     def place_key(self, key: jax.Array) -> jax.Array:
         """The run's key, replicated on the mesh."""
         return place(key, self.whole)
 
     def compile(self, key: jax.Array) -> Programs:
-        """The compiled programs of this configuration (from the cache when it has them)."""
+        """The compiled programs of this configuration (from the cache when it has them).
+        A stop signal during compilation is held back until XLA returns."""
+        with deferred_interrupts():
+            return self._compile(key)
+
+    def _compile(self, key: jax.Array) -> Programs:
         programs = compile_programs(
             self.algorithm,
             self.init_params,
@@ -141,6 +159,7 @@ class Session:
             options=options,
             user_config=dict(user_config),
             to_metric=to_metric,
+            fingerprint=self.fingerprint,
         )
 
     def result(self, loop: Loop, compile_seconds: float, run_seconds: float) -> SearchResult:
@@ -155,8 +174,13 @@ class Session:
             "initial_evaluations": traits.initial_evaluations,
             "evaluations_per_step": traits.evaluations_per_step,
         }
+        config["fingerprint"] = self.fingerprint
         if loop.saved_to:
             config["checkpoint"] = loop.saved_to
+        if loop.save_error:
+            config["checkpoint_error"] = loop.save_error
+        if loop.signal is not None:
+            config["signal"] = signal.Signals(loop.signal).name
         return SearchResult.from_run(
             carry=loop.carry,
             initial_best=loop.initial_best,
