@@ -1,4 +1,4 @@
-"""Built-in problems and CSV loading.
+"""Built-in problems, train/test splits, and the CLI's data (CSV files: :mod:`.csvfile`).
 
 Example:
     >>> X_train, X_test, y_train, y_test = problem_a()
@@ -8,7 +8,6 @@ Example:
 
 from __future__ import annotations
 
-import csv
 import os
 
 import numpy as np
@@ -41,49 +40,6 @@ def split(X, y, *, test_size: float = 0.33, split_seed: int = SPLIT_SEED):
         raise ValueError(f"test_size must be strictly between 0 and 1; got {test_size}")
     split_seed = check_int("split_seed", split_seed, minimum=0)
     return train_test_split(X, y, test_size=test_size, random_state=split_seed)
-
-
-def load_csv(path: str | os.PathLike, target: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """Read a CSV with a header row: numeric feature columns and one ``target`` column.
-
-    Returns:
-        ``X`` (float32), ``y`` (the target column: numbers where every cell is numeric,
-        strings otherwise) and the feature names.
-    """
-    path = os.fspath(path)
-    if not os.path.isfile(path):
-        raise ValueError(f"data file {path!r} does not exist")
-    with open(path, newline="") as handle:
-        rows = list(csv.reader(handle))
-    if not rows:
-        raise ValueError(f"data file {path!r} is empty")
-    header, body = [h.strip() for h in rows[0]], [r for r in rows[1:] if any(c.strip() for c in r)]
-    if target not in header:
-        raise ValueError(f"target column {target!r} is not in {path!r}; columns: {header}")
-    if not body:
-        raise ValueError(f"data file {path!r} has a header but no rows")
-    t = header.index(target)
-    features = [h for i, h in enumerate(header) if i != t]
-    if not features:
-        raise ValueError(f"data file {path!r} has no feature columns besides {target!r}")
-    X = np.empty((len(body), len(features)), np.float32)
-    for r, row in enumerate(body, start=2):
-        if len(row) != len(header):
-            raise ValueError(f"{path}: line {r} has {len(row)} cells, the header {len(header)}")
-        cells = [c for i, c in enumerate(row) if i != t]
-        for j, cell in enumerate(cells):
-            try:
-                X[r - 2, j] = float(cell)
-            except ValueError:
-                raise ValueError(
-                    f"{path}: line {r}, column {features[j]!r}: {cell!r} is not a number"
-                ) from None
-    labels = [row[t].strip() for row in body]
-    try:
-        y = np.array([float(v) for v in labels])
-    except ValueError:
-        y = np.array(labels)
-    return X, y, features
 
 
 def class_labels(y: np.ndarray, metric: str) -> np.ndarray:
@@ -119,6 +75,8 @@ def from_options(data, target, metric: str, *, test_size: float, split_seed: int
         return (*split_data, "problem A (make_classification 1000x5)")
     if target is None:
         raise ValueError("--data needs --target COLUMN")
+    from .csvfile import load_csv
+
     X, y, _ = load_csv(data, target)
     if METRICS[metric].classification:
         y = class_labels(y, metric)

@@ -15,12 +15,12 @@ MODULES = sorted(PACKAGE.rglob("*.py"))
 
 # Each module may import modules of its own layer or a lower one, never a higher one.
 LAYERS = [
-    {"_version", "_checks", "_treeio", "metrics", "networks", "batching", "mutation"},
+    {"_version", "_checks", "_files", "_treeio", "metrics", "networks", "batching", "mutation"},
     {"objectives"},
     {"algorithms"},
     {"results", "report", "statistics"},
     {"engine"},
-    {"tasks", "datasets"},
+    {"tasks", "datasets", "csvfile"},
     {"estimators", "mlrose", "comparison", "plots", "cli", "__main__", "__init__"},
 ]
 

@@ -160,6 +160,12 @@ def _output_options(p: argparse.ArgumentParser) -> None:
     out = p.add_argument_group("output")
     out.add_argument("--out", metavar="results.npz", help="save the result")
     out.add_argument("--checkpoint", metavar="ckpt.npz", help="save the loop state here")
+    out.add_argument(
+        "--resume",
+        metavar="ckpt.npz",
+        help="continue the interrupted run whose --checkpoint this is (its search "
+        "options are taken from the file)",
+    )
     out.add_argument("--checkpoint-every", type=int, default=None, help="steps between saves")
     out.add_argument("--quiet", action="store_true", help="no progress bar")
     out.add_argument("--verbose", action="store_true", help="log '>step score' improvements")

@@ -11,7 +11,7 @@ import os
 import sys
 
 from .._version import __version__
-from .common import check_output_folders, load_data, start_devices
+from .common import load_data, start_devices
 
 ALGORITHM_FLAGS = {  # option of algorithms.make: the command-line attribute
     "mutate_fraction": "mutate_fraction",
@@ -35,56 +35,127 @@ ALGORITHM_FLAGS = {  # option of algorithms.make: the command-line attribute
 }
 
 
+SEARCH_OPTIONS = (
+    "data", "target", "test_size", "split_seed", "model", "hidden", "activation", "output",
+    "init", "metric", "algorithm", "population", "steps", "step_size", "max_attempts",
+    "record_every", "seed", *ALGORITHM_FLAGS.values(),
+)  # fmt: skip
+"""What defines a search: saved in its checkpoint, taken back by ``--resume``."""
+
+
 def run_command(args: argparse.Namespace) -> int:
     """Build the network, objective and algorithm from the options, run, print, save."""
-    check_output_folders(args, "out", "checkpoint")
+    if args.resume is not None:
+        args = _saved_search(args)
+    _check_arguments(args)
     start_devices(args)
     import jax
 
     if jax.process_index() != 0:  # only process 0 prints and writes files
         args.quiet, args.out = True, None
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - for the rest of the process
-    from ..engine import run
-
     net, score, algorithm, options, data = _build(args)
-    X_train, X_test, y_train, y_test, source = data
+    source = data[-1]
+    settings = {"algorithm": args.algorithm, "step_size": args.step_size, **options,
+                "seed": args.seed, "data": source, "model": net.to_config(),
+                "cli": {k: getattr(args, k) for k in SEARCH_OPTIONS}}  # fmt: skip
     sizes = "-".join(map(str, net.layer_sizes))
-    settings = {
-        "algorithm": args.algorithm,
-        "step_size": args.step_size,
-        **options,
-        "seed": args.seed,
-        "data": source,
-        "model": net.to_config(),
-    }
     print(
         f"jaxclimb {__version__}: {args.algorithm} {args.population} x {args.steps} steps, "
-        f"{args.model} {sizes} ({net.output} output), step size {args.step_size}, data {source}",
+        f"{args.model} {sizes} ({net.output} output), step size {args.step_size}, data {source}"
+        + (f", resuming {args.resume}" if args.resume else ""),
         flush=True,
     )
-    result = run(
-        args.seed,
-        algorithm,
-        net.init,
-        population=args.population,
-        steps=args.steps,
-        record_every=args.record_every,
-        max_attempts=args.max_attempts,
-        score_fn=score,
-        progress=not args.quiet,
-        verbose=args.verbose,
-        config=settings,
-        checkpoint=args.checkpoint,
-        checkpoint_every=args.checkpoint_every,
-    )
-    print(result.summary(X_test, y_test, X_train=X_train, y_train=y_train))
-    if args.out:
-        print(f"saved {result.save(args.out)}")
-    if result.interrupted:
-        where = result.config.get("checkpoint")
-        note = f"; the search state is in {where} (jaxclimb.resume continues it)" if where else ""
-        print(f"jaxclimb: interrupted after {result.steps_run} steps{note}", file=sys.stderr)
-    return 130 if result.interrupted else 0
+    result = _search(args, algorithm, net, score, settings)
+    return _finish(args, result, data)
+
+
+def _search(args: argparse.Namespace, algorithm, net, score, settings: dict):
+    from ..engine import resume, run
+
+    host = {"progress": not args.quiet, "verbose": args.verbose,
+            "checkpoint_every": args.checkpoint_every}  # fmt: skip
+    if args.resume is not None:
+        return resume(args.resume, algorithm, net.init, score_fn=score, **host)
+    return run(args.seed, algorithm, net.init, population=args.population, steps=args.steps,
+               record_every=args.record_every, max_attempts=args.max_attempts, score_fn=score,
+               config=settings, checkpoint=args.checkpoint, **host)  # fmt: skip
+
+
+def _finish(args: argparse.Namespace, result, data) -> int:
+    """Print the table and save the result; a signal waits until both are done."""
+    from ..engine.signals import deferred_interrupts, exit_status
+
+    X_train, X_test, y_train, y_test, _ = data
+    status = exit_status(_signal_number(result)) if result.interrupted else 0
+    with deferred_interrupts():
+        print(result.summary(X_test, y_test, X_train=X_train, y_train=y_train))
+        if args.out:
+            status = _save(result, args.out) or status
+        if result.interrupted:
+            where = result.config.get("checkpoint")
+            note = f"; continue it with: jaxclimb run --resume {where}" if where else ""
+            print(f"jaxclimb: interrupted after {result.steps_run} steps{note}", file=sys.stderr)
+        if result.config.get("checkpoint_error"):
+            print(f"jaxclimb: warning: {result.config['checkpoint_error']}", file=sys.stderr)
+    return status
+
+
+def _signal_number(result) -> int:
+    import signal
+
+    return getattr(signal, result.config.get("signal") or "SIGINT")
+
+
+def _save(result, path: str) -> int:
+    """Save to ``path``; if that fails, to a fallback file it names (exit status 1)."""
+    import tempfile
+
+    try:
+        print(f"saved {result.save(path)}")
+        return 0
+    except OSError as exc:
+        fallback = os.path.join(tempfile.gettempdir(), f"jaxclimb-result-{os.getpid()}.npz")
+        print(f"jaxclimb: error: could not write --out {path!r} ({exc}); the result is saved "
+              f"in {result.save(fallback)}", file=sys.stderr)  # fmt: skip
+        return 1
+
+
+def _check_arguments(args: argparse.Namespace) -> None:
+    """Paths writable and distinct, integers in range: before anything is computed."""
+    from .._checks import check_int
+    from .._files import check_writable
+
+    for name in ("out", "checkpoint"):
+        if getattr(args, name) is not None:
+            setattr(args, name, check_writable(f"--{name}", getattr(args, name)))
+    if args.out is not None and args.out in (args.checkpoint, args.resume):
+        raise ValueError("--out must differ from the checkpoint: each would overwrite the other")
+    limit = 2**31 - 1
+    for name in ("population", "steps", "record_every"):
+        check_int(f"--{name.replace('_', '-')}", getattr(args, name), minimum=1, maximum=limit)
+    for name in ("max_attempts", "checkpoint_every", "candidates", "pop_size", "elites"):
+        if getattr(args, name) is not None:
+            check_int(f"--{name.replace('_', '-')}", getattr(args, name), minimum=0,
+                      maximum=limit)  # fmt: skip
+    check_int("--seed", args.seed, minimum=-(2**63), maximum=2**63 - 1)
+
+
+def _saved_search(args: argparse.Namespace) -> argparse.Namespace:
+    """``args`` with the search options of the checkpoint ``--resume`` names."""
+    from ..engine.checkpoint import load_checkpoint
+
+    user = load_checkpoint(args.resume)["meta"]["settings"].get("user_config", {})
+    if "cli" not in user:
+        raise ValueError(
+            f"--resume: {args.resume!r} was not written by jaxclimb run; resume it from Python "
+            "with jaxclimb.resume(path, algorithm, init_params)"
+        )
+    merged = argparse.Namespace(**vars(args))
+    for name, value in user["cli"].items():
+        setattr(merged, name, value)
+    merged.checkpoint = None
+    return merged
 
 
 def _build(args: argparse.Namespace) -> tuple:

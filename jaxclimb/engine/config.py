@@ -17,6 +17,7 @@ Example:
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -64,7 +65,7 @@ class RunConfig:
     def __post_init__(self):
         fix = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731
         for name in ("population", "steps", "record_every"):
-            fix(name, check_int(name, getattr(self, name), minimum=1))
+            fix(name, check_int(name, getattr(self, name), minimum=1, maximum=NO_LIMIT))
         for name in ("max_attempts", "block_size", "memory_budget"):
             if getattr(self, name) is not None:
                 fix(name, check_int(name, getattr(self, name), minimum=1))
@@ -130,7 +131,7 @@ def as_key(key: Any) -> jax.Array:
             raise ValueError(f"key must be a single key; got a key array of shape {key.shape}")
         return key
     if isinstance(key, int | np.integer) and not isinstance(key, bool):
-        return jax.random.key(int(key))
+        return jax.random.key(check_int("key (seed)", key, minimum=-(2**63), maximum=2**63 - 1))
     arr = np.asarray(key) if not isinstance(key, jax.Array) else key
     if arr.dtype == np.uint32 and arr.shape == (2,):
         return jax.random.wrap_key_data(jnp.asarray(arr))
@@ -185,4 +186,24 @@ def check_shapes(algorithm: Algorithm, init_params: Callable, key: jax.Array) ->
         raise ValueError(
             f"the objective must return a floating scalar per climber; got shape {score.shape} "
             f"and dtype {score.dtype}"
+        )
+    return state
+
+
+def check_memory(state: Any, config: RunConfig, devices: list) -> None:
+    """Refuse, before compiling, a population whose states alone would not fit in the
+    memory of ``devices`` (the host's RAM for CPUs)."""
+    per_climber = sum(x.size * x.dtype.itemsize for x in jax.tree_util.tree_leaves(state))
+    records = config.chunk_steps // config.record_every
+    need = config.population * (3 * per_climber + 64 + 8 * records)  # carry x3, keys, history
+    if devices[0].platform == "cpu":
+        have = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    else:
+        limits = [(d.memory_stats() or {}).get("bytes_limit", 0) for d in devices]
+        have = sum(limits) or need
+    if need > have:
+        raise ValueError(
+            f"population={config.population:,} needs about {need / 2**30:,.1f} GiB for the "
+            f"climbers' states, more than the {have / 2**30:,.1f} GiB of these devices; run "
+            "fewer climbers (or on more devices)"
         )

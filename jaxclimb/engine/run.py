@@ -31,7 +31,8 @@ from ..algorithms.base import Algorithm
 from ..objectives import ScoreFn
 from ..results import SearchResult
 from .checkpoint import load_checkpoint, refuse_unfinished
-from .config import HostOptions, RunConfig, as_key, check_parts, check_shapes
+from .config import HostOptions, RunConfig, as_key, check_memory, check_parts, check_shapes
+from .devices import device_list
 from .session import Session
 
 
@@ -89,7 +90,7 @@ def run(
         raise TypeError(f"config must be a dict of JSON-ready settings; got {type(config)}")
     config = json_ready("config", config or {})
     refuse_unfinished(options.checkpoint)
-    check_shapes(algorithm, init_params, key)
+    check_memory(check_shapes(algorithm, init_params, key), run_config, device_list(devices))
     session = Session(algorithm, init_params, run_config, devices, score_fn)
     programs = session.compile(key)
     if verbose:
