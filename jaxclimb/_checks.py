@@ -58,12 +58,15 @@ def check_float(
     return value
 
 
-def check_features(name: str, X: object) -> np.ndarray:
-    """Return ``X`` as a finite 2-D floating NumPy array with at least one row."""
+def check_features(name: str, X: object, dtype=np.float32) -> np.ndarray:
+    """Return ``X`` as a 2-D floating NumPy array with at least one row, finite once cast
+    to ``dtype`` (the dtype it will be computed in)."""
     try:
         arr = np.asarray(X)
     except Exception as exc:  # ragged lists and the like
         raise TypeError(f"{name} must be a 2-D numeric array; could not convert: {exc}") from None
+    if np.iscomplexobj(arr):
+        raise TypeError(f"{name} must be real; got complex values (dtype {arr.dtype})")
     if arr.dtype == object or not (
         np.issubdtype(arr.dtype, np.number) or np.issubdtype(arr.dtype, np.bool_)
     ):
@@ -75,10 +78,16 @@ def check_features(name: str, X: object) -> np.ndarray:
         raise ValueError(f"{name} must have at least one row and one column; got shape {arr.shape}")
     if not np.issubdtype(arr.dtype, np.floating):
         arr = arr.astype(np.float32)
-    if not np.all(np.isfinite(arr)):
-        bad = int(np.size(arr) - np.count_nonzero(np.isfinite(arr)))
+    with np.errstate(over="ignore"):
+        finite = np.isfinite(arr.astype(dtype))
+    if not np.all(finite):
+        bad = int(np.size(arr) - np.count_nonzero(finite))
+        column = int(np.flatnonzero(~finite.all(axis=0))[0])
+        beyond = np.all(np.isfinite(arr[:, column]))
+        what = f"beyond the range of {np.dtype(dtype).name}" if beyond else "NaN or infinite"
         raise ValueError(
-            f"{name} contains {bad} NaN or infinite value(s); clean or impute them first"
+            f"{name} contains {bad} value(s) {what}, first in column {column}; clean, impute "
+            "or rescale them first"
         )
     return arr
 

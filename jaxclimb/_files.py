@@ -20,6 +20,10 @@ from typing import Any
 
 import numpy as np
 
+RESULT_ARRAYS = ("best_score", "final_score", "history", "history_steps")
+RESULT_COUNTS = ("n_accepted", "n_evaluations", "n_nonfinite", "n_steps")
+RESULT_SCALARS = ("steps_run", "stopped_early", "interrupted", "compile_seconds", "run_seconds")
+
 
 def npz_path(path: str | os.PathLike) -> str:
     """``path`` as a string ending in ``.npz``."""
@@ -34,9 +38,9 @@ def check_writable(name: str, path: Any) -> str:
         raise TypeError(f"{name} must be a file path; got {type(path).__name__} {path!r}")
     if not os.fspath(path).strip():
         raise ValueError(f"{name} must be a file path; got an empty string")
+    if os.path.isdir(path) or os.path.isdir(npz_path(path)):
+        raise ValueError(f"{name} {os.fspath(path)!r} is a folder; give a file path")
     path = npz_path(path)
-    if os.path.isdir(path):
-        raise ValueError(f"{name} {path!r} is a folder; give a file path")
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise ValueError(f"{name}: folder {folder!r} does not exist")
@@ -107,3 +111,25 @@ def json_ready(name: str, value: Any) -> Any:
         raise TypeError(f"{name} must be JSON-ready; {type(x).__name__} {x!r} is not")
 
     return json.loads(json.dumps(value, default=convert))
+
+
+def checked_result(meta: dict, stored: dict, path: str) -> tuple[dict, list]:
+    """The arrays and weight leaves of a saved result, checked against its header."""
+    missing = [k for k in (*RESULT_SCALARS, "config", "params") if k not in meta]
+    missing += [k for k in RESULT_ARRAYS + RESULT_COUNTS if k not in stored]
+    if missing:
+        raise ValueError(f"{path!r} is not a saved jaxclimb result: {missing[0]!r} is missing")
+    arrays = {name: stored[name] for name in RESULT_ARRAYS + RESULT_COUNTS}
+    n_leaves = sum(1 for name in stored if name.startswith("params_"))
+    leaves = [stored.get(f"params_{i}") for i in range(n_leaves)]
+    population = arrays["best_score"].shape[:1]
+    wrong = [k for k in ("final_score", *RESULT_COUNTS) if arrays[k].shape != population]
+    if arrays["history"].shape != population + arrays["history_steps"].shape:
+        wrong.append("history")
+    wrong += [f"params_{i}" for i, x in enumerate(leaves) if x is None or x.shape[:1] != population]
+    if wrong:
+        raise ValueError(
+            f"{path!r} does not hold together: {wrong[0]!r} does not match "
+            f"{population[0] if population else 0} climbers (was it edited?)"
+        )
+    return arrays, leaves

@@ -151,7 +151,7 @@ def make_score_fn(
         output_kind: what ``forward`` returns (see the module doc). Inferred for an
             :class:`MLP`; for a user function it defaults to ``"probability"`` for
             classification metrics and ``"value"`` otherwise.
-        dtype: floating dtype the data are stored in.
+        dtype: floating dtype the data are stored (and checked finite) in.
         compute_dtype: run the forward pass in this dtype (``"bfloat16"`` halves memory
             traffic on GPUs and TPUs; on CPUs it is emulated and slower); the weights and
             the metric stay in ``dtype``.
@@ -165,7 +165,7 @@ def make_score_fn(
     """
     check_choice("metric", metric, METRICS)
     _check_forward(forward)
-    X = check_features("X", X)
+    X = check_features("X", X, jnp.dtype(dtype := _floating("dtype", dtype)))
     y = check_targets("y", y, X.shape[0])
     output_kind, use_logits, n_out = _output_kind(forward, X, metric, output_kind)
     compute_dtype = _compute_dtype(compute_dtype)
@@ -220,15 +220,18 @@ def _output_kind(forward, X: np.ndarray, metric: str, output_kind: str | None):
 
 
 def _compute_dtype(compute_dtype) -> str | None:
-    if compute_dtype is None:
-        return None
+    return None if compute_dtype is None else _floating("compute_dtype", compute_dtype)
+
+
+def _floating(name: str, dtype) -> str:
+    """The name of a floating dtype, or a TypeError naming the argument."""
     try:
-        name = jnp.dtype(compute_dtype).name
+        dtype = jnp.dtype(dtype).name
     except TypeError:
-        raise TypeError(f"compute_dtype must be a floating dtype; got {compute_dtype!r}") from None
-    if not jnp.issubdtype(name, jnp.floating):
-        raise TypeError(f"compute_dtype must be a floating dtype; got {compute_dtype!r}")
-    return name
+        raise TypeError(f"{name} must be a floating dtype; got {dtype!r}") from None
+    if not jnp.issubdtype(dtype, jnp.floating):
+        raise TypeError(f"{name} must be a floating dtype (float32, ...); got {dtype!r}")
+    return dtype
 
 
 def _regression_targets(y: np.ndarray, n_out: int | None, metric: str, dtype) -> np.ndarray:
@@ -238,8 +241,16 @@ def _regression_targets(y: np.ndarray, n_out: int | None, metric: str, dtype) ->
         raise ValueError(f"y has {y.shape[1]} columns but the network has {n_out} outputs")
     if metric == "r2" and np.any(np.ptp(y, axis=0) == 0):
         raise ValueError("metric='r2' is undefined for a constant target y; use 'mse'")
+    if np.max(np.abs(y)) > _LARGEST_TARGET:  # their squared errors would overflow float32
+        raise ValueError(
+            f"y holds values up to {np.max(np.abs(y)):.3g}, too large for a float32 {metric} "
+            f"(at most {_LARGEST_TARGET:.0e}); rescale y (e.g. StandardScaler)"
+        )
     y = y.astype(dtype)
     return y[:, None] if n_out == 1 and y.ndim == 1 else y
+
+
+_LARGEST_TARGET = 1e18
 
 
 def _class_targets(y: np.ndarray, n_out: int | None) -> np.ndarray:
@@ -256,6 +267,9 @@ def _class_targets(y: np.ndarray, n_out: int | None) -> np.ndarray:
             "y must hold integer class labels for a classification metric; got non-integer "
             "values (use metric='mse' or 'r2' for regression)"
         )
+    if np.max(np.abs(y)) > np.iinfo(np.int32).max:
+        raise ValueError(f"y holds class labels beyond int32 ({np.max(np.abs(y)):.0f}); "
+                         "encode labels as 0..k-1 with sklearn's LabelEncoder")  # fmt: skip
     y = y.astype(np.int32)
     n_classes = 2 if n_out in (None, 1) else n_out
     if y.min() < 0 or y.max() >= n_classes:

@@ -23,16 +23,15 @@ from typing import Any
 import jax
 import numpy as np
 
-from ._files import atomic_savez, read_npz
+from ._files import RESULT_ARRAYS as _ARRAYS
+from ._files import RESULT_COUNTS as _COUNTS
+from ._files import RESULT_SCALARS as _SCALARS
+from ._files import atomic_savez, checked_result, read_npz
 from ._treeio import from_skeleton, to_skeleton
 from ._version import __version__
 from .metrics import METRICS, class_predictions
 from .networks import MLP
 from .objectives import ScoreFn, make_score_fn
-
-_ARRAYS = ("best_score", "final_score", "history", "history_steps")
-_COUNTS = ("n_accepted", "n_evaluations", "n_nonfinite", "n_steps")
-_SCALARS = ("steps_run", "stopped_early", "interrupted", "compile_seconds", "run_seconds")
 
 
 @dataclasses.dataclass
@@ -164,9 +163,15 @@ class SearchResult:
         return self.best_score
 
     def best_index(self) -> int:
-        """Index of the climber with the highest best score (non-finite scores last)."""
-        finite = np.where(np.isfinite(self.best_score), self.best_score, -np.inf)
-        return int(np.argmax(finite))
+        """Index of the climber with the highest best score (non-finite scores last); a
+        ValueError when no climber has a finite score (nothing to predict with)."""
+        finite = np.isfinite(self.best_score)
+        if not finite.any():
+            raise ValueError(
+                "no climber has a finite score (every evaluation was NaN or infinite): there "
+                "is no best climber; check the data and the network's outputs"
+            )
+        return int(np.argmax(np.where(finite, self.best_score, -np.inf)))
 
     def climber(self, i: int) -> Any:
         """The best weights of climber ``i``."""
@@ -241,7 +246,7 @@ class SearchResult:
             params_like: a PyTree of the saved structure, needed only for custom nodes.
         """
         meta, stored = read_npz(path, "saved jaxclimb result")
-        arrays, leaves = _checked_fields(meta, stored, os.fspath(path))
+        arrays, leaves = checked_result(meta, stored, os.fspath(path))
         if forward is None and "model" in meta:
             forward = MLP.from_config(meta["model"])
         return cls(
@@ -251,28 +256,6 @@ class SearchResult:
             config=meta["config"],
             forward=forward,
         )
-
-
-def _checked_fields(meta: dict, stored: dict, path: str) -> tuple[dict, list]:
-    """The arrays and weight leaves of a saved result, checked against its header."""
-    missing = [k for k in (*_SCALARS, "config", "params") if k not in meta]
-    missing += [k for k in _ARRAYS + _COUNTS if k not in stored]
-    if missing:
-        raise ValueError(f"{path!r} is not a saved jaxclimb result: {missing[0]!r} is missing")
-    arrays = {name: stored[name] for name in _ARRAYS + _COUNTS}
-    n_leaves = sum(1 for name in stored if name.startswith("params_"))
-    leaves = [stored.get(f"params_{i}") for i in range(n_leaves)]
-    population = arrays["best_score"].shape[:1]
-    wrong = [k for k in ("final_score", *_COUNTS) if arrays[k].shape != population]
-    if arrays["history"].shape != population + arrays["history_steps"].shape:
-        wrong.append("history")
-    wrong += [f"params_{i}" for i, x in enumerate(leaves) if x is None or x.shape[:1] != population]
-    if wrong:
-        raise ValueError(
-            f"{path!r} does not hold together: {wrong[0]!r} does not match "
-            f"{population[0] if population else 0} climbers (was it edited?)"
-        )
-    return arrays, leaves
 
 
 def to_host(tree: Any) -> Any:

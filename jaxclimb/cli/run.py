@@ -84,14 +84,18 @@ def _search(args: argparse.Namespace, algorithm, net, score, settings: dict):
 
 def _finish(args: argparse.Namespace, result, data) -> int:
     """Print the table and save the result; a signal waits until both are done."""
+    import numpy as np
+
     from ..engine.signals import deferred_interrupts, exit_status
 
     X_train, X_test, y_train, y_test, _ = data
     status = exit_status(_signal_number(result)) if result.interrupted else 0
     with deferred_interrupts():
-        print(result.summary(X_test, y_test, X_train=X_train, y_train=y_train))
-        if args.out:
+        if args.out:  # first: nothing below may lose the result
             status = _save(result, args.out) or status
+        if not np.isfinite(result.best_score).any():
+            raise ValueError("no climber has a finite score: every evaluation was NaN or inf")
+        print(result.summary(X_test, y_test, X_train=X_train, y_train=y_train))
         if result.interrupted:
             where = result.config.get("checkpoint")
             note = f"; continue it with: jaxclimb run --resume {where}" if where else ""

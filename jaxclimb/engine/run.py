@@ -86,9 +86,7 @@ def run(
         population, steps, record_every, chunk_steps, max_attempts, block_size, memory_budget
     )
     options = HostOptions(progress, verbose, checkpoint, checkpoint_every, callback)
-    if config is not None and not isinstance(config, dict):
-        raise TypeError(f"config must be a dict of JSON-ready settings; got {type(config)}")
-    config = json_ready("config", config or {})
+    config = json_ready("config", _checked_config(config))
     refuse_unfinished(options.checkpoint)
     check_memory(check_shapes(algorithm, init_params, key), run_config, device_list(devices))
     session = Session(algorithm, init_params, run_config, devices, score_fn)
@@ -137,3 +135,9 @@ def resume(
     loop.seconds_before = spent
     seconds = loop.run()
     return session.result(loop, programs.seconds, spent + seconds)
+
+
+def _checked_config(config: Any) -> dict:
+    if config is not None and not isinstance(config, dict):
+        raise TypeError(f"config must be a dict of JSON-ready settings; got {type(config)}")
+    return config or {}
