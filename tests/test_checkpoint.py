@@ -122,6 +122,7 @@ np.save(sys.argv[2], np.concatenate([r.best_score, r.history.ravel()]))
 """
 
 
+@pytest.mark.slow
 def test_resume_on_another_device_count(problem, tmp_path):
     net, _, algo = problem
     path = str(tmp_path / "d.npz")

@@ -116,6 +116,7 @@ np.save(sys.argv[2], np.concatenate([r.best_score, r.history.ravel(),
 """
 
 
+@pytest.mark.slow
 def test_sharded_runs_equal_single_device_runs(tmp_path):
     """10 climbers over 1, 2 and 4 host devices (padding to 12 on 4): identical results."""
     outs = []

@@ -34,6 +34,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.mark.slow
 def test_two_processes_equal_one(tmp_path, problem_a):
     X, _, y, _ = problem_a
     net = jc.MLP((5, 4, 1))

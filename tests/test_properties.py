@@ -7,10 +7,13 @@ import sys
 import jax
 import jax.numpy as jnp
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import jaxclimb as jc
+
+pytestmark = pytest.mark.slow  # property tests: run by .ci/run after README's command
 
 SETTINGS = settings(
     max_examples=3, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
