@@ -54,6 +54,7 @@ def genetic(
     step_size: float = 0.1,
     n_elites: int = 1,
     clip_max: float | None = None,
+    redraw: bool = False,
 ) -> Algorithm:
     """A generational GA over flattened weights.
 
@@ -72,6 +73,8 @@ def genetic(
         step_size: standard deviation of the mutation.
         n_elites: best individuals carried over unchanged and not evaluated again.
         clip_max: clip every weight to ``[-clip_max, clip_max]``.
+        redraw: a mutated gene is drawn anew from U(-clip_max, clip_max) instead of moved
+            by N(0, step_size) (mlrose's mutation; needs ``clip_max``).
 
     Each generation evaluates ``pop_size - n_elites`` children.
     """
@@ -84,10 +87,13 @@ def genetic(
     )
     step = jnp.asarray(check_float("step_size", step_size, positive=True), jnp.float32)
     clip_max = check_clip(clip_max)
+    if not isinstance(redraw, bool) or (redraw and clip_max is None):
+        raise ValueError(f"redraw must be True (with clip_max) or False; got {redraw!r}")
     return Algorithm(
         init=bind(_init, score_fn, step, init_params=init_params, pop_size=pop_size,
                   clip_max=clip_max),
-        step=bind(_step, score_fn, step, n_elites=n_elites, clip_max=clip_max, **static),
+        step=bind(_step, score_fn, step, n_elites=n_elites, clip_max=clip_max, redraw=redraw,
+                  **static),
         traits=Traits(
             initial_evaluations=pop_size, evaluations_per_step=pop_size - n_elites, coupled=True
         ),
@@ -167,6 +173,23 @@ def _select(key, fitness, n, *, selection, tournament_size, n_top):
     return jax.random.categorical(key, jnp.log(weight), shape=(n,))
 
 
+def _mutate(k_mask, k_noise, children, bits, step_size, *, mutation_prob, clip_max, redraw):
+    """Each gene mutates with probability ``mutation_prob``: N(0, step_size) noise added,
+    or (``redraw``, mlrose's) a new value from U(-clip_max, clip_max); then clipping."""
+    if redraw:
+        moved = jax.random.uniform(k_noise, children.shape, children.dtype, -clip_max, clip_max)
+    else:
+        noise = step_size * jax.random.normal(k_noise, children.shape, children.dtype)
+        moved = children + noise.astype(children.dtype)
+    if mutation_prob < 1.0:  # static: every gene moves when it is 1, and no mask is drawn
+        if bits is None:
+            bits = jax.random.bits(k_mask, children.shape, jnp.uint32)
+        # the top 31 bits (bit 0 may have chosen the parent): P(gene moves) = mutation_prob
+        threshold = jnp.uint32(min(round(mutation_prob * 2.0**31), 2**31 - 1))
+        moved = jnp.where((bits >> 1) < threshold, moved, children)
+    return _clip(moved, clip_max)
+
+
 def _step(
     score_fn,
     step_size,
@@ -180,6 +203,7 @@ def _step(
     crossover,
     n_elites,
     clip_max,
+    redraw,
 ):
     _, unravel = ravel_pytree(state.params)
     pop, n_genes = state.genomes.shape
@@ -201,14 +225,8 @@ def _step(
         cut = jax.random.randint(k_cross, (n_children, 1), 0, n_genes + 1)
         take = jnp.arange(n_genes)[None, :] < cut
     children = jnp.where(take, mother, father)
-    noise = step_size * jax.random.normal(k_noise, children.shape, children.dtype)
-    if mutation_prob < 1.0:  # static: every gene moves when it is 1, and no mask is drawn
-        if bits is None:
-            bits = jax.random.bits(k_mask, children.shape, jnp.uint32)
-        # the top 31 bits (bit 0 may have chosen the parent): P(gene moves) = mutation_prob
-        threshold = jnp.uint32(min(round(mutation_prob * 2.0**31), 2**31 - 1))
-        noise = jnp.where((bits >> 1) < threshold, noise, 0)
-    children = _clip(children + noise.astype(children.dtype), clip_max)
+    children = _mutate(k_mask, k_noise, children, bits, step_size, mutation_prob=mutation_prob,
+                       clip_max=clip_max, redraw=redraw)  # fmt: skip
     child_fitness = evaluate_many(score_fn, jax.vmap(unravel)(children))
     elites = jnp.argsort(-_ranked(state.fitness))[:n_elites]
     genomes = jnp.concatenate([state.genomes[elites], children])

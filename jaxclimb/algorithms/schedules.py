@@ -1,14 +1,18 @@
-"""Temperature schedules for simulated annealing, with mlrose's names and meanings.
+"""Temperature schedules for simulated annealing, with mlrose's names, meanings and checks.
 
 A schedule is a PyTree whose numbers are array leaves: a new temperature or decay is new
 data for the compiled search, not a new program, so a refit with other settings compiles
-nothing. Each has ``evaluate(t)`` (mlrose's method) and can be called as ``schedule(t)``
-inside a compiled step. Arguments are checked when the schedule is built.
+nothing. Each has ``evaluate(t)`` (mlrose's method: a Python float, computed in float64 as
+mlrose computes it, when ``t`` is a number; a JAX array inside a compiled step) and can be
+called as ``schedule(t)``. Arguments are checked when the schedule is built, with mlrose's
+rules: ``init_temp > 0``, ``0 < min_temp < init_temp``, ``0 < decay <= 1``.
 
 Example:
     >>> s = GeomDecay(init_temp=2.0, decay=0.5, min_temp=0.1)
-    >>> [round(float(s.evaluate(t)), 3) for t in (0, 1, 2, 10)]
+    >>> [s.evaluate(t) for t in (0, 1, 2, 10)]
     [2.0, 1.0, 0.5, 0.1]
+    >>> CustomSchedule(lambda t, k: k / (1 + t), k=3.0).evaluate(2)
+    1.0
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from typing import Any
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 from jax.typing import ArrayLike
 
 from .._checks import check_choice, check_float
@@ -25,17 +30,22 @@ from .._checks import check_choice, check_float
 SCHEDULES = ("geometric", "arithmetic", "exponential")
 
 
-def _checked(init_temp: Any, rate: Any, min_temp: Any, rate_name: str) -> tuple:
+def _checked(init_temp: Any, rate: Any, min_temp: Any, rate_name: str, most: float | None):
     init_temp = check_float("init_temp", init_temp, positive=True)
     min_temp = check_float("min_temp", min_temp, positive=True)
-    rate = check_float(rate_name, rate, positive=True)
-    if min_temp > init_temp:
-        raise ValueError(f"min_temp ({min_temp}) must not exceed init_temp ({init_temp})")
+    rate = check_float(rate_name, rate, positive=True, high=most)
+    if min_temp >= init_temp:
+        raise ValueError(f"min_temp ({min_temp}) must be less than init_temp ({init_temp})")
     return init_temp, rate, min_temp
 
 
+def _on_host(*values: Any) -> bool:
+    """True when every value is a plain number or NumPy array (not traced, not on a device)."""
+    return not any(isinstance(v, jax.Array) for v in values)
+
+
 class _Schedule:
-    """Shared behaviour: a PyTree of three float32 leaves, ``evaluate(t)``, calling.
+    """Shared behaviour: a PyTree of three float leaves, ``evaluate(t)``, calling, equality.
 
     ``__init__`` checks the numbers; rebuilding from leaves (inside a trace) does not.
     """
@@ -45,7 +55,7 @@ class _Schedule:
 
     def _set(self, values: tuple) -> None:
         for name, value in zip(self._fields, values, strict=True):
-            object.__setattr__(self, name, jnp.asarray(value, jnp.float32))
+            object.__setattr__(self, name, np.float64(value))
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"{type(self).__name__} is immutable; build a new one")
@@ -60,49 +70,58 @@ class _Schedule:
             object.__setattr__(obj, name, value)
         return obj
 
-    def __call__(self, t: ArrayLike) -> jax.Array:
+    def evaluate(self, t: ArrayLike) -> float | jax.Array:
+        """The temperature at step ``t`` (a float on the host, an array when traced)."""
+        a, rate, low = self.tree_flatten()[0]
+        if _on_host(t, a, rate, low):
+            value = self._formula(np, np.float64(a), np.float64(rate), np.float64(low), t)
+            return float(value) if np.ndim(value) == 0 else value
+        return self._formula(jnp, a, rate, low, jnp.asarray(t, jnp.float32))
+
+    def __call__(self, t: ArrayLike) -> float | jax.Array:
         return self.evaluate(t)
 
     def settings(self) -> dict:
         """The schedule's numbers as plain floats (JSON-ready)."""
         return {name: float(getattr(self, name)) for name in self._fields}
 
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and self.settings() == other.settings()
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, *self.settings().values()))
+
     def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v:g}" for k, v in self.settings().items())
+        args = ", ".join(f"{k}={v!r}" for k, v in self.settings().items())
         return f"{type(self).__name__}({args})"
 
 
 @jax.tree_util.register_pytree_node_class
 class GeomDecay(_Schedule):
-    """Geometric decay: ``max(init_temp * decay**t, min_temp)`` (``0 < decay < 1``)."""
+    """Geometric decay: ``max(init_temp * decay**t, min_temp)`` (``0 < decay <= 1``)."""
 
     kind = "geometric"
 
     def __init__(self, init_temp: float = 1.0, decay: float = 0.99, min_temp: float = 0.001):
-        values = _checked(init_temp, decay, min_temp, "decay")
-        if values[1] >= 1:
-            raise ValueError(f"decay must be < 1 for a geometric schedule; got {decay}")
-        self._set(values)
+        self._set(_checked(init_temp, decay, min_temp, "decay", 1.0))
 
-    def evaluate(self, t: ArrayLike) -> jax.Array:
-        """The temperature at step ``t``."""
-        t = jnp.asarray(t, jnp.float32)
-        return jnp.maximum(self.init_temp * self.decay**t, self.min_temp)
+    @staticmethod
+    def _formula(xp, init_temp, decay, min_temp, t):
+        return xp.maximum(init_temp * (decay**t), min_temp)
 
 
 @jax.tree_util.register_pytree_node_class
 class ArithDecay(_Schedule):
-    """Arithmetic decay: ``max(init_temp - decay * t, min_temp)``."""
+    """Arithmetic decay: ``max(init_temp - decay * t, min_temp)`` (``0 < decay <= 1``)."""
 
     kind = "arithmetic"
 
     def __init__(self, init_temp: float = 1.0, decay: float = 0.0001, min_temp: float = 0.001):
-        self._set(_checked(init_temp, decay, min_temp, "decay"))
+        self._set(_checked(init_temp, decay, min_temp, "decay", 1.0))
 
-    def evaluate(self, t: ArrayLike) -> jax.Array:
-        """The temperature at step ``t``."""
-        t = jnp.asarray(t, jnp.float32)
-        return jnp.maximum(self.init_temp - self.decay * t, self.min_temp)
+    @staticmethod
+    def _formula(xp, init_temp, decay, min_temp, t):
+        return xp.maximum(init_temp - (decay * t), min_temp)
 
 
 @jax.tree_util.register_pytree_node_class
@@ -113,15 +132,96 @@ class ExpDecay(_Schedule):
     _fields = ("init_temp", "exp_const", "min_temp")
 
     def __init__(self, init_temp: float = 1.0, exp_const: float = 0.005, min_temp: float = 0.001):
-        self._set(_checked(init_temp, exp_const, min_temp, "exp_const"))
+        self._set(_checked(init_temp, exp_const, min_temp, "exp_const", None))
 
-    def evaluate(self, t: ArrayLike) -> jax.Array:
+    @staticmethod
+    def _formula(xp, init_temp, exp_const, min_temp, t):
+        return xp.maximum(init_temp * xp.exp(-exp_const * t), min_temp)
+
+
+@jax.tree_util.register_pytree_node_class
+class TemperatureTable:
+    """Temperatures listed step by step (``temps[t]``; the last one after the end): how a
+    :class:`CustomSchedule` of any Python function becomes data for the compiled search."""
+
+    def __init__(self, temps: ArrayLike):
+        self.temps = temps
+
+    def tree_flatten(self) -> tuple[tuple, None]:
+        return (self.temps,), None
+
+    @classmethod
+    def tree_unflatten(cls, aux: None, children: tuple) -> TemperatureTable:
+        return cls(*children)
+
+    def evaluate(self, t: ArrayLike) -> float | jax.Array:
         """The temperature at step ``t``."""
-        t = jnp.asarray(t, jnp.float32)
-        return jnp.maximum(self.init_temp * jnp.exp(-self.exp_const * t), self.min_temp)
+        last = np.shape(self.temps)[0] - 1
+        if _on_host(t, self.temps):
+            return float(np.asarray(self.temps)[np.clip(t, 0, last)])
+        return jnp.asarray(self.temps)[jnp.clip(t, 0, last)]
+
+    __call__ = evaluate
 
 
-Schedule = GeomDecay | ArithDecay | ExpDecay
+class CustomSchedule:
+    """mlrose's custom schedule: ``evaluate(t) = schedule(t, **kwargs)``.
+
+    Inside jaxclimb's own annealing it is called with a traced ``t`` (so ``schedule`` must
+    use ``jax.numpy``, and each distinct schedule compiles its own program); the mlrose
+    front instead lists its temperatures for the fit's steps (:meth:`table`), so any Python
+    function works and another one compiles nothing.
+    """
+
+    def __init__(self, schedule: Callable[..., float], **kwargs: Any):
+        if not callable(schedule):
+            raise TypeError(f"schedule must be a function; got {type(schedule).__name__}")
+        self.schedule, self.kwargs = schedule, kwargs
+
+    def evaluate(self, t: ArrayLike) -> Any:
+        """The temperature at step ``t``: ``schedule(t, **kwargs)``."""
+        return self.schedule(t, **self.kwargs)
+
+    __call__ = evaluate
+
+    def table(self, n_steps: int) -> TemperatureTable:
+        """The temperatures of steps ``0 .. n_steps - 1`` (see :func:`schedule_table`)."""
+        return schedule_table(self, n_steps)
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, CustomSchedule)
+            and self.schedule == other.schedule
+            and self.kwargs == other.kwargs
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.schedule, tuple(sorted(self.kwargs.items()))))
+
+    def __repr__(self) -> str:
+        name = getattr(self.schedule, "__name__", type(self.schedule).__name__)
+        return f"CustomSchedule(schedule={name}, kwargs={self.kwargs})"
+
+
+def schedule_table(schedule: Any, n_steps: int) -> TemperatureTable:
+    """The temperatures ``schedule.evaluate(t)`` of steps ``0 .. n_steps - 1`` as a
+    :class:`TemperatureTable` (float32), refused unless each is a finite number >= 0."""
+    try:
+        temps = np.array([schedule.evaluate(t) for t in range(n_steps)], dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        message = f"schedule {schedule!r}: evaluate(t) must return a number ({exc})"
+        raise TypeError(message) from None
+    bad = ~np.isfinite(temps) | (temps < 0)
+    if temps.ndim != 1 or np.any(bad):
+        first = int(np.argmax(bad)) if temps.ndim == 1 else 0
+        raise ValueError(
+            f"schedule {schedule!r} must give one finite temperature >= 0 per step; step "
+            f"{first} gave {temps.ravel()[first]!r}"
+        )
+    return TemperatureTable(temps.astype(np.float32))
+
+
+Schedule = GeomDecay | ArithDecay | ExpDecay | TemperatureTable
 _BY_KIND = {"geometric": GeomDecay, "arithmetic": ArithDecay, "exponential": ExpDecay}
 
 
@@ -140,7 +240,7 @@ def temperature_schedule(
     * a schedule object, or any hashable callable of a traced integer ``t``: used as it is
       (a plain function is part of the program: a new one compiles anew).
     """
-    if isinstance(schedule, _Schedule):
+    if isinstance(schedule, _Schedule | TemperatureTable):
         return schedule
     if callable(schedule):
         return schedule
