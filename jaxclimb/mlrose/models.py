@@ -68,7 +68,7 @@ class _Core(BaseEstimator):
             losses = [_loss(net, w, X, t, s["is_classifier"]) for w in found.weights]
             chosen = int(np.argmin(np.nan_to_num(losses, nan=np.inf)))
             weights, curve = found.weights[chosen], found.curve(chosen)
-        self._net, self._targets = net, t
+        self._net = net
         if t.classes is not None:
             self.classes_ = t.classes
         self.node_list = nodes
@@ -84,11 +84,11 @@ class _Core(BaseEstimator):
         if not self.node_list:
             raise NotFittedError(f"this {type(self).__name__} is not fitted yet; call fit first")
         X = np.asarray(X)
-        expected = self.node_list[0] - self.bias
+        expected = self._net.nodes[0] - self._net.bias
         if X.ndim != 2 or X.shape[1] != expected:
             raise ValueError(f"The number of columns in X must equal {expected}, got {X.shape}.")
-        net = MlroseNetwork(tuple(self.node_list), self._net.activation, self._net.bias)
-        y_pred, self.predicted_probs = predict(net, self.fitted_weights, X, self.is_classifier)
+        y_pred, self.predicted_probs = predict(self._net, self.fitted_weights, X,
+                                               self.is_classifier)  # fmt: skip
         return y_pred
 
 
