@@ -26,7 +26,7 @@ TARGETS = {  # mlrose-ky needs label-like targets, even for LinearRegression
     "label": (X[:, 0] + X[:, 1] > 1).astype(int),
     "one-hot": np.eye(3)[np.arange(24) % 3],
 }
-COVERED = {  # the default run: each algorithm once, the other axes varied
+COVERED = {  # the default run: one case per algorithm, the other axes varied
     ("random_hill_climb", "NeuralNetwork", True, True, "one-hot"),
     ("simulated_annealing", "LogisticRegression", False, False, "label"),
     ("gradient_descent", "LinearRegression", True, True, "one-hot"),
