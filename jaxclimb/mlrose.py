@@ -112,6 +112,8 @@ class NeuralNetwork(BaseEstimator):
             "clip_max": self.clip_max,
             "objective": "log_loss" if self.is_classifier else "mse",
             "init": "symmetric",
+            "mutate_fraction": None,  # mlrose's moves, no scaled defaults, no penalty
+            "alpha": 0.0,
             "random_state": self.random_state,
         }
         cls = ClimbingClassifier if self.is_classifier else ClimbingRegressor

@@ -56,6 +56,8 @@ def run(
     callback: Callable[[int, float], Any] | None = None,
     block_size: int | None = None,
     memory_budget: int | None = None,
+    max_seconds: float | None = None,
+    monitor: Callable[[int, Any], bool] | None = None,
 ) -> SearchResult:
     """Run ``population`` independent climbers of ``algorithm`` for ``steps`` steps.
 
@@ -70,8 +72,8 @@ def run(
         config: extra JSON-ready settings recorded in the result.
         population, steps, record_every, chunk_steps, max_attempts, block_size,
             memory_budget: the run's shape, see :class:`~jaxclimb.engine.RunConfig`.
-        progress, verbose, checkpoint, checkpoint_every, callback: what happens between
-            chunks, see :class:`~jaxclimb.engine.HostOptions`.
+        progress, verbose, checkpoint, checkpoint_every, callback, max_seconds, monitor:
+            what happens between chunks, see :class:`~jaxclimb.engine.HostOptions`.
 
     Ctrl-C stops the run at the next chunk boundary and returns what it has found so far
     (``result.interrupted``), saved to ``checkpoint`` if one is given; a second Ctrl-C
@@ -85,7 +87,10 @@ def run(
     run_config = RunConfig(
         population, steps, record_every, chunk_steps, max_attempts, block_size, memory_budget
     )
-    options = HostOptions(progress, verbose, checkpoint, checkpoint_every, callback)
+    options = HostOptions(
+        progress, verbose, checkpoint, checkpoint_every, callback,
+        max_seconds=max_seconds, monitor=monitor,
+    )  # fmt: skip
     config = json_ready("config", _checked_config(config))
     refuse_unfinished(options.checkpoint)
     check_memory(check_shapes(algorithm, init_params, key), run_config, device_list(devices))
