@@ -89,9 +89,8 @@ class ClimbingBase(BaseEstimator):
         if X_val is not None:
             val = training_objective(X=X_val, y=y_val, metric=report, **{**objective,
                                      "sample_weight": None})  # fmt: skip
-            patience = check_int("n_iter_no_change", self.n_iter_no_change, minimum=1)
-            tol = check_float("tol", self.tol, low=0.0)
-            monitor = EarlyStopping(val, patience=patience, tol=tol, population=population)
+            monitor = EarlyStopping(val, patience=self.n_iter_no_change, tol=self.tol,
+                                    population=population)  # fmt: skip
         result = run(
             seed, algorithm, init, population=population, steps=steps,
             max_attempts=self.max_attempts, score_fn=score, progress=bool(self.verbose),
@@ -148,12 +147,17 @@ class ClimbingBase(BaseEstimator):
 
     def _split(self, X, y, w, seed: int) -> tuple:
         """``(X_fit, y_fit, w_fit, X_val, y_val)``: a validation split for early stopping."""
-        if not self.early_stopping:
-            return X, y, w, None, None
         fraction = check_float("validation_fraction", self.validation_fraction, low=0.0,
                                high=1.0)  # fmt: skip
         if not 0 < fraction < 1:
             raise ValueError(f"validation_fraction must be in (0, 1); got {fraction}")
+        check_int("n_iter_no_change", self.n_iter_no_change, minimum=1)
+        check_float("tol", self.tol, low=0.0)
+        for name in ("early_stopping", "warm_start"):
+            if not isinstance(getattr(self, name), bool | np.bool_):
+                raise TypeError(f"{name} must be True or False; got {getattr(self, name)!r}")
+        if not self.early_stopping:
+            return X, y, w, None, None
         X_fit, X_val, y_fit, y_val, w_fit, _ = train_test_split(
             X, y, w, test_size=fraction, random_state=seed % 2**32
         )
