@@ -41,7 +41,7 @@ print(
     f"ClimbingClassifier defaults:      train {clf.score(X_train, y_train):.3f} "
     f"test {clf.score(X_test, y_test):.3f}"
 )
-per_climber = clf.result_.evaluate(X_test, y_test)
+per_climber = clf.result_.evaluate(X_test, y_test, metric="accuracy")
 print(
     f"  test accuracy across its {clf.result_.population} climbers: median "
     f"{np.median(per_climber):.3f}, quartiles {np.quantile(per_climber, [0.25, 0.75])}"

@@ -6,10 +6,10 @@ sizes adapted by the 1/5 rule. Each default was chosen by experiment on syntheti
 (``benchmarks/README.md``, "Scaled defaults").
 
 Example:
-    >>> population_for(71), population_for(2410)
-    (64, 8)
+    >>> population_for(19), population_for(2410)
+    (64, 4)
     >>> plan(64_000, 2410)
-    (8, 8000)
+    (4, 16000)
     >>> plan(1_000, 2410, population=16)
     (16, 62)
 """
@@ -31,10 +31,10 @@ MIN_POPULATION, MAX_POPULATION = 4, 64
 
 
 def population_for(n_weights: int) -> int:
-    """Climbers for a network of ``n_weights``: a power of two near ``512 / sqrt(n)``,
-    within ``[4, 64]`` (64 for the tutorial's 71 weights, 8 for 2,410)."""
+    """Climbers for a network of ``n_weights``: a power of two near ``256 / sqrt(n)``,
+    within ``[4, 64]`` (64 for iris's 19 weights, 32 for 97, 4 for 2,410)."""
     n = check_int("n_weights", n_weights, minimum=1)
-    size = 2 ** round(math.log2(512 / math.sqrt(n)))
+    size = 2 ** round(math.log2(256 / math.sqrt(n)))
     return int(min(MAX_POPULATION, max(MIN_POPULATION, size)))
 
 

@@ -26,6 +26,14 @@ DEFAULT_ALPHA = 10.0
 _outputs = jax.jit(lambda net, params, X: net.logits(params, X), static_argnums=0)
 
 
+def check_weights(sample_weight, X) -> np.ndarray:
+    """Per-row weights (ones for None): finite, >= 0, not all zero."""
+    w = _check_sample_weight(sample_weight, X, dtype=np.float32, ensure_non_negative=True)
+    if not np.any(w > 0):
+        raise ValueError("sample_weight must not be all zero: no row would count")
+    return w
+
+
 class ClimbingBase(BaseEstimator):
     """Parameters and ``fit`` of both estimators (see :class:`ClimbingClassifier`)."""
 
@@ -73,7 +81,7 @@ class ClimbingBase(BaseEstimator):
                 f"data and these settings give {net.layer_sizes}: refit with warm_start=False"
             )
         seed = seed_of(self.random_state) + (self.n_fits_ if warm else 0)
-        w = _check_sample_weight(sample_weight, X, dtype=np.float32, ensure_non_negative=True)
+        w = check_weights(sample_weight, X)
         X_fit, y_fit, w_fit, X_val, y_val = self._split(X, y, w, seed)
         searched = task.default_metric if self.objective == "auto" else self.objective
         if self.objective == "auto" and task.classification:

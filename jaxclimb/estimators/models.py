@@ -10,7 +10,7 @@ from sklearn.utils.validation import column_or_1d, validate_data
 
 from ..networks import TRANSFERS
 from ..tasks import classification_task, regression_task
-from .base import ClimbingBase
+from .base import ClimbingBase, check_weights
 
 
 class ClimbingClassifier(ClassifierMixin, ClimbingBase):
@@ -79,7 +79,7 @@ class ClimbingClassifier(ClassifierMixin, ClimbingBase):
                 f"a classifier needs at least 2 classes; got 1 class ({self.classes_[0]!r})"
             )
         if sample_weight is not None:
-            weighted = np.unique(codes[np.asarray(sample_weight) > 0])
+            weighted = np.unique(codes[check_weights(sample_weight, X) > 0])
             if len(weighted) < 2:
                 raise ValueError("sample_weight leaves rows of one class only; a classifier "
                                  "needs at least 2 classes with positive weight")  # fmt: skip
