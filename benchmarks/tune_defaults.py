@@ -27,13 +27,13 @@ OLD = dict(activation="sigmoid", init="uniform", objective="accuracy", mutate_fr
            alpha=0.0, population_size=64, max_steps=1000)  # fmt: skip
 
 
-def variants(n_weights: int) -> dict:
+def variants(n_weights: int, classify: bool) -> dict:
     """Settings per row, for a network of ``n_weights``."""
     count = lambda f: {"algorithm_params": {"mutate_count": max(1, round(f * n_weights))}}  # noqa: E731
     population = population_for(n_weights)
     return {
         "defaults": {},
-        "previous defaults": OLD,
+        "previous defaults": {**OLD, "objective": "accuracy" if classify else "mse"},
         "alpha 0": {"alpha": 0.0},
         "alpha 1": {"alpha": 1.0},
         "alpha 100": {"alpha": 100.0},
@@ -59,7 +59,7 @@ def main(argv=None) -> None:
         outputs = 1 if classes in (0, 2) else classes
         sizes = (features, *hidden, outputs)
         n = sum((a + 1) * b for a, b in itertools.pairwise(sizes))
-        for label, settings in variants(n).items():
+        for label, settings in variants(n, classes > 0).items():
             for seed in range(args.seeds):
                 start = time.perf_counter()
                 model = cls(hidden_layer_sizes=hidden, random_state=seed, **settings)

@@ -75,14 +75,10 @@ def run_command(args: argparse.Namespace) -> int:
 def choose_by(result, metric: str, X_train, y_train) -> None:
     """Record in ``result.config`` the climber best by ``metric`` on the training data
     (ties broken by the searched score); ``best_index`` and the summary follow it."""
-    import numpy as np
+    from ..estimators.fitting import choose
 
     values = result.evaluate(X_train, y_train, metric=metric)
-    finite = np.isfinite(values) & np.isfinite(result.best_score)
-    if finite.any():
-        order = np.lexsort((np.where(finite, result.best_score, -np.inf),
-                            np.where(finite, values, -np.inf)))  # fmt: skip
-        result.config.update(chosen=int(order[-1]), chosen_by=f"train {metric}")
+    result.config.update(chosen=choose(values, result.best_score), chosen_by=f"train {metric}")
 
 
 def _search(args: argparse.Namespace, algorithm, net, score, settings: dict):
