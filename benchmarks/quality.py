@@ -10,7 +10,7 @@ and the synthetic stand-ins of ``standins.py``. Methods, each given the same lay
 * every algorithm of ``jaxclimb.REGISTRY`` behind the estimator at ``--budget`` evaluations
   (rows named after it; new algorithms join automatically);
 * ``adam``: scikit-learn's ``MLPClassifier`` / ``MLPRegressor`` (its defaults, ``max_iter``
-  1000; the evaluations column holds its epochs);
+  5000, so that it converges; the evaluations column holds its epochs);
 * ``evosax-OpenES``, ``evosax-SNES``, ``evosax-SepCMAES``: the same log-loss (MSE) at
   ``--budget`` evaluations (population 64, the final mean kept);
 * ``mlrose-ky``: its NeuralNetwork, random hill climbing, iterations capped so it runs
@@ -70,7 +70,7 @@ def adam(problem, seed: int):
     cls = MLPClassifier if classify else MLPRegressor
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        model = cls(hidden_layer_sizes=hidden, max_iter=1000, random_state=seed)
+        model = cls(hidden_layer_sizes=hidden, max_iter=5000, random_state=seed)
         model.fit(X_train, y_train)
     return model.score(X_test, y_test), int(model.n_iter_)
 
