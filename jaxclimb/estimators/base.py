@@ -87,8 +87,8 @@ class ClimbingBase(BaseEstimator):
         if self.objective == "auto" and task.classification:
             searched = "log_loss" if net.output != "step" else "accuracy"
         objective = dict(net=net, task=task, name="objective", sample_weight=w_fit)
-        score = training_objective(X=X_fit, y=y_fit, metric=searched, alpha=self.alpha,
-                                   **objective)  # fmt: skip
+        alpha = check_float("alpha", self.alpha, low=0.0) if searched != "accuracy" else 0.0
+        score = training_objective(X=X_fit, y=y_fit, metric=searched, alpha=alpha, **objective)
         algorithm, population, steps = self._algorithm(score, net)
         init = net.init
         if warm:

@@ -40,7 +40,8 @@ class ClimbingClassifier(ClassifierMixin, ClimbingBase):
         clip_max: clip the weights to ``[-clip_max, clip_max]``.
         objective: ``"auto"`` (log-loss searched, accuracy reported), or a metric to
             search (``"accuracy"``: the tutorial's search).
-        alpha: L2 penalty ``0.5 * alpha * sum(w**2) / n_samples`` added to the searched loss.
+        alpha: L2 penalty ``0.5 * alpha * sum(w**2) / n_samples`` added to the searched loss
+            (not to an accuracy search, which stays the tutorial's).
         init: initial weights: ``glorot`` (fan-in scaled), ``he``, ``uniform``, ``normal``.
         early_stopping, validation_fraction, n_iter_no_change, tol: as MLPClassifier's:
             hold out ``validation_fraction`` of the rows, check the best validation accuracy
