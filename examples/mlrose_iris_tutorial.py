@@ -78,3 +78,8 @@ clf = jc.ClimbingClassifier(hidden_layer_sizes=[2], activation="relu", random_st
 clf.fit(X_train_scaled, y_train)
 print(f"ClimbingClassifier defaults: train {clf.score(X_train_scaled, y_train):.3f} "
       f"test {clf.score(X_test_scaled, y_test):.3f}")  # fmt: skip
+per_climber = clf.result_.evaluate(X_test_scaled, y_test, metric="accuracy")
+print(
+    f"  test accuracy across its {clf.result_.population} climbers: median "
+    f"{np.median(per_climber):.3f}, quartiles {np.quantile(per_climber, [0.25, 0.75])}"
+)

@@ -43,7 +43,7 @@ def format_run(result, *, X_test=None, y_test=None, X_train=None, y_train=None) 
     from .metrics import METRICS
 
     metric = result.metric or "score"
-    chosen = result.best_index()
+    chosen, cfg = result.best_index(), result.config
     rows = {f"train {metric}": result.best_metric}
     if X_test is not None:
         rows[f"test {metric}"] = result.evaluate(X_test, y_test)
@@ -52,12 +52,12 @@ def format_run(result, *, X_test=None, y_test=None, X_train=None, y_train=None) 
             rows["train accuracy"] = result.evaluate(X_train, y_train, metric="accuracy")
         if X_test is not None:
             rows["test accuracy"] = result.evaluate(X_test, y_test, metric="accuracy")
-    cfg = result.config
     steps = result.n_steps.sum()
     accepted = result.n_accepted.sum() / steps if steps else float("nan")
     lines = [
         format_quantiles(rows, chosen=chosen),
-        f"chosen = climber {chosen}, the best on the training data; quantiles are across "
+        f"chosen = climber {chosen}, the best by {cfg.get('chosen_by', f'train {metric}')}; "
+        "quantiles are across "
         f"{result.population} climbers",
         f"evaluations {result.total_evaluations:,} in {result.run_seconds:.2f} s = "
         f"{result.evaluations_per_second:,.0f}/s on {cfg.get('n_devices', 1)} "

@@ -163,8 +163,11 @@ class SearchResult:
         return self.best_score
 
     def best_index(self) -> int:
-        """Index of the climber with the highest best score (non-finite scores last); a
-        ValueError when no climber has a finite score (nothing to predict with)."""
+        """Index of the climber with the highest best score (non-finite scores last), or the
+        one a front end chose by another metric (``config["chosen"]``); a ValueError when no
+        climber has a finite score (nothing to predict with)."""
+        if "chosen" in self.config:
+            return int(self.config["chosen"])
         finite = np.isfinite(self.best_score)
         if not finite.any():
             raise ValueError(

@@ -24,10 +24,12 @@ import numbers
 from collections.abc import Sequence
 from typing import Any
 
+import jax
+import jax.numpy as jnp
 import numpy as np
 
-from ._checks import check_choice, check_int
-from .metrics import METRICS
+from ._checks import check_choice, check_float, check_int
+from .metrics import METRICS, class_predictions
 from .networks import MLP, TRANSFERS
 from .objectives import ScoreFn, make_score_fn
 
@@ -148,3 +150,76 @@ def make_objective(
         kind = "classification" if task.classification else "regression"
         raise ValueError(f"{name}={metric!r} does not suit a {kind} task")
     return make_score_fn(net, X, y, metric=metric)
+
+
+@jax.tree_util.register_dataclass
+@dataclasses.dataclass(frozen=True)
+class TrainingScore(ScoreFn):
+    """An estimator's objective: the metric weighted by ``sample_weight`` per row, minus
+    scikit-learn's L2 penalty ``0.5 * alpha * sum(w ** 2) / n_samples`` on the weight
+    matrices (not the biases) of an MLP. Higher is better, as every score."""
+
+    sample_weight: jax.Array = None
+    alpha: jax.Array = None
+
+    def metric_value(self, params: Any) -> jax.Array:
+        """The weighted metric (no penalty), in its own units."""
+        out, y, w = self.outputs(params), self.y, self.sample_weight
+        if self.metric == "r2":
+            mean = jnp.sum(w[:, None] * _columns(y), axis=0) / jnp.sum(w)
+            res = jnp.sum(w[:, None] * _columns(y - out.reshape(y.shape)) ** 2, axis=0)
+            tot = jnp.sum(w[:, None] * (_columns(y) - mean) ** 2, axis=0)
+            return jnp.mean(1.0 - res / tot)
+        return jnp.sum(w * _per_row(self.metric, y, out, self.output_kind)) / jnp.sum(w)
+
+    def __call__(self, params: Any) -> jax.Array:
+        value = self.metric_value(params)
+        penalty = 0.5 * self.alpha * sum(jnp.sum(layer["w"] ** 2) for layer in params)
+        return (value if self.maximize else -value) - penalty / self.X.shape[0]
+
+
+def _columns(a: jax.Array) -> jax.Array:
+    return a[:, None] if a.ndim == 1 else a
+
+
+def _per_row(metric: str, y: jax.Array, out: jax.Array, kind: str) -> jax.Array:
+    """The metric of each row: log-loss, correct (0/1) or squared error (mean over outputs)."""
+    if metric == "mse":
+        return jnp.mean(_columns(out.reshape(y.shape) - y) ** 2, axis=1)
+    if metric == "accuracy":
+        poison = 0 * (out if out.ndim == 1 else jnp.sum(out, axis=-1))
+        return (class_predictions(out, kind) == y).astype(out.dtype) + poison
+    if kind == "logit":
+        if out.ndim == 2:
+            return -jnp.take_along_axis(jax.nn.log_softmax(out, axis=-1), y[:, None], axis=-1)[:, 0]
+        return jax.nn.softplus(out) - y * out
+    p = jnp.clip(out, 1e-7, 1 - 1e-7)
+    if p.ndim == 2:
+        return -jnp.log(jnp.take_along_axis(p, y[:, None], axis=-1))[:, 0]
+    return -(y * jnp.log(p) + (1 - y) * jnp.log1p(-p))
+
+
+def training_objective(
+    net: MLP, X: Any, y: Any, *, task: Task, metric: str | None = None,
+    sample_weight: Any = None, alpha: float = 0.0, name: str = "objective",
+) -> TrainingScore:  # fmt: skip
+    """:func:`make_objective` with per-row ``sample_weight`` (default: all ones) and an L2
+    penalty ``alpha`` (scikit-learn's MLP meaning), as the estimators search it."""
+    base = make_objective(net, X, y, task=task, metric=metric, name=name)
+    alpha = check_float("alpha", alpha, low=0.0)
+    n = base.X.shape[0]
+    if sample_weight is None:
+        weights = np.ones(n, np.float32)
+    else:
+        weights = np.asarray(sample_weight, np.float32)
+        if weights.shape != (n,) or not np.all(np.isfinite(weights)) or np.any(weights < 0):
+            raise ValueError(
+                f"sample_weight must be {n} finite weights >= 0, one per row; got shape "
+                f"{weights.shape}"
+            )
+        if not weights.sum() > 0:
+            raise ValueError("sample_weight must not be all zero")
+    fields = {f.name: getattr(base, f.name) for f in dataclasses.fields(base)}
+    return TrainingScore(
+        **fields, sample_weight=jnp.asarray(weights), alpha=jnp.asarray(alpha, jnp.float32)
+    )

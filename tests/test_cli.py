@@ -63,7 +63,9 @@ def test_csv_data_with_string_labels_multiclass(tmp_path, capsys):
         )
         == 0
     )
-    assert "2-10-3 (softmax output)" in capsys.readouterr().out
+    text = capsys.readouterr().out  # log-loss searched, the climber chosen by accuracy
+    assert "2-10-3 (softmax output)" in text and "train log_loss" in text
+    assert "the best by train accuracy" in text
 
 
 @pytest.mark.parametrize(
@@ -146,3 +148,14 @@ def test_default_run_beats_the_tutorial(capsys):
     best = r.best_index()
     assert r.best_score[best] > 0.873
     assert r.evaluate(X_test, y_test)[best] > 0.851
+
+
+def test_budget_and_max_seconds(tmp_path, capsys):
+    out = tmp_path / "b.npz"
+    assert main(["run", "--budget", "2000", "--population", "8", "--quiet", "--out", str(out)]) == 0
+    assert "hill-climb 8 x 250 steps" in capsys.readouterr().out
+    timed = tmp_path / "t.npz"
+    args = ["run", "--population", "4", "--steps", "100000000", "--max-seconds", "0.3"]
+    assert main([*args, "--quiet", "--out", str(timed)]) == 0
+    loaded = jc.load_result(timed)
+    assert loaded.steps_run < 100_000_000 and loaded.config["stopped_by"] == "max_seconds"

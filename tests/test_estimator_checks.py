@@ -12,6 +12,14 @@ ESTIMATORS = [
 ]
 
 
-@parametrize_with_checks(ESTIMATORS)
+# A search on repeated rows differs from one on weighted rows by float rounding, which sends
+# the climbers elsewhere; the weighting itself is tested in test_estimator_params.py.
+RANDOMISED = {
+    "check_sample_weight_equivalence_on_dense_data": "a stochastic search (as MLPClassifier)",
+    "check_sample_weight_equivalence_on_sparse_data": "a stochastic search (as MLPClassifier)",
+}
+
+
+@parametrize_with_checks(ESTIMATORS, expected_failed_checks=lambda estimator: RANDOMISED)
 def test_sklearn_compatible(estimator, check):
     check(estimator)

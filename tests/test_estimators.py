@@ -103,7 +103,8 @@ def test_validation_fraction_and_random_state_kinds(iris):
     X_train, _, y_train, _ = iris
     a = jc.ClimbingClassifier(**{**FAST, "random_state": np.random.default_rng(0)})
     a.fit(X_train, y_train)
-    held = jc.ClimbingClassifier(**FAST, validation_fraction=0.25).fit(X_train, y_train)
+    held = jc.ClimbingClassifier(**FAST, early_stopping=True, validation_fraction=0.25)
+    held.fit(X_train, y_train)
     assert 0 <= held.best_climber_ < 16
     same = jc.ClimbingClassifier(**FAST).fit(X_train, y_train)
     again = jc.ClimbingClassifier(**FAST).fit(X_train, y_train)

@@ -85,7 +85,9 @@ def _model_options(p: argparse.ArgumentParser) -> None:
         "--metric",
         default=None,
         choices=METRICS,
-        help="accuracy (default; log_loss for --algorithm gradient)",
+        help="the metric searched: accuracy on problem A (the tutorial's); with --data, "
+        "log_loss is searched and the climber chosen by accuracy unless this says otherwise; "
+        "mse or r2 for a regression target",
     )
 
 
@@ -99,8 +101,21 @@ def _search_options(p: argparse.ArgumentParser) -> None:
         "independent runs of --pop-size) or gradient (needs --metric "
         "log_loss, mse or r2)",
     )
-    search.add_argument("--population", type=int, default=256, help="climbers (256)")
-    search.add_argument("--steps", type=int, default=1000, help="steps per climber (1000)")
+    search.add_argument(
+        "--budget",
+        type=int,
+        default=None,
+        help="objective evaluations to spend: --population and --steps not given are derived "
+        "from it and the network's size",
+    )
+    search.add_argument("--population", type=int, default=None, help="climbers (256)")
+    search.add_argument("--steps", type=int, default=None, help="steps per climber (1000)")
+    search.add_argument(
+        "--max-seconds",
+        type=float,
+        default=None,
+        help="stop at a chunk boundary after this many seconds of search, keeping the best",
+    )
     search.add_argument("--step-size", type=float, default=0.1, help="mutation std (0.1)")
     search.add_argument("--max-attempts", type=int, default=None, help="stop after no gain")
     search.add_argument("--record-every", type=int, default=1, help="history thinning (1)")

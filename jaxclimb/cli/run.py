@@ -37,7 +37,7 @@ ALGORITHM_FLAGS = {  # option of algorithms.make: the command-line attribute
 
 SEARCH_OPTIONS = (
     "data", "target", "test_size", "split_seed", "model", "hidden", "activation", "output",
-    "init", "metric", "algorithm", "population", "steps", "step_size", "max_attempts",
+    "init", "metric", "algorithm", "budget", "population", "steps", "step_size", "max_attempts",
     "record_every", "seed", *ALGORITHM_FLAGS.values(),
 )  # fmt: skip
 """What defines a search: saved in its checkpoint, taken back by ``--resume``."""
@@ -67,14 +67,25 @@ def run_command(args: argparse.Namespace) -> int:
         flush=True,
     )
     result = _search(args, algorithm, net, score, settings)
+    if args.chosen_by is not None:  # a surrogate was searched: choose by the user's metric
+        choose_by(result, args.chosen_by, data[0], data[2])
     return _finish(args, result, data)
+
+
+def choose_by(result, metric: str, X_train, y_train) -> None:
+    """Record in ``result.config`` the climber best by ``metric`` on the training data
+    (ties broken by the searched score); ``best_index`` and the summary follow it."""
+    from ..estimators.fitting import choose
+
+    values = result.evaluate(X_train, y_train, metric=metric)
+    result.config.update(chosen=choose(values, result.best_score), chosen_by=f"train {metric}")
 
 
 def _search(args: argparse.Namespace, algorithm, net, score, settings: dict):
     from ..engine import resume, run
 
     host = {"progress": not args.quiet, "verbose": args.verbose,
-            "checkpoint_every": args.checkpoint_every}  # fmt: skip
+            "checkpoint_every": args.checkpoint_every, "max_seconds": args.max_seconds}  # fmt: skip
     if args.resume is not None:
         return resume(args.resume, algorithm, net.init, score_fn=score, **host)
     return run(args.seed, algorithm, net.init, population=args.population, steps=args.steps,
@@ -127,7 +138,7 @@ def _save(result, path: str) -> int:
 
 def _check_arguments(args: argparse.Namespace) -> None:
     """Paths writable and distinct, integers in range: before anything is computed."""
-    from .._checks import check_int
+    from .._checks import check_float, check_int
     from .._files import check_writable
 
     for name in ("out", "checkpoint"):
@@ -136,8 +147,12 @@ def _check_arguments(args: argparse.Namespace) -> None:
     if args.out is not None and args.out in (args.checkpoint, args.resume):
         raise ValueError("--out must differ from the checkpoint: each would overwrite the other")
     limit = 2**31 - 1
-    for name in ("population", "steps", "record_every"):
-        check_int(f"--{name.replace('_', '-')}", getattr(args, name), minimum=1, maximum=limit)
+    for name in ("population", "steps", "record_every", "budget"):
+        if getattr(args, name) is not None:
+            check_int(f"--{name.replace('_', '-')}", getattr(args, name), minimum=1,
+                      maximum=limit if name != "budget" else None)  # fmt: skip
+    if args.max_seconds is not None:
+        check_float("--max-seconds", args.max_seconds, positive=True)
     for name in ("max_attempts", "checkpoint_every", "candidates", "pop_size", "elites"):
         if getattr(args, name) is not None:
             check_int(f"--{name.replace('_', '-')}", getattr(args, name), minimum=0,
@@ -164,10 +179,13 @@ def _saved_search(args: argparse.Namespace) -> argparse.Namespace:
 
 def _build(args: argparse.Namespace) -> tuple:
     """``(network, objective, algorithm, the algorithm options given, data)``."""
-    from ..algorithms import make
+    from ..algorithms import RESTART_OPTIONS, make
     from ..tasks import make_network, make_objective, task_of
 
-    metric = args.metric or ("log_loss" if args.algorithm == "gradient" else "accuracy")
+    metric, args.chosen_by = args.metric, None
+    if metric is None and (args.data is not None or args.algorithm == "gradient"):
+        metric, args.chosen_by = "log_loss", "accuracy"  # a smooth surrogate of accuracy
+    metric = metric or "accuracy"  # problem A: the tutorial's search
     data = load_data(args, metric)
     X_train, _, y_train, y_test, _ = data
     task = task_of(y_train, metric, y_test=y_test)
@@ -187,7 +205,23 @@ def _build(args: argparse.Namespace) -> tuple:
     options = {k: v for k, v in options.items() if v is not None}
     if options.get("restarts", 0) < 0:
         raise ValueError(f"--restarts must be >= 0; got {options['restarts']}")
+    plain = {k: v for k, v in options.items() if k not in RESTART_OPTIONS}
+    _plan(args, net, make(args.algorithm, score, net.init, step_size=args.step_size, **plain))
     if "restarts" in options and "restart_patience" not in options:
         options["round_steps"] = max(1, args.steps // (options["restarts"] + 1))  # mlrose
     algorithm = make(args.algorithm, score, net.init, step_size=args.step_size, **options)
     return net, score, algorithm, options, data
+
+
+def _plan(args: argparse.Namespace, net, algorithm) -> None:
+    """``--population`` and ``--steps``: as given, from ``--budget``, or the tutorial's."""
+    if args.budget is None:
+        args.population = 256 if args.population is None else args.population
+        args.steps = 1000 if args.steps is None else args.steps
+        return
+    from ..algorithms.defaults import plan
+
+    args.population, args.steps = plan(
+        args.budget, net.n_weights, population=args.population, steps=args.steps,
+        evaluations_per_step=algorithm.traits.evaluations_per_step,
+    )  # fmt: skip

@@ -103,6 +103,13 @@ class HostOptions:
             last one (default :data:`CHECKPOINT_SECONDS`, 60).
         callback: ``callback(steps_run, best_metric)`` after every chunk; raising
             ``KeyboardInterrupt`` in it stops the run as Ctrl-C does.
+        max_seconds: stop at the first chunk boundary after this many seconds of search
+            (compilation not counted), keeping the best so far; the result's
+            ``config["stopped_by"]`` says ``"max_seconds"``, and a checkpoint of it resumes.
+        monitor: ``monitor(steps_run, state) -> bool`` after every chunk, with the
+            population's search state (``state.best_params`` has a leading climber axis,
+            padded climbers included); True stops the run as finished (``stopped_early``,
+            ``config["stopped_by"] == "monitor"``): validation-based early stopping.
     """
 
     progress: bool | None = None
@@ -111,6 +118,8 @@ class HostOptions:
     checkpoint_every: int | None = None
     callback: Callable[[int, float], Any] | None = None
     checkpoint_seconds: float | None = None  # None: CHECKPOINT_SECONDS
+    max_seconds: float | None = None
+    monitor: Callable[[int, Any], bool] | None = None
 
     def __post_init__(self):
         if self.checkpoint is not None:
@@ -122,6 +131,10 @@ class HostOptions:
             check_int("checkpoint_every", self.checkpoint_every, minimum=1)
         if self.callback is not None and not callable(self.callback):
             raise TypeError("callback must be callable(steps_run, best_metric)")
+        if self.max_seconds is not None:
+            check_float("max_seconds", self.max_seconds, positive=True)
+        if self.monitor is not None and not callable(self.monitor):
+            raise TypeError("monitor must be callable(steps_run, state) -> bool")
 
 
 def as_key(key: Any) -> jax.Array:

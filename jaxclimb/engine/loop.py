@@ -46,6 +46,7 @@ class Loop:
     stopped_early: bool = False
     interrupted: bool = False
     signal: int | None = None  # the stop signal that ended the run, if any
+    stopped_by: str | None = None  # "max_seconds" or "monitor" when one of them ended it
     saved_to: str | None = None
     save_error: str | None = None
 
@@ -122,10 +123,21 @@ class Loop:
             if stop:  # a stop signal: stop cleanly at this chunk boundary
                 self.interrupted = True
                 return
+            if self.steps_run < steps and self._limit_reached():
+                return
             due = time.perf_counter() - self._saved_at >= self.options.checkpoint_seconds
             if (self.steps_run - last_saved >= every or due) and self.steps_run < steps:
                 self.save()
                 last_saved = self.steps_run
+
+    def _limit_reached(self) -> bool:
+        """The time limit passed or the monitor asks to stop (recorded in ``stopped_by``)."""
+        limit, monitor = self.options.max_seconds, self.options.monitor
+        if limit is not None and time.perf_counter() - self._start >= limit:
+            self.stopped_by = "max_seconds"
+        elif monitor is not None and monitor(self.steps_run, self.carry.state):
+            self.stopped_by, self.stopped_early = "monitor", True
+        return self.stopped_by is not None
 
     def _report(self, bar, first: int, record_best: np.ndarray, best_seen: float) -> float:
         """Progress bar, verbose log and callback after a chunk; the best score so far."""

@@ -56,36 +56,37 @@ def run(
     callback: Callable[[int, float], Any] | None = None,
     block_size: int | None = None,
     memory_budget: int | None = None,
+    max_seconds: float | None = None,
+    monitor: Callable[[int, Any], bool] | None = None,
 ) -> SearchResult:
     """Run ``population`` independent climbers of ``algorithm`` for ``steps`` steps.
 
     Args:
         key: a typed key (``jax.random.key(seed)``) or an int seed.
-        algorithm: an :class:`~jaxclimb.algorithms.base.Algorithm` (e.g. ``hill_climb(...)``).
+        algorithm: an :class:`~jaxclimb.algorithms.base.Algorithm` (``hill_climb(...)``).
         init_params: ``init_params(key) -> params``, the starting weights of one climber
             (e.g. ``MLP.init``); any PyTree of floating arrays.
         score_fn: the objective the algorithm uses, if built with ``make_score_fn``; it lets
             the result report metrics in their own units and predict.
-        devices: devices to shard the population over (default: all of the default backend).
-        config: extra JSON-ready settings recorded in the result.
+        devices: devices to shard the population over (default: all of the default backend);
+            ``config``: extra JSON-ready settings recorded in the result.
         population, steps, record_every, chunk_steps, max_attempts, block_size,
             memory_budget: the run's shape, see :class:`~jaxclimb.engine.RunConfig`.
-        progress, verbose, checkpoint, checkpoint_every, callback: what happens between
-            chunks, see :class:`~jaxclimb.engine.HostOptions`.
+        progress, verbose, checkpoint, checkpoint_every, callback, max_seconds, monitor:
+            what happens between chunks, see :class:`~jaxclimb.engine.HostOptions`.
 
     Ctrl-C stops the run at the next chunk boundary and returns what it has found so far
-    (``result.interrupted``), saved to ``checkpoint`` if one is given; a second Ctrl-C
-    aborts at once.
+    (``result.interrupted``), saved to ``checkpoint`` if given; a second one aborts at once.
 
     Returns:
         A :class:`~jaxclimb.results.SearchResult` of NumPy arrays.
     """
     key = as_key(key)
     check_parts(algorithm, init_params, score_fn)
-    run_config = RunConfig(
-        population, steps, record_every, chunk_steps, max_attempts, block_size, memory_budget
-    )
-    options = HostOptions(progress, verbose, checkpoint, checkpoint_every, callback)
+    run_config = RunConfig(population, steps, record_every, chunk_steps, max_attempts,
+                           block_size, memory_budget)  # fmt: skip
+    options = HostOptions(progress, verbose, checkpoint, checkpoint_every, callback,
+                          max_seconds=max_seconds, monitor=monitor)  # fmt: skip
     config = json_ready("config", _checked_config(config))
     refuse_unfinished(options.checkpoint)
     check_memory(check_shapes(algorithm, init_params, key), run_config, device_list(devices))
@@ -94,8 +95,7 @@ def run(
     if verbose:
         tqdm.write(f"compiled in {programs.seconds:.2f} s")
     loop = session.start(programs, key, options, config)
-    seconds = loop.seconds_before + loop.run()
-    return session.result(loop, programs.seconds, seconds)
+    return session.result(loop, programs.seconds, loop.seconds_before + loop.run())
 
 
 def resume(

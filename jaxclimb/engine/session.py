@@ -181,6 +181,8 @@ class Session:
             config["checkpoint_error"] = loop.save_error
         if loop.signal is not None:
             config["signal"] = signal.Signals(loop.signal).name
+        if loop.stopped_by is not None:
+            config["stopped_by"] = loop.stopped_by
         return SearchResult.from_run(
             carry=loop.carry,
             initial_best=loop.initial_best,

@@ -1,0 +1,86 @@
+"""Search settings that scale with the network, and a budget split into climbers and steps.
+
+The estimators and ``jaxclimb run --budget`` size a search here: fewer climbers with more
+steps as the network grows, about 1% of the weights moved per step, and per-climber step
+sizes adapted by the 1/5 rule. Each default was chosen by experiment on synthetic stand-ins
+(``benchmarks/README.md``, "Scaled defaults").
+
+Example:
+    >>> population_for(19), population_for(2410)
+    (64, 4)
+    >>> plan(64_000, 2410)
+    (4, 16000)
+    >>> plan(1_000, 2410, population=16)
+    (16, 62)
+"""
+
+from __future__ import annotations
+
+import math
+
+from .._checks import check_int
+from .build import options_of
+
+DEFAULT_BUDGET = 64_000
+"""Objective evaluations of a default estimator fit (initial evaluations not counted)."""
+
+MOVED_FRACTION = 0.01
+"""Share of the weights one move changes (at least one weight)."""
+
+MIN_POPULATION, MAX_POPULATION = 4, 64
+
+
+def population_for(n_weights: int) -> int:
+    """Climbers for a network of ``n_weights``: a power of two near ``256 / sqrt(n)``,
+    within ``[4, 64]`` (64 for iris's 19 weights, 32 for 97, 4 for 2,410)."""
+    n = check_int("n_weights", n_weights, minimum=1)
+    size = 2 ** round(math.log2(256 / math.sqrt(n)))
+    return int(min(MAX_POPULATION, max(MIN_POPULATION, size)))
+
+
+def mutate_count_for(n_weights: int) -> int:
+    """Weights one move changes: ``MOVED_FRACTION`` of them, at least one."""
+    n = check_int("n_weights", n_weights, minimum=1)
+    return max(1, round(MOVED_FRACTION * n))
+
+
+def plan(
+    budget: int,
+    n_weights: int,
+    *,
+    population: int | None = None,
+    steps: int | None = None,
+    evaluations_per_step: int = 1,
+) -> tuple[int, int]:
+    """``(population, steps)`` spending at most ``budget`` evaluations after the start.
+
+    What is given is kept; what is not is derived: the population from the network's size
+    (:func:`population_for`, fewer climbers if the budget is too small for it), the steps
+    from what the budget leaves, ``budget // (population * evaluations_per_step)``.
+    ``population * steps * evaluations_per_step <= budget`` unless both are given.
+    """
+    budget = check_int("budget", budget, minimum=1)
+    per_step = check_int("evaluations_per_step", evaluations_per_step, minimum=1)
+    if population is not None and steps is not None:
+        return population, steps
+    if population is None:
+        population = population_for(n_weights)
+        if steps is not None:
+            population = max(1, budget // (steps * per_step))
+        population = max(1, min(population, budget // per_step))
+    if steps is None:
+        steps = budget // (population * per_step)
+        if steps < 1:
+            raise ValueError(
+                f"budget={budget:,} evaluations cannot give {population} climbers one step of "
+                f"{per_step} evaluations each; raise the budget or lower the population"
+            )
+    return population, steps
+
+
+def scaled_options(algorithm: str, n_weights: int) -> dict:
+    """The scaled defaults algorithm ``algorithm`` takes: ``mutate_count`` (about 1% of the
+    weights) and ``adaptive`` (the 1/5 rule) for single-point climbers that accept them."""
+    wanted = {"mutate_count": mutate_count_for(n_weights), "adaptive": True}
+    accepted = options_of(algorithm)
+    return {k: v for k, v in wanted.items() if k in accepted}

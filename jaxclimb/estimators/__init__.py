@@ -1,0 +1,13 @@
+"""scikit-learn estimators: a population of climbers behind ``fit`` / ``predict``.
+
+Example:
+    >>> from sklearn.datasets import load_iris
+    >>> X, y = load_iris(return_X_y=True)
+    >>> clf = ClimbingClassifier(hidden_layer_sizes=4, budget=4_000, random_state=0)
+    >>> clf.fit(X, y).predict(X[:3]).tolist()
+    [0, 0, 0]
+"""
+
+from .models import ClimbingClassifier, ClimbingRegressor
+
+__all__ = ["ClimbingClassifier", "ClimbingRegressor"]
