@@ -127,7 +127,7 @@ def test_user_forward_over_dict_pytree(small_binary):
             "out": jax.random.normal(k2, (4,)),
         }
 
-    score = jc.make_score_fn(forward, X, y)
+    score = jc.make_score_fn(forward, X, y, output_kind="probability")
     r = jc.run(
         1,
         jc.hill_climb(score, step_size=0.2),

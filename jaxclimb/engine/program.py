@@ -25,6 +25,7 @@ import jax.numpy as jnp
 from ..algorithms.acceptance import is_improvement, tree_select
 from ..algorithms.base import Algorithm
 from ..batching import candidate_batch
+from .keyed import rescore_best
 from .layout import Layout, history_sharding, population_map, population_shardings, replicated
 
 _CACHE: collections.OrderedDict = collections.OrderedDict()
@@ -135,6 +136,8 @@ def chunk_body(
         return c, c.state.best_score
 
     carry, history = jax.lax.scan(one_record, carry, None, length=n_records)
+    by_climber = lambda fn: population_map(fn, layout)  # noqa: E731
+    carry = carry._replace(state=rescore_best(algorithm, carry.state, by_climber))
     usable = real & jnp.isfinite(history)
     record_best = jnp.max(jnp.where(usable, history, -jnp.inf), axis=1)
     stopped = (carry.stats.stale >= max_attempts) | terminated(algorithm, carry.state)
