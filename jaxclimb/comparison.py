@@ -253,7 +253,7 @@ def compare(
         configs,
         desc="configurations",
         leave=False,
-        disable=None if progress is None else not progress,
+        disable=True if progress is False else None,  # None: on a terminal only
     ):
         options = {k: v for k, v in config.items() if k not in _SETTINGS}
         name = config.get("algorithm")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import warnings
 
 from .common import check_output_folders, load_data, start_devices
 
@@ -53,10 +54,12 @@ def compare_command(args: argparse.Namespace) -> int:
     budget = args.population * args.steps
     print(f"comparing {len(configs)} configurations at {budget:,} evaluations each, seed "
           f"{args.seed}", flush=True)  # fmt: skip
-    result = compare(configs, data, budget=budget, seed=args.seed, target=target,
-                     metric=args.metric, hidden=tuple(args.hidden), activation=args.activation,
-                     progress=None if not args.quiet else False,
-                     data_name=source)  # fmt: skip
+    with warnings.catch_warnings():  # too few runs: the table says so in its last line
+        warnings.simplefilter("ignore", UserWarning)
+        result = compare(configs, data, budget=budget, seed=args.seed, target=target,
+                         metric=args.metric, hidden=tuple(args.hidden),
+                         activation=args.activation, progress=None if not args.quiet else False,
+                         data_name=source)  # fmt: skip
     print(result.format_table())
     if args.json:
         print(f"wrote {result.to_json(args.json)}")

@@ -24,9 +24,9 @@ from collections.abc import Callable
 from typing import Any
 
 import jax
-from tqdm.auto import tqdm
 
 from .._files import json_ready
+from .._log import LOGGER, show_messages
 from ..algorithms.base import Algorithm
 from ..objectives import ScoreFn
 from ..results import SearchResult
@@ -92,7 +92,8 @@ def run(
     session = Session(algorithm, init_params, run_config, devices, score_fn)
     programs = session.compile(key)
     if verbose:
-        tqdm.write(f"compiled in {programs.seconds:.2f} s")
+        show_messages()
+        LOGGER.info("compiled in %.2f s", programs.seconds)
     loop = session.start(programs, key, options, config)
     seconds = loop.seconds_before + loop.run()
     return session.result(loop, programs.seconds, seconds)
