@@ -1,4 +1,4 @@
-"""REFERENCE.md B end to end: the mlrose iris tutorial, then the same with jaxclimb's estimator.
+"""docs/REFERENCE.md B end to end: the mlrose iris tutorial, then jaxclimb's estimator.
 
 python examples/mlrose_iris_tutorial.py
 """
