@@ -158,7 +158,8 @@ def test_cli_compare_and_report(tmp_path, capsys):
     assert main(["run", "--population", "4", "--steps", "20", "--quiet", "--out", saved]) == 0
     capsys.readouterr()
     assert main(["report", saved, "--plot", str(tmp_path / "r.png")]) == 0
-    assert "train accuracy" in capsys.readouterr().out
+    report = capsys.readouterr().out
+    assert "train accuracy" in report and "test accuracy" in report  # saved with the run
 
 
 @pytest.mark.parametrize(
