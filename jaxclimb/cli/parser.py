@@ -61,12 +61,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="jaxclimb", description=DESCRIPTION)
     parser.add_argument("--version", action="version", version=f"jaxclimb {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
-    r = sub.add_parser(
+    r = _command(
+        sub,
         "run",
-        help="run a population of climbers (any algorithm) and print a summary",
-        description="Run a population of climbers and print a table across them.",
-        epilog=RUN_EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "run a population of climbers (any algorithm) and print a summary",
+        "Run a population of climbers and print a table across them.",
+        RUN_EXAMPLES,
     )
     _data_options(r)
     _model_options(r)
@@ -75,16 +75,22 @@ def build_parser() -> argparse.ArgumentParser:
     _output_options(r)
     _cache_option(r)
     _compare_parser(sub)
-    report = sub.add_parser(
+    report = _command(
+        sub,
         "report",
-        help="print (and plot) a saved run",
-        description="Print the table of a run saved with `jaxclimb run --out`.",
-        epilog=REPORT_EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "print (and plot) a saved run",
+        "Print the table of a run saved with `jaxclimb run --out`.",
+        REPORT_EXAMPLES,
     )
     report.add_argument("path", metavar="results.npz", help="a result saved by run --out")
     report.add_argument("--plot", metavar="report.png", help="write a plot of the run here")
     return parser
+
+
+def _command(sub, name: str, short: str, description: str, examples: str):
+    """A subcommand with its one-line help, a description and usage examples."""
+    return sub.add_parser(name, help=short, description=description, epilog=examples,
+                          formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
 
 
 def _data_options(p: argparse.ArgumentParser) -> None:
@@ -215,13 +221,13 @@ def _cache_option(p: argparse.ArgumentParser) -> None:
 
 
 def _compare_parser(sub) -> None:
-    c = sub.add_parser(
+    c = _command(
+        sub,
         "compare",
-        help="compare configurations at an equal evaluation budget",
-        description="Run every algorithm x step size at an equal budget of evaluations "
-        "and print one row of statistics per configuration.",
-        epilog=COMPARE_EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "compare configurations at an equal evaluation budget",
+        "Run every algorithm x step size at an equal budget of evaluations and print "
+        "one row of statistics per configuration.",
+        COMPARE_EXAMPLES,
     )
     c.add_argument(
         "--algorithms",
