@@ -140,14 +140,20 @@ def _draw_comparison(comparison, curves, dist, cdf) -> None:
 
 def _boxes(comparison, dist, finals, palette) -> None:
     split = "test" if comparison.entries[0].test is not None else "training"
-    boxes = dist.boxplot(finals, showmeans=True, patch_artist=True)
+    boxes = dist.boxplot(finals, showmeans=True, patch_artist=True,
+                         medianprops={"color": "black"},
+                         meanprops={"marker": "D", "markerfacecolor": "white",
+                                    "markeredgecolor": "black"})  # fmt: skip
     for box, colour, e in zip(boxes["boxes"], palette, comparison.entries, strict=True):
         box.set(facecolor=colour, alpha=0.45)
         if e.result.population < MIN_RUNS:
             box.set(hatch="//", alpha=0.25)
     names = [_label(e) for e in comparison.entries]
     dist.set_xticks(range(1, len(names) + 1), names, rotation=20, ha="right")
-    dist.set(ylabel=f"final {split} {comparison.metric}", title="final score per run")
+    dist.set(
+        ylabel=f"final {split} {comparison.metric}",
+        title="final score per run (line: median, diamond: mean)",
+    )
 
 
 def plot_run(result, path: str | os.PathLike | None = None, *, ax=None, title: str | None = None):
