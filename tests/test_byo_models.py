@@ -132,3 +132,26 @@ def test_minibatch_paths_do_not_depend_on_the_population(ten_classes):
     wide = jc.run(0, jc.hill_climb(score, step_size=0.05), init, population=6, steps=60,
                   score_fn=score, progress=False)  # fmt: skip
     np.testing.assert_allclose(wide.best_score[:4], r.best_score, rtol=1e-6)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(jc.REGISTRY))
+def test_every_algorithm_takes_a_minibatch_objective_and_resumes_bitwise(name, tmp_path):
+    X, y = make_classification(300, 6, random_state=0)
+    net = jc.MLP((6, 4, 1), activation="tanh", init="glorot")
+    score = jc.make_score_fn(net, X, y, metric="log_loss", batch_size=32)
+    algorithm = jc.algorithms.make(name, score, net.init)
+    settings = dict(population=3, steps=120, chunk_steps=40, score_fn=score, progress=False)
+    whole = jc.run(0, algorithm, net.init, **settings)
+    np.testing.assert_allclose(whole.best_metric, whole.evaluate(X, y, metric="log_loss"),
+                               rtol=1e-5)  # fmt: skip
+
+    def stop(steps, best):
+        if steps >= 40:
+            raise KeyboardInterrupt
+
+    path = str(tmp_path / "ck.npz")
+    jc.run(0, algorithm, net.init, checkpoint=path, callback=stop, **settings)
+    settings.pop("population"), settings.pop("steps"), settings.pop("chunk_steps")
+    resumed = jc.resume(path, algorithm, net.init, **settings)
+    np.testing.assert_array_equal(resumed.best_score, whole.best_score)
