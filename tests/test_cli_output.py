@@ -89,5 +89,8 @@ def test_a_second_cli_run_in_a_fresh_process_compiles_nothing_new(tmp_path):
     first = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
     written = entries()
     assert written and "compile" in first.stdout
-    subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    assert any(name.endswith(".jaxclimb") for name in written)  # the programs themselves
+    second = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
     assert entries() == written  # every program came from the cache
+    table = lambda out: [line for line in out.splitlines() if "accuracy" in line]  # noqa: E731
+    assert table(second.stdout) == table(first.stdout)  # and computes the same

@@ -48,6 +48,9 @@ def enable_compile_cache(args: argparse.Namespace) -> str | None:
 
         warnings.warn(f"compilation cache off: cannot create {folder!r} ({exc})", stacklevel=2)
         return None
+    from ..engine import diskcache
+
+    diskcache.use_folder(os.path.join(folder, "programs"))  # no tracing either
     jax.config.update("jax_compilation_cache_dir", folder)
     jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
     jax.config.update("jax_persistent_cache_min_entry_size_bytes", 0)
