@@ -2,7 +2,7 @@
 run into an empty cache folder, then second runs in fresh processes that find the programs
 there. Each run is its own process, as a user's would be.
 
-    python benchmarks/compile_cache.py [--repeats 5] [--json PATH]
+    python benchmarks/compile_cache.py [--repeats 5] [--steps 1000] [--json PATH]
 
 It prints a table and writes JSON (default benchmarks/results/compile_cache.json). The
 CLI's own line "compile X s" is what is measured: tracing, lowering and fetching (or
@@ -47,7 +47,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5, help="second runs to time (5)")
     parser.add_argument("--json", default=default_path("compile_cache.json"))
-    parser.add_argument("--steps", default="200", help="steps of each run (200)")
+    parser.add_argument("--steps", default="1000", help="steps of each run (1000, the default run)")
     args = parser.parse_args()
     extra = ["--steps", args.steps]
     rows = {}
