@@ -58,7 +58,7 @@ def with_evaluation_keys(algorithm: Algorithm, objective: Any) -> Algorithm:
     return Algorithm(
         init=Partial(_init, objective, inner),
         step=Partial(_step if rescore else _step_coupled, objective, inner),
-        terminate=None if inner.terminate is None else inner.terminate,
+        terminate=inner.terminate,
         traits=traits,
     )
 
