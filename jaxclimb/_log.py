@@ -44,3 +44,9 @@ def show_messages(level: int = logging.INFO) -> None:
     handler.setFormatter(logging.Formatter("%(message)s"))
     LOGGER.addHandler(handler)
     LOGGER.setLevel(level)
+
+
+def tell(message: str, *args) -> None:
+    """Log ``message`` at INFO for a caller that asked for messages (``verbose=True``)."""
+    show_messages()
+    LOGGER.info(message, *args)

@@ -249,32 +249,27 @@ def compare(
     net = make_network(task, X_train.shape[1], hidden=hidden, activation=activation)
     score = make_objective(net, X_train, y_train, task=task, metric=metric)
     results = {}
-    for config in tqdm(
-        configs,
-        desc="configurations",
-        leave=False,
-        disable=True if progress is False else None,  # None: on a terminal only
-    ):
-        options = {k: v for k, v in config.items() if k not in _SETTINGS}
-        name = config.get("algorithm")
-        algorithm = make(name, score, net.init, **options)
-        population = check_int("population", config.get("population", 256), minimum=1)
-        label = config.get("name") or " ".join(
-            [name] + [f"{k.replace('_size', '')} {v}" for k, v in options.items()]
-        )
-        each = algorithm.traits.evaluations_per_step
-        steps = max(1, budget // int(population * each))
-        results[label] = run(
-            seed,
-            algorithm,
-            net.init,
-            population=population,
-            steps=steps,
-            score_fn=score,
-            progress=False,
-            config={"algorithm": name},
-        )
+    bar = tqdm(configs, desc="configurations", leave=False,
+               disable=True if progress is False else None)  # None: on a terminal only  # fmt: skip
+    for config in bar:
+        label, result = _run_config(config, net, score, budget, seed)
+        results[label] = result
     comparison = compare_results(results, X_test=X_test, y_test=y_test, target=target, seed=seed)
     comparison.data = "problem A" if data is None else data_name
     comparison.budget = budget
     return comparison
+
+
+def _run_config(config: dict, net, score, budget: int, seed: int) -> tuple[str, SearchResult]:
+    """One configuration at ``budget`` evaluations: its label and its result."""
+    options = {k: v for k, v in config.items() if k not in _SETTINGS}
+    name = config.get("algorithm")
+    algorithm = make(name, score, net.init, **options)
+    population = check_int("population", config.get("population", 256), minimum=1)
+    label = config.get("name") or " ".join(
+        [name] + [f"{k.replace('_size', '')} {v}" for k, v in options.items()]
+    )
+    steps = max(1, budget // int(population * algorithm.traits.evaluations_per_step))
+    result = run(seed, algorithm, net.init, population=population, steps=steps, score_fn=score,
+                 progress=False, config={"algorithm": name})  # fmt: skip
+    return label, result

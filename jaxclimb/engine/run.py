@@ -26,7 +26,7 @@ from typing import Any
 import jax
 
 from .._files import json_ready
-from .._log import LOGGER, show_messages
+from .._log import tell
 from ..algorithms.base import Algorithm
 from ..objectives import ScoreFn
 from ..results import SearchResult
@@ -92,8 +92,7 @@ def run(
     session = Session(algorithm, init_params, run_config, devices, score_fn)
     programs = session.compile(key)
     if verbose:
-        show_messages()
-        LOGGER.info("compiled in %.2f s", programs.seconds)
+        tell("compiled in %.2f s", programs.seconds)
     loop = session.start(programs, key, options, config)
     seconds = loop.seconds_before + loop.run()
     return session.result(loop, programs.seconds, seconds)
