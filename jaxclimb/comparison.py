@@ -2,9 +2,9 @@
 
 Example:
     >>> import jaxclimb as jc
-    >>> cmp = jc.compare([{"algorithm": "hill-climb", "step_size": 0.1, "population": 8},
-    ...                   {"algorithm": "annealing", "step_size": 0.1, "population": 8}],
-    ...                  budget=800, target=0.8)
+    >>> cmp = jc.compare([{"algorithm": "hill-climb", "step_size": 0.1, "population": 10},
+    ...                   {"algorithm": "annealing", "step_size": 0.1, "population": 10}],
+    ...                  budget=1000, target=0.8)
     >>> [row["name"] for row in cmp.to_records()]
     ['hill-climb step 0.1', 'annealing step 0.1']
 """
