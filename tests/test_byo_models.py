@@ -108,7 +108,7 @@ def test_keyed_objective_gets_a_fresh_key_each_step_and_is_rescored():
         jc.run(0, jc.hill_climb(objective), start, population=2, steps=2, progress=False)
 
 
-def test_minibatch_scores_fairly_and_rescores_the_best_on_all_rows(ten_classes):
+def test_minibatch_draws_one_batch_per_key_and_all_rows_without_one(ten_classes):
     X, y = ten_classes
     score = jc.make_score_fn(logits, X, y, metric="log_loss", output_kind="logit", batch_size=64)
     assert score.keyed and jc.make_score_fn(logits, X, y, output_kind="logit").batch_size is None
@@ -117,6 +117,12 @@ def test_minibatch_scores_fairly_and_rescores_the_best_on_all_rows(ten_classes):
     assert float(score(params, key)) == float(score(params, key))  # one key, one batch
     assert float(score(params, key)) != float(score(params, jax.random.key(4)))
     assert float(score(params)) == float(score.full(params))  # no key: every row
+
+
+@pytest.mark.slow
+def test_minibatch_search_rescores_the_best_on_all_rows(ten_classes):
+    X, y = ten_classes
+    score = jc.make_score_fn(logits, X, y, metric="log_loss", output_kind="logit", batch_size=64)
     r = jc.run(0, jc.hill_climb(score, step_size=0.05), init, population=4, steps=60,
                score_fn=score, progress=False)  # fmt: skip
     np.testing.assert_allclose(r.best_metric, r.evaluate(X, y, metric="log_loss"), rtol=1e-5)
