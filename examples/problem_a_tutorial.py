@@ -1,4 +1,4 @@
-"""REFERENCE.md problem A, both rows of the tutorial, with a population instead of one climber.
+"""docs/REFERENCE.md problem A, both rows of the tutorial, with a population instead of one climber.
 
     python examples/problem_a_tutorial.py
 

@@ -48,6 +48,8 @@ _LAZY = {
     "networks": ("MLP", "TRANSFERS", "init_mlp", "mlp_forward", "perceptron"),
     "metrics": ("METRICS", "accuracy", "log_loss", "mse", "r2"),
     "objectives": ("ScoreFn", "make_score_fn"),
+    "sampling": ("KeyedObjective",),
+    "plots": ("plot_comparison", "plot_run"),
     "results": ("SearchResult",),
     "engine": ("resume", "run", "population_mesh", "use_cpu_cores"),
 }  # fmt: skip
@@ -74,6 +76,7 @@ __all__ = [
     "Comparison",
     "ExpDecay",
     "GeomDecay",
+    "KeyedObjective",
     "ScoreFn",
     "SearchResult",
     "SearchState",
@@ -96,6 +99,8 @@ __all__ = [
     "mlp_forward",
     "mse",
     "perceptron",
+    "plot_comparison",
+    "plot_run",
     "population_mesh",
     "r2",
     "resume",
@@ -151,6 +156,8 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     from .mutation import gaussian
     from .networks import MLP, TRANSFERS, init_mlp, mlp_forward, perceptron
     from .objectives import ScoreFn, make_score_fn
+    from .plots import plot_comparison, plot_run
     from .results import SearchResult
+    from .sampling import KeyedObjective
 
     load_result = SearchResult.load

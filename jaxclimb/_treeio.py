@@ -38,7 +38,9 @@ def to_skeleton(tree: Any) -> tuple[Any, list[np.ndarray]]:
 
 
 def from_skeleton(skeleton: Any, leaves: list[np.ndarray], like: Any = None) -> Any:
-    """Rebuild a tree from :func:`to_skeleton`'s output; ``like`` supplies opaque nodes."""
+    """Rebuild a tree from :func:`to_skeleton`'s output. ``like`` supplies custom nodes
+    (an Equinox module, a Flax struct); without it such a node comes back as the list of
+    its leaves, in ``jax.tree_util.tree_leaves`` order."""
     if like is not None:
         treedef = jax.tree_util.tree_structure(like)
         if treedef.num_leaves != len(leaves):
@@ -59,9 +61,6 @@ def from_skeleton(skeleton: Any, leaves: list[np.ndarray], like: Any = None) -> 
             return None
         if kind == "leaf":
             return leaves[value]
-        raise ValueError(
-            f"the saved weights contain a custom PyTree node ({value}); pass params_like= "
-            "(a PyTree of the same structure) to rebuild it"
-        )
+        return [leaves[i] for i in node["leaves"]]  # a custom node, unknown here: its leaves
 
     return build(skeleton)

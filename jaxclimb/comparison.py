@@ -2,9 +2,9 @@
 
 Example:
     >>> import jaxclimb as jc
-    >>> cmp = jc.compare([{"algorithm": "hill-climb", "step_size": 0.1, "population": 8},
-    ...                   {"algorithm": "annealing", "step_size": 0.1, "population": 8}],
-    ...                  budget=800, target=0.8)
+    >>> cmp = jc.compare([{"algorithm": "hill-climb", "step_size": 0.1, "population": 10},
+    ...                   {"algorithm": "annealing", "step_size": 0.1, "population": 10}],
+    ...                  budget=1000, target=0.8)
     >>> [row["name"] for row in cmp.to_records()]
     ['hill-climb step 0.1', 'annealing step 0.1']
 """
@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import json
+import warnings
 
 import numpy as np
 from tqdm.auto import tqdm
@@ -23,6 +24,7 @@ from .algorithms import make
 from .datasets import problem_a
 from .engine import run
 from .metrics import METRICS
+from .report import aligned, number
 from .results import SearchResult
 from .statistics import (
     bootstrap_median_interval,
@@ -33,6 +35,9 @@ from .statistics import (
 from .tasks import make_network, make_objective, task_of
 
 _SETTINGS = ("algorithm", "population", "name")
+MIN_RUNS = 10
+"""Configurations with fewer independent runs (a GA run is one) are warned about and
+marked in the plots: their statistics say little."""
 
 
 @dataclasses.dataclass
@@ -54,6 +59,8 @@ class Comparison:
     metric: str
     target: float | None
     seed: int
+    data: str | None = None  # a name for the data, for titles
+    budget: int | None = None  # evaluations per configuration
 
     def to_records(self) -> list[dict]:
         """One dict per configuration (JSON-ready)."""
@@ -127,34 +134,36 @@ class Comparison:
             writer.writerows(records)
         return path
 
+    def describe(self) -> str:
+        """One line naming the data, the budget and the seed (the plots' title)."""
+        parts = [self.data, f"{self.budget:,} evaluations per configuration" if self.budget
+                 else None, f"seed {self.seed}", f"metric {self.metric}"]  # fmt: skip
+        return ", ".join(p for p in parts if p)
+
     def format_table(self) -> str:
-        """One aligned row per configuration."""
+        """One aligned row per configuration (columns never run together)."""
         records = self.to_records()
         split = "test" if self.entries[0].test is not None else "train"
         cols = [
-            ("name", "{:<28}", "configuration"),
-            (f"{split}_best", "{:>7.4f}", "best"),
-            (f"{split}_median", "{:>7.4f}", "median"),
-            (f"{split}_q25", "{:>7.4f}", "q25"),
-            (f"{split}_q75", "{:>7.4f}", "q75"),
-            ("median_ci_low", "{:>7.4f}", "ci_lo"),
-            ("median_ci_high", "{:>7.4f}", "ci_hi"),
-            ("p_vs_first", "{:>8.2g}", "p"),
-            ("success_rate", "{:>7.1%}", "success"),
-            ("ert_evaluations", "{:>10.4g}", "ERT"),
-            ("evals_per_s", "{:>10,.0f}", "evals/s"),
+            ("name", str, "configuration"),
+            ("population", "{:d}".format, "runs"),
+            (f"{split}_best", number, "best"),
+            (f"{split}_median", number, "median"),
+            (f"{split}_q25", number, "q25"),
+            (f"{split}_q75", number, "q75"),
+            ("median_ci_low", number, "ci_lo"),
+            ("median_ci_high", number, "ci_hi"),
+            ("p_vs_first", "{:.2g}".format, "p"),
+            ("success_rate", "{:.1%}".format, "success"),
+            ("ert_evaluations", "{:.4g}".format, "ERT"),
+            ("evals_per_s", "{:,.0f}".format, "evals/s"),
         ]
         cols = [c for c in cols if c[0] in records[0]]
-        widths = [
-            len(fmt.format(records[0][key])) if records[0][key] is not None else 8
-            for key, fmt, _ in cols
-        ]
-        head = " ".join(
-            f"{title:>{w}}" if i else f"{title:<{w}}"
-            for i, ((_, _, title), w) in enumerate(zip(cols, widths, strict=True))
-        )
+        body = [[fmt(r[key]) if r[key] is not None else "-" for key, fmt, _ in cols]
+                for r in records]  # fmt: skip
+        few = [e.name for e in self.entries if e.result.population < MIN_RUNS]
         lines = [
-            f"{self.metric} on the {split} data across climbers (ci: 95% bootstrap interval "
+            f"{self.metric} on the {split} data across runs (ci: 95% bootstrap interval "
             "of the median; p: Mann-Whitney U vs the first row"
             + (
                 f"; success and ERT (expected evaluations with restarts): reaching "
@@ -163,14 +172,11 @@ class Comparison:
                 else ""
             )
             + ")",
-            head,
+            aligned([title for _, _, title in cols], body),
         ]
-        for r in records:
-            cells = [
-                fmt.format(r[key]) if r[key] is not None else f"{'-':>{w}}"
-                for (key, fmt, _), w in zip(cols, widths, strict=True)
-            ]
-            lines.append(" ".join(cells))
+        if few:
+            lines.append(f"warning: fewer than {MIN_RUNS} independent runs: {', '.join(few)}; "
+                         "their quantiles, intervals and p-values say little")  # fmt: skip
         return "\n".join(lines)
 
 
@@ -196,6 +202,13 @@ def compare_results(
     for name, r in results.items():
         test = None if X_test is None else r.evaluate(X_test, y_test)
         entries.append(Entry(name, r, r.best_metric, test, r.evaluations_per_step))
+    few = [name for name, r in results.items() if r.population < MIN_RUNS]
+    if few:
+        warnings.warn(
+            f"{', '.join(few)}: fewer than {MIN_RUNS} independent runs; medians, intervals "
+            "and p-values from so few runs say little (raise the population)",
+            stacklevel=2,
+        )
     metric = entries[0].result.metric or "score"
     return Comparison(entries, metric, target, seed)
 
@@ -211,6 +224,7 @@ def compare(
     hidden=(10,),
     activation: str = "sigmoid",
     progress: bool | None = None,
+    data_name: str | None = "given data",
 ) -> Comparison:
     """Run several configurations on the same data and seed at an equal evaluation budget.
 
@@ -224,6 +238,8 @@ def compare(
         seed: the seed of every configuration.
         target: a metric value to reach, for success rates and expected running times.
         metric, hidden, activation: the objective and the network (an MLP).
+        progress: a progress bar over configurations (None: only on a terminal).
+        data_name: what to call ``data`` in titles.
     """
     if not configs:
         raise ValueError("configs must name at least one configuration")
@@ -233,29 +249,27 @@ def compare(
     net = make_network(task, X_train.shape[1], hidden=hidden, activation=activation)
     score = make_objective(net, X_train, y_train, task=task, metric=metric)
     results = {}
-    for config in tqdm(
-        configs,
-        desc="configurations",
-        leave=False,
-        disable=None if progress is None else not progress,
-    ):
-        options = {k: v for k, v in config.items() if k not in _SETTINGS}
-        name = config.get("algorithm")
-        algorithm = make(name, score, net.init, **options)
-        population = check_int("population", config.get("population", 256), minimum=1)
-        label = config.get("name") or " ".join(
-            [name] + [f"{k.replace('_size', '')} {v}" for k, v in options.items()]
-        )
-        each = algorithm.traits.evaluations_per_step
-        steps = max(1, budget // int(population * each))
-        results[label] = run(
-            seed,
-            algorithm,
-            net.init,
-            population=population,
-            steps=steps,
-            score_fn=score,
-            progress=False,
-            config={"algorithm": name},
-        )
-    return compare_results(results, X_test=X_test, y_test=y_test, target=target, seed=seed)
+    bar = tqdm(configs, desc="configurations", leave=False,
+               disable=True if progress is False else None)  # None: on a terminal only  # fmt: skip
+    for config in bar:
+        label, result = _run_config(config, net, score, budget, seed)
+        results[label] = result
+    comparison = compare_results(results, X_test=X_test, y_test=y_test, target=target, seed=seed)
+    comparison.data = "problem A" if data is None else data_name
+    comparison.budget = budget
+    return comparison
+
+
+def _run_config(config: dict, net, score, budget: int, seed: int) -> tuple[str, SearchResult]:
+    """One configuration at ``budget`` evaluations: its label and its result."""
+    options = {k: v for k, v in config.items() if k not in _SETTINGS}
+    name = config.get("algorithm")
+    algorithm = make(name, score, net.init, **options)
+    population = check_int("population", config.get("population", 256), minimum=1)
+    label = config.get("name") or " ".join(
+        [name] + [f"{k.replace('_size', '')} {v}" for k, v in options.items()]
+    )
+    steps = max(1, budget // int(population * algorithm.traits.evaluations_per_step))
+    result = run(seed, algorithm, net.init, population=population, steps=steps, score_fn=score,
+                 progress=False, config={"algorithm": name})  # fmt: skip
+    return label, result

@@ -28,9 +28,17 @@ import jax.numpy as jnp
 import numpy as np
 from jax.typing import ArrayLike
 
-from ._checks import check_choice, check_features, check_targets
-from .metrics import HARD_KINDS, METRICS, OUTPUT_KINDS
+from ._checks import check_choice, check_features, check_int, check_targets
+from ._targets import (
+    check_class_outputs,
+    check_output_values,
+    class_targets,
+    output_kind_of,
+    regression_targets,
+)
+from .metrics import HARD_KINDS, METRICS
 from .networks import MLP, UNROLL_MAX_FAN_IN
+from .sampling import current_evaluation_key, sample_rows
 
 
 @jax.tree_util.register_dataclass
@@ -39,7 +47,9 @@ class ScoreFn:
     """``score(params) -> scalar`` where higher is better. Build it with :func:`make_score_fn`.
 
     It is a PyTree whose leaves are the data, so a compiled search takes the data as an
-    argument instead of baking it into the program.
+    argument instead of baking it into the program. With ``batch_size`` set it is *keyed*:
+    inside a run each step scores on ``batch_size`` rows drawn with that step's key
+    (:mod:`jaxclimb.sampling`); called without a key it scores on all rows.
     """
 
     X: jax.Array
@@ -49,6 +59,8 @@ class ScoreFn:
     output_kind: str = dataclasses.field(metadata=dict(static=True))
     use_logits: bool = dataclasses.field(metadata=dict(static=True))
     compute_dtype: str | None = dataclasses.field(default=None, metadata=dict(static=True))
+    n_classes: int | None = dataclasses.field(default=None, metadata=dict(static=True))
+    batch_size: int | None = dataclasses.field(default=None, metadata=dict(static=True))
 
     @property
     def maximize(self) -> bool:
@@ -59,6 +71,11 @@ class ScoreFn:
     def direction(self) -> str:
         """``"maximize"`` or ``"minimize"``: how the metric relates to the score."""
         return "maximize" if self.maximize else "minimize"
+
+    @property
+    def keyed(self) -> bool:
+        """True when a run scores minibatches (``batch_size`` rows per step)."""
+        return self.batch_size is not None
 
     def outputs(self, params: Any, X: ArrayLike | None = None) -> jax.Array:
         """What the metric sees: logits (fast path for MLPs) or the network output."""
@@ -74,16 +91,28 @@ class ScoreFn:
             )
         if not jnp.issubdtype(out.dtype, jnp.floating):
             raise TypeError(f"forward(params, X) must return floats; got dtype {out.dtype}")
-        if METRICS[self.metric].classification and out.ndim == 2 and out.shape[1] == 1:
-            out = out[:, 0]
+        if METRICS[self.metric].classification:
+            check_class_outputs(out.shape, self.n_classes)
+            if out.ndim == 2 and out.shape[1] == 1:
+                out = out[:, 0]
         return out.astype(jnp.float32) if self.compute_dtype is not None else out
 
-    def metric_value(self, params: Any) -> jax.Array:
-        """The metric in its own units (log-loss positive, accuracy in [0, 1])."""
-        spec = METRICS[self.metric]
-        return spec.fn(self.y, self.outputs(params), output_kind=self.output_kind)
+    def metric_value(self, params: Any, X: ArrayLike | None = None, y=None) -> jax.Array:
+        """The metric in its own units (log-loss positive, accuracy in [0, 1]), on all rows
+        or on ``(X, y)``."""
+        y = self.y if y is None else y
+        return METRICS[self.metric].fn(y, self.outputs(params, X), output_kind=self.output_kind)
 
-    def __call__(self, params: Any) -> jax.Array:
+    def __call__(self, params: Any, key: jax.Array | None = None) -> jax.Array:
+        key = current_evaluation_key() if key is None and self.keyed else key
+        if key is None or not self.keyed:
+            return self.full(params)
+        rows = sample_rows(key, self.X.shape[0], self.batch_size)
+        value = self.metric_value(params, self.X[rows], self.y[rows])
+        return value if self.maximize else -value
+
+    def full(self, params: Any) -> jax.Array:
+        """The score on all rows (a keyed run re-scores the best so far with it)."""
         value = self.metric_value(params)
         return value if self.maximize else -value
 
@@ -91,6 +120,19 @@ class ScoreFn:
         """Convert scores (higher is better) back to metric units."""
         score = np.asarray(score)
         return score if self.maximize else -score
+
+    @property
+    def outputs_unchecked(self) -> bool:
+        """True for a user forward scored as a classifier: :meth:`check_outputs` applies."""
+        return not isinstance(self.forward, MLP) and METRICS[self.metric].classification
+
+    def check_outputs(self, params: Any) -> None:
+        """Evaluate a user forward once on the first rows and check its outputs against
+        ``output_kind`` (probabilities in [0, 1], labels 0/1): a ValueError, not a silently
+        wrong loss. The engine calls it with the first climber's starting weights."""
+        if not self.outputs_unchecked:
+            return
+        check_output_values(np.asarray(self.outputs(params, self.X[:256])), self.output_kind)
 
     # What algorithms and the engine may ask of an objective (they know nothing of MLPs).
     def nondifferentiable_reason(self) -> str | None:
@@ -115,6 +157,7 @@ class ScoreFn:
         """A generous estimate of the temporaries one evaluation needs: every row's
         activations of every layer, a few times over."""
         rows, features = self.X.shape
+        rows = min(rows, self.batch_size or rows)
         net = self.forward
         width = sum(net.layer_sizes) if isinstance(net, MLP) else features + 16
         return int(rows * width * 4 * 4)
@@ -127,6 +170,12 @@ class ScoreFn:
         return isinstance(net, MLP) and max(net.layer_sizes[:-1]) <= UNROLL_MAX_FAN_IN
 
 
+AUTO_MINIBATCH_ROWS = 65_536
+"""``batch_size="auto"`` scores minibatches when the data have more rows than this."""
+AUTO_BATCH_SIZE = 8_192
+"""The rows of one minibatch under ``batch_size="auto"``."""
+
+
 def make_score_fn(
     forward: Callable[[Any, jax.Array], jax.Array],
     X: ArrayLike,
@@ -136,6 +185,7 @@ def make_score_fn(
     output_kind: str | None = None,
     dtype=jnp.float32,
     compute_dtype=None,
+    batch_size: int | str | None = "auto",
 ) -> ScoreFn:
     """Build the search objective, a :class:`ScoreFn`: ``score(params) -> scalar``, higher
     is better.
@@ -143,18 +193,24 @@ def make_score_fn(
     Args:
         forward: an :class:`~jaxclimb.networks.MLP` or any function ``f(params, X)`` returning
             ``(n_samples,)`` or ``(n_samples, n_outputs)``. It must be hashable (plain functions
-            are); the data travel separately.
+            are); the data travel separately. Python side effects in it run only while JAX
+            traces it (once per compilation), not at every evaluation.
         X: features, ``(n_samples, n_features)``, finite.
-        y: targets. Classification: integer classes ``0..k-1`` (``0/1`` for a single output)
-            or one-hot rows. Regression: ``(n_samples,)`` or ``(n_samples, n_outputs)``.
+        y: targets. Classification: integer classes ``0..k-1`` or one-hot rows; the class
+            count comes from ``y`` and is checked against the forward's output columns.
+            Regression: ``(n_samples,)`` or ``(n_samples, n_outputs)``.
         metric: ``"accuracy"``, ``"log_loss"`` (maximised as its negative), ``"mse"`` or ``"r2"``.
-        output_kind: what ``forward`` returns (see the module doc). Inferred for an
-            :class:`MLP`; for a user function it defaults to ``"probability"`` for
-            classification metrics and ``"value"`` otherwise.
+        output_kind: what ``forward`` returns: ``"logit"``, ``"probability"``, ``"label"``
+            or ``"value"`` (see :mod:`jaxclimb.metrics`). Inferred for an :class:`MLP`;
+            required for a user function whenever the metric depends on it (log-loss,
+            binary accuracy). ``run`` checks the first climber's outputs against it.
         dtype: floating dtype the data are stored (and checked finite) in.
         compute_dtype: run the forward pass in this dtype (``"bfloat16"`` halves memory
             traffic on GPUs and TPUs; on CPUs it is emulated and slower); the weights and
             the metric stay in ``dtype``.
+        batch_size: rows per minibatch in a run (a fresh batch per step, shared by the current
+            point and its candidates; the best re-scored on all rows at chunk ends).
+            ``"auto"``: :data:`AUTO_BATCH_SIZE` rows above :data:`AUTO_MINIBATCH_ROWS` rows.
 
     Example:
         >>> import numpy as np
@@ -167,17 +223,8 @@ def make_score_fn(
     _check_forward(forward)
     X = check_features("X", X, jnp.dtype(dtype := _floating("dtype", dtype)))
     y = check_targets("y", y, X.shape[0])
-    output_kind, use_logits, n_out = _output_kind(forward, X, metric, output_kind)
-    compute_dtype = _compute_dtype(compute_dtype)
-    if metric == "log_loss" and output_kind in HARD_KINDS:
-        raise ValueError(
-            "metric='log_loss' needs probabilities or logits, but the output is a hard 0/1 "
-            "label (step transfer); use metric='accuracy' or a sigmoid output"
-        )
-    if METRICS[metric].classification:
-        y = _class_targets(y, n_out)
-    else:
-        y = _regression_targets(y, n_out, metric, dtype)
+    batch_size = _batch_size(batch_size, X.shape[0])
+    y, output_kind, use_logits, n_classes = _targets(forward, X, y, metric, output_kind, dtype)
     return ScoreFn(
         X=jnp.asarray(X, dtype),
         y=jnp.asarray(y),
@@ -185,8 +232,36 @@ def make_score_fn(
         metric=metric,
         output_kind=output_kind,
         use_logits=use_logits,
-        compute_dtype=compute_dtype,
+        compute_dtype=_compute_dtype(compute_dtype),
+        n_classes=n_classes,
+        batch_size=batch_size,
     )
+
+
+def _targets(forward, X, y, metric: str, output_kind: str | None, dtype):
+    """``(y, output_kind, use_logits, n_classes)``, checked against each other."""
+    n_classes = None
+    if METRICS[metric].classification:
+        n_out = forward.layer_sizes[-1] if isinstance(forward, MLP) else None
+        y, n_classes = class_targets(y, n_out)
+    output_kind, use_logits, n_out = output_kind_of(forward, X, metric, output_kind, n_classes)
+    if metric == "log_loss" and output_kind in HARD_KINDS:
+        raise ValueError(
+            "metric='log_loss' needs probabilities or logits, but the output is a hard 0/1 "
+            "label (step transfer); use metric='accuracy' or a sigmoid output"
+        )
+    if not METRICS[metric].classification:
+        y = regression_targets(y, n_out, metric, dtype)
+    return y, output_kind, use_logits, n_classes
+
+
+def _batch_size(batch_size, n_rows: int) -> int | None:
+    if batch_size == "auto":
+        return AUTO_BATCH_SIZE if n_rows > AUTO_MINIBATCH_ROWS else None
+    if batch_size is None:
+        return None
+    batch_size = check_int("batch_size", batch_size, minimum=1)
+    return batch_size if batch_size < n_rows else None
 
 
 def _check_forward(forward: Any) -> None:
@@ -196,27 +271,6 @@ def _check_forward(forward: Any) -> None:
         hash(forward)
     except TypeError:
         raise TypeError("forward must be hashable (a function or a frozen object)") from None
-
-
-def _output_kind(forward, X: np.ndarray, metric: str, output_kind: str | None):
-    """``(output_kind, use_logits, n_outputs)``: inferred for an MLP, defaulted for a user
-    function (``n_outputs`` None: unknown)."""
-    if not isinstance(forward, MLP):
-        default = "probability" if METRICS[metric].classification else "value"
-        output_kind = output_kind or default
-        check_choice("output_kind", output_kind, OUTPUT_KINDS)
-        return output_kind, False, None
-    if X.shape[1] != forward.layer_sizes[0]:
-        raise ValueError(
-            f"X has {X.shape[1]} features but the network expects {forward.layer_sizes[0]}"
-        )
-    inferred = {"step": "step", "sigmoid": "logit", "softmax": "logit"}.get(forward.output, "value")
-    use_logits = forward.output in ("sigmoid", "softmax", "step")
-    if output_kind is not None and output_kind != inferred:
-        use_logits = False
-    output_kind = output_kind or inferred
-    check_choice("output_kind", output_kind, OUTPUT_KINDS)
-    return output_kind, use_logits, forward.layer_sizes[-1]
 
 
 def _compute_dtype(compute_dtype) -> str | None:
@@ -232,50 +286,3 @@ def _floating(name: str, dtype) -> str:
     if not jnp.issubdtype(dtype, jnp.floating):
         raise TypeError(f"{name} must be a floating dtype (float32, ...); got {dtype!r}")
     return dtype
-
-
-def _regression_targets(y: np.ndarray, n_out: int | None, metric: str, dtype) -> np.ndarray:
-    if n_out is not None and y.ndim == 1 and n_out != 1:
-        raise ValueError(f"y is 1-D but the network has {n_out} outputs")
-    if n_out is not None and y.ndim == 2 and y.shape[1] != n_out:
-        raise ValueError(f"y has {y.shape[1]} columns but the network has {n_out} outputs")
-    if metric == "r2" and np.any(np.ptp(y, axis=0) == 0):
-        raise ValueError("metric='r2' is undefined for a constant target y; use 'mse'")
-    if np.max(np.abs(y)) > _LARGEST_TARGET:  # their squared errors would overflow float32
-        raise ValueError(
-            f"y holds values up to {np.max(np.abs(y)):.3g}, too large for a float32 {metric} "
-            f"(at most {_LARGEST_TARGET:.0e}); rescale y (e.g. StandardScaler)"
-        )
-    y = y.astype(dtype)
-    return y[:, None] if n_out == 1 and y.ndim == 1 else y
-
-
-_LARGEST_TARGET = 1e18
-
-
-def _class_targets(y: np.ndarray, n_out: int | None) -> np.ndarray:
-    """Integer class indices from labels or one-hot rows, checked against the outputs."""
-    if y.ndim == 2:
-        if y.shape[1] == 1:
-            y = y[:, 0]
-        elif np.all((y == 0) | (y == 1)) and np.all(y.sum(axis=1) == 1):
-            y = np.argmax(y, axis=1)
-        else:
-            raise ValueError("y is 2-D but not one-hot; give class indices 0..k-1 or one-hot rows")
-    if not np.all(np.equal(np.mod(y, 1), 0)):
-        raise ValueError(
-            "y must hold integer class labels for a classification metric; got non-integer "
-            "values (use metric='mse' or 'r2' for regression)"
-        )
-    if np.max(np.abs(y)) > np.iinfo(np.int32).max:
-        raise ValueError(f"y holds class labels beyond int32 ({np.max(np.abs(y)):.0f}); "
-                         "encode labels as 0..k-1 with sklearn's LabelEncoder")  # fmt: skip
-    y = y.astype(np.int32)
-    n_classes = 2 if n_out in (None, 1) else n_out
-    if y.min() < 0 or y.max() >= n_classes:
-        expected = "0 or 1" if n_classes == 2 else f"0..{n_classes - 1}"
-        raise ValueError(
-            f"y must hold class labels {expected} for this network's outputs; got values "
-            f"{np.unique(y)[:10].tolist()} (encode labels with sklearn's LabelEncoder)"
-        )
-    return y

@@ -24,14 +24,72 @@ def quantile_row(values: np.ndarray, chosen: int) -> list[float]:
     return [float(v[chosen]), *map(float, q)]
 
 
-def format_quantiles(rows: dict[str, np.ndarray], *, chosen: int) -> str:
-    """An aligned table: one row per named array of per-climber values."""
-    width = max(len(name) for name in rows) + 2
-    lines = [" " * width + "".join(f"{c:>8}" for c in COLUMNS)]
-    for name, values in rows.items():
-        cells = "".join(f"{x:8.4f}" for x in quantile_row(values, chosen))
-        lines.append(f"{name:<{width}}{cells}")
+def number(x: float | None, digits: int = 4) -> str:
+    """``x`` with ``digits`` decimals while that stays short, else in ``.6g`` (so a
+    column of 1e12s stays readable); ``-`` for None."""
+    if x is None:
+        return "-"
+    x = float(x)
+    if np.isfinite(x) and abs(x) >= 1e6:
+        return f"{x:.6g}"
+    return f"{x:.{digits}f}"
+
+
+def aligned(header: list[str], rows: list[list[str]]) -> str:
+    """A plain-text table: the first column left-aligned, the others right-aligned, each
+    as wide as its widest cell, with two spaces between columns at any magnitude.
+
+    Example:
+        >>> print(aligned(["name", "value"], [["a", "500.0000"], ["bb", "1.0"]]))
+        name     value
+        a     500.0000
+        bb         1.0
+    """
+    table = [header, *rows]
+    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+    lines = []
+    for row in table:
+        pairs = enumerate(zip(row, widths, strict=True))
+        cells = [c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in pairs]
+        lines.append("  ".join(cells).rstrip())
     return "\n".join(lines)
+
+
+def format_quantiles(rows: dict[str, np.ndarray], *, chosen: int) -> str:
+    """An aligned table: one row per named array of per-climber values (or per name, the
+    six numbers of :func:`quantile_row` already computed)."""
+    body = []
+    for name, values in rows.items():
+        row = values if isinstance(values, list) else quantile_row(values, chosen)
+        body.append([name, *map(number, row)])
+    return aligned(["", *COLUMNS], body)
+
+
+def metric_rows(result, *, X_test=None, y_test=None, X_train=None, y_train=None) -> dict:
+    """``{row name: quantile_row}`` of the training metric and, when given or saved with
+    the result (``config["test_rows"]``), the test metric; a classifier searched on
+    another metric (log-loss) gets accuracy rows too."""
+    from .metrics import METRICS
+
+    metric, chosen = result.metric or "score", result.best_index()
+    arrays = {f"train {metric}": result.best_metric}
+    if X_test is not None:
+        arrays[f"test {metric}"] = result.evaluate(X_test, y_test)
+    if metric in METRICS and metric != "accuracy" and METRICS[metric].classification:
+        if X_train is not None:
+            arrays["train accuracy"] = result.evaluate(X_train, y_train, metric="accuracy")
+        if X_test is not None:
+            arrays["test accuracy"] = result.evaluate(X_test, y_test, metric="accuracy")
+    rows = {name: quantile_row(values, chosen) for name, values in arrays.items()}
+    if X_test is None:
+        rows.update(result.config.get("test_rows", {}))
+    return rows
+
+
+def keep_test_rows(result, X_test, y_test) -> None:
+    """Store the test rows in ``result.config`` so a saved result's report shows them."""
+    rows = metric_rows(result, X_test=X_test, y_test=y_test)
+    result.config["test_rows"] = {k: v for k, v in rows.items() if k.startswith("test ")}
 
 
 def format_run(result, *, X_test=None, y_test=None, X_train=None, y_train=None) -> str:
@@ -40,18 +98,9 @@ def format_run(result, *, X_test=None, y_test=None, X_train=None, y_train=None) 
     A classifier trained on another metric (log-loss) also gets accuracy rows when the
     training data are given, so every algorithm's table reads the same.
     """
-    from .metrics import METRICS
-
-    metric = result.metric or "score"
-    chosen, cfg = result.best_index(), result.config
-    rows = {f"train {metric}": result.best_metric}
-    if X_test is not None:
-        rows[f"test {metric}"] = result.evaluate(X_test, y_test)
-    if metric in METRICS and metric != "accuracy" and METRICS[metric].classification:
-        if X_train is not None:
-            rows["train accuracy"] = result.evaluate(X_train, y_train, metric="accuracy")
-        if X_test is not None:
-            rows["test accuracy"] = result.evaluate(X_test, y_test, metric="accuracy")
+    rows = metric_rows(result, X_test=X_test, y_test=y_test, X_train=X_train, y_train=y_train)
+    chosen = result.best_index()
+    cfg, metric = result.config, result.metric or "score"
     steps = result.n_steps.sum()
     accepted = result.n_accepted.sum() / steps if steps else float("nan")
     lines = [

@@ -84,7 +84,7 @@ class SearchResult:
         interrupted: bool,
         compile_seconds: float,
         run_seconds: float,
-        score_fn: ScoreFn | None,
+        score_fn: Any,
         config: dict,
         steps: int,
     ) -> SearchResult:
@@ -102,7 +102,7 @@ class SearchResult:
             axis=1,
         ).astype(initial_best.dtype)
         history_steps = np.minimum(np.arange(n_records + 1) * record_every, steps_run)
-        if score_fn is not None:
+        if isinstance(score_fn, ScoreFn):
             config = {**config, "objective": _objective_config(score_fn)}
         state, stats = carry.state, carry.stats
         return cls(
@@ -121,7 +121,7 @@ class SearchResult:
             compile_seconds=float(compile_seconds),
             run_seconds=float(run_seconds),
             config=config,
-            forward=score_fn.forward if score_fn is not None else None,
+            forward=score_fn.forward if isinstance(score_fn, ScoreFn) else None,
         )
 
     # ----------------------------------------------------------------- derived numbers

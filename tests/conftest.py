@@ -1,3 +1,5 @@
+import os
+
 import numpy as np
 import pytest
 
@@ -15,3 +17,9 @@ def small_binary():
     X = rng.normal(size=(120, 3)).astype(np.float32)
     y = (X[:, 0] + 0.5 * X[:, 1] > 0).astype(int)
     return X, y
+
+
+# The command line turns JAX's persistent compilation cache on; tests that call it in this
+# process must not fill the user's cache folder (tests/test_cli_output.py checks the cache
+# in subprocesses with a folder of their own).
+os.environ.setdefault("JAXCLIMB_COMPILE_CACHE", "off")

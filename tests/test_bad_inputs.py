@@ -75,7 +75,7 @@ def jax_key_array():
 )
 def test_user_forward_with_wrong_output_is_reported_up_front(forward, match):
     X = np.ones((10, 3), np.float32)
-    score = jc.make_score_fn(forward, X, np.zeros(10, int))
+    score = jc.make_score_fn(forward, X, np.zeros(10, int), output_kind="logit")
     with pytest.raises((ValueError, TypeError), match=match):
         jc.run(0, jc.hill_climb(score), start, progress=False)
 

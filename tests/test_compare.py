@@ -91,12 +91,51 @@ def test_numbers_recompute_from_saved_results(comparison, tmp_path):
 
 def test_plots_are_written(comparison, tmp_path):
     pytest.importorskip("matplotlib")
-    from jaxclimb.plots import plot_comparison, plot_result
+    import matplotlib.pyplot as plt
 
-    path = plot_comparison(comparison, str(tmp_path / "c.png"))
-    assert Path(path).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    other = plot_result(comparison.entries[0].result, str(tmp_path / "r.png"))
-    assert Path(other).read_bytes()[:4] == b"\x89PNG"
+    fig = jc.plot_comparison(comparison, tmp_path / "c.png")
+    assert Path(tmp_path / "c.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert fig.axes[0].get_xlabel() and comparison.describe() in fig._suptitle.get_text()
+    assert "seed 1" in fig._suptitle.get_text()
+    # one colour per configuration in the lines and the boxes
+    lines = [line.get_color() for line in fig.axes[0].get_lines()]
+    boxes = [p.get_facecolor()[:3] for p in fig.axes[1].patches]
+    assert len(set(lines)) == len(comparison.entries)
+    assert [matplotlib_rgb(c) for c in lines] == [tuple(b) for b in boxes]
+    plt.close(fig)
+    # into the caller's axes, with nothing saved
+    own, axes = plt.subplots(1, 3)
+    assert jc.plot_comparison(comparison, ax=axes) is own
+    single, ax = plt.subplots()
+    assert jc.plot_run(comparison.entries[0].result, ax=ax) is single
+    with pytest.raises(ValueError, match="3 matplotlib Axes"):
+        jc.plot_comparison(comparison, ax=ax)
+    plt.close("all")
+
+
+def matplotlib_rgb(colour):
+    from matplotlib.colors import to_rgb
+
+    return to_rgb(colour)
+
+
+def test_few_runs_are_warned_and_marked():
+    pytest.importorskip("matplotlib")
+    with pytest.warns(UserWarning, match="fewer than 10 independent runs"):
+        few = jc.compare([{"algorithm": "hill-climb", "population": 4}], budget=400, target=0.8)
+    assert "warning: fewer than 10" in few.format_table()
+    fig = jc.plot_comparison(few)
+    assert "(n=" in fig.axes[1].get_xticklabels()[0].get_text()
+
+
+def test_tables_never_run_together():
+    from jaxclimb.report import format_quantiles
+
+    for scale in (1e-3, 1, 100, 500, 1e5, 1e9, 1e15):
+        table = format_quantiles({"train mse": np.array([1.0, 2.0, 3.0]) * scale}, chosen=0)
+        for line in table.splitlines()[1:]:
+            cells = line.split()
+            assert len(cells) == 8, line  # two words of name + six numbers, all apart
 
 
 def test_missing_matplotlib_is_a_clear_message(comparison, monkeypatch, tmp_path):
@@ -119,7 +158,8 @@ def test_cli_compare_and_report(tmp_path, capsys):
     assert main(["run", "--population", "4", "--steps", "20", "--quiet", "--out", saved]) == 0
     capsys.readouterr()
     assert main(["report", saved, "--plot", str(tmp_path / "r.png")]) == 0
-    assert "train accuracy" in capsys.readouterr().out
+    report = capsys.readouterr().out
+    assert "train accuracy" in report and "test accuracy" in report  # saved with the run
 
 
 @pytest.mark.parametrize(

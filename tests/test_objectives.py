@@ -55,7 +55,7 @@ def test_regression_metrics_agree_with_sklearn():
 def test_user_forward_over_dict_tree():
     X, y = _binary()
     forward = lambda p, X: jax.nn.sigmoid(X @ p["coef"] + p["intercept"])  # noqa: E731
-    score = jc.make_score_fn(forward, X, y)
+    score = jc.make_score_fn(forward, X, y, output_kind="probability")
     params = {"coef": np.array([5.0, 0, 0], np.float32), "intercept": np.float32(0)}
     assert float(score(params)) == 1.0
 

@@ -101,7 +101,7 @@ def test_nan_objectives_never_produce_an_accepted_non_finite_state(p, cut):
         out = p["net"](params, X)
         return jnp.where(params[0]["b"][0] > cut, jnp.nan, out)
 
-    score = jc.make_score_fn(forward, p["X"], p["y"])
+    score = jc.make_score_fn(forward, p["X"], p["y"], output_kind="probability")
     r = jc.run(
         p["seed"],
         jc.hill_climb(score, step_size=p["step_size"]),

@@ -127,7 +127,7 @@ def test_user_forward_over_dict_pytree(small_binary):
             "out": jax.random.normal(k2, (4,)),
         }
 
-    score = jc.make_score_fn(forward, X, y)
+    score = jc.make_score_fn(forward, X, y, output_kind="probability")
     r = jc.run(
         1,
         jc.hill_climb(score, step_size=0.2),
@@ -179,9 +179,10 @@ def test_objective_must_return_a_scalar():
         jc.run(0, algo, lambda k: {"w": jnp.zeros(3)}, progress=False)
 
 
-def test_verbose_logs_improvements_like_the_tutorial(setup, capsys):
-    r = _run(setup, steps=30, verbose=True)
-    lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith(">")]
+def test_verbose_logs_improvements_like_the_tutorial(setup, caplog):
+    with caplog.at_level("INFO", logger="jaxclimb"):  # through the "jaxclimb" logger
+        r = _run(setup, steps=30, verbose=True)
+    lines = [m for m in caplog.messages if m.startswith(">")]
     assert lines, "expected '>step score' lines"
     steps = [int(line[1:].split()[0]) for line in lines]
     scores = [float(line.split()[1]) for line in lines]

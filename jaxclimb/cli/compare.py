@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import warnings
 
 from .common import check_output_folders, load_data, start_devices
 
@@ -46,16 +47,19 @@ def compare_command(args: argparse.Namespace) -> int:
     from ..comparison import compare
 
     configs = _configs(args)
-    *data, _ = load_data(args, args.metric)
+    *data, source = load_data(args, args.metric)
     target = args.target_score
     if target is None and args.metric == "accuracy":
         target = 0.85
     budget = args.population * args.steps
     print(f"comparing {len(configs)} configurations at {budget:,} evaluations each, seed "
           f"{args.seed}", flush=True)  # fmt: skip
-    result = compare(configs, data, budget=budget, seed=args.seed, target=target,
-                     metric=args.metric, hidden=tuple(args.hidden), activation=args.activation,
-                     progress=not args.quiet)  # fmt: skip
+    with warnings.catch_warnings():  # too few runs: the table says so in its last line
+        warnings.simplefilter("ignore", UserWarning)
+        result = compare(configs, data, budget=budget, seed=args.seed, target=target,
+                         metric=args.metric, hidden=tuple(args.hidden),
+                         activation=args.activation, progress=None if not args.quiet else False,
+                         data_name=source)  # fmt: skip
     print(result.format_table())
     if args.json:
         print(f"wrote {result.to_json(args.json)}")
@@ -64,7 +68,8 @@ def compare_command(args: argparse.Namespace) -> int:
     if args.plot:
         from ..plots import plot_comparison
 
-        print(f"wrote {plot_comparison(result, args.plot)}")
+        plot_comparison(result, args.plot)
+        print(f"wrote {args.plot}")
     return 0
 
 
@@ -83,7 +88,8 @@ def report_command(args: argparse.Namespace) -> int:
     print(result.summary())
     check_output_folders(args, "plot")
     if args.plot:
-        from ..plots import plot_result
+        from ..plots import plot_run
 
-        print(f"wrote {plot_result(result, args.plot)}")
+        plot_run(result, args.plot)
+        print(f"wrote {args.plot}")
     return 0

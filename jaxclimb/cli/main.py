@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 
@@ -13,6 +14,9 @@ def main(argv: list[str] | None = None) -> int:
     interrupted)."""
     try:
         args = build_parser().parse_args(argv)
+        from .._log import show_messages
+
+        show_messages(logging.INFO if getattr(args, "verbose", False) else logging.WARNING)
         if args.command == "compare":
             from .compare import compare_command
 

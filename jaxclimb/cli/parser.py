@@ -17,6 +17,23 @@ INITS = ("uniform", "symmetric", "normal", "glorot", "he")
 METRICS = ("accuracy", "log_loss", "mse", "r2")
 
 
+RUN_EXAMPLES = """examples:
+  jaxclimb run                                   # problem A, 256 climbers x 1000 steps
+  jaxclimb run --model perceptron --step-size 0.05
+  jaxclimb run --algorithm annealing --hidden 10,10 --out results.npz
+  jaxclimb run --data data.csv --target label --metric log_loss --quiet
+  jaxclimb run --checkpoint ckpt.npz   # then, after Ctrl-C: jaxclimb run --resume ckpt.npz
+"""
+COMPARE_EXAMPLES = """examples:
+  jaxclimb compare                               # hill-climb, annealing, genetic; 2 step sizes
+  jaxclimb compare --algorithms hill-climb,annealing --step-sizes 0.05,0.1 \\
+      --population 256 --steps 1000 --plot compare.png --json compare.json
+"""
+REPORT_EXAMPLES = """examples:
+  jaxclimb run --out results.npz && jaxclimb report results.npz --plot run.png
+"""
+
+
 class UsageError(ValueError):
     """A command line the parser refuses (reported in one line, exit status 2)."""
 
@@ -44,19 +61,36 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="jaxclimb", description=DESCRIPTION)
     parser.add_argument("--version", action="version", version=f"jaxclimb {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
-    r = sub.add_parser(
-        "run", help="run a population of climbers (any algorithm) and print a summary"
+    r = _command(
+        sub,
+        "run",
+        "run a population of climbers (any algorithm) and print a summary",
+        "Run a population of climbers and print a table across them.",
+        RUN_EXAMPLES,
     )
     _data_options(r)
     _model_options(r)
     _search_options(r)
     _algorithm_options(r)
     _output_options(r)
+    _cache_option(r)
     _compare_parser(sub)
-    report = sub.add_parser("report", help="print (and plot) a saved run")
-    report.add_argument("path", metavar="results.npz")
+    report = _command(
+        sub,
+        "report",
+        "print (and plot) a saved run",
+        "Print the table of a run saved with `jaxclimb run --out`.",
+        REPORT_EXAMPLES,
+    )
+    report.add_argument("path", metavar="results.npz", help="a result saved by run --out")
     report.add_argument("--plot", metavar="report.png", help="write a plot of the run here")
     return parser
+
+
+def _command(sub, name: str, short: str, description: str, examples: str):
+    """A subcommand with its one-line help, a description and usage examples."""
+    return sub.add_parser(name, help=short, description=description, epilog=examples,
+                          formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
 
 
 def _data_options(p: argparse.ArgumentParser) -> None:
@@ -69,7 +103,12 @@ def _data_options(p: argparse.ArgumentParser) -> None:
 
 def _model_options(p: argparse.ArgumentParser) -> None:
     model = p.add_argument_group("model")
-    model.add_argument("--model", choices=("mlp", "perceptron"), default="mlp")
+    model.add_argument(
+        "--model",
+        choices=("mlp", "perceptron"),
+        default="mlp",
+        help="mlp (default) or perceptron (one step unit, no hidden layer)",
+    )
     model.add_argument("--hidden", type=int_list, default=None, help="hidden sizes (10)")
     model.add_argument(
         "--activation", default="sigmoid", choices=TRANSFERS[:-1], help="hidden transfer (sigmoid)"
@@ -186,8 +225,25 @@ def _output_options(p: argparse.ArgumentParser) -> None:
     out.add_argument("--verbose", action="store_true", help="log '>step score' improvements")
 
 
+def _cache_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--no-compile-cache",
+        action="store_true",
+        help="do not use JAX's persistent compilation cache (default: on, in "
+        "~/.cache/jaxclimb/xla or $JAXCLIMB_COMPILE_CACHE; JAXCLIMB_COMPILE_CACHE=off "
+        "turns it off too)",
+    )
+
+
 def _compare_parser(sub) -> None:
-    c = sub.add_parser("compare", help="compare configurations at an equal evaluation budget")
+    c = _command(
+        sub,
+        "compare",
+        "compare configurations at an equal evaluation budget",
+        "Run every algorithm x step size at an equal budget of evaluations and print "
+        "one row of statistics per configuration.",
+        COMPARE_EXAMPLES,
+    )
     c.add_argument(
         "--algorithms",
         default="hill-climb,annealing,genetic",
@@ -219,3 +275,4 @@ def _compare_parser(sub) -> None:
     c.add_argument("--json", metavar="compare.json", help="write the statistics here")
     c.add_argument("--csv", metavar="compare.csv", help="write the table here")
     c.add_argument("--quiet", action="store_true", help="no progress bar")
+    _cache_option(c)

@@ -98,10 +98,13 @@ def _finish(args: argparse.Namespace, result, data) -> int:
     import numpy as np
 
     from ..engine.signals import deferred_interrupts, exit_status
+    from ..report import keep_test_rows
 
     X_train, X_test, y_train, y_test, _ = data
     status = exit_status(_signal_number(result)) if result.interrupted else 0
     with deferred_interrupts():
+        if X_test is not None and np.isfinite(result.best_score).any():
+            keep_test_rows(result, X_test, y_test)  # `jaxclimb report` shows them
         if args.out:  # first: nothing below may lose the result
             status = _save(result, args.out) or status
         if not np.isfinite(result.best_score).any():

@@ -29,6 +29,7 @@ from .._checks import check_float, check_int
 from .._files import check_writable
 from ..algorithms.base import Algorithm, SearchState
 from ..objectives import ScoreFn
+from ..sampling import KeyedObjective, evaluation_key
 
 NO_LIMIT = int(np.iinfo(np.int32).max)
 CHECKPOINT_SECONDS = 60.0
@@ -164,11 +165,13 @@ def check_parts(algorithm: Any, init_params: Any, score_fn: Any) -> None:
             "init_params must be hashable (a function, or an object that compares by value): "
             "it is part of the compiled program"
         ) from None
-    if score_fn is not None and not isinstance(score_fn, ScoreFn):
+    if score_fn is not None and not isinstance(score_fn, ScoreFn | KeyedObjective):
         raise TypeError(
-            "score_fn must be the ScoreFn from make_score_fn (or None); a plain objective "
-            "belongs inside the algorithm only"
+            "score_fn must be the ScoreFn from make_score_fn, a KeyedObjective (or None); a "
+            "plain objective belongs inside the algorithm only"
         )
+    if isinstance(score_fn, ScoreFn) and score_fn.outputs_unchecked:  # against output_kind
+        score_fn.check_outputs(init_params(jax.random.key(0)))
 
 
 def check_shapes(algorithm: Algorithm, init_params: Callable, key: jax.Array) -> None:
@@ -184,7 +187,8 @@ def check_shapes(algorithm: Algorithm, init_params: Callable, key: jax.Array) ->
                 f"has dtype {leaf.dtype}"
             )
     try:
-        state = jax.eval_shape(algorithm.init, key, params)
+        with evaluation_key(key):  # a keyed objective's key, as the engine gives it
+            state = jax.eval_shape(algorithm.init, key, params)
     except Exception as exc:
         raise ValueError(
             f"evaluating the objective on the initial weights failed: {type(exc).__name__}: {exc}"

@@ -65,4 +65,34 @@ def initialize(
         num_processes=num_processes,
         process_id=process_id,
     )
+    _connect_quietly()
     return jax.process_index(), jax.process_count()
+
+
+def _connect_quietly() -> None:
+    """Open the processes' collective connections now, with the C++ "[Gloo] Rank i is
+    connected to ..." lines that go to the process's stdout thrown away, so a run's output
+    is only its own."""
+    from jax.experimental import multihost_utils
+
+    with _silenced(1), _silenced(2):
+        multihost_utils.sync_global_devices("jaxclimb: connect")
+
+
+@contextlib.contextmanager
+def _silenced(fd: int):
+    """File descriptor ``fd`` (1: stdout, 2: stderr) to the null device for the block."""
+    import sys
+
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    saved = os.dup(fd)
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, fd)
+        yield
+    finally:
+        os.dup2(saved, fd)
+        os.close(null)
+        os.close(saved)

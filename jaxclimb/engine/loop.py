@@ -17,6 +17,7 @@ import jax
 import numpy as np
 from tqdm.auto import tqdm
 
+from .._log import LOGGER, show_messages
 from ..results import to_host
 from .checkpoint import save_checkpoint
 from .config import HostOptions, RunConfig
@@ -86,8 +87,11 @@ class Loop:
         (Ctrl-C, SIGTERM, SIGHUP). Returns the seconds spent."""
         start = self._start = self._saved_at = time.perf_counter()
         progress = self.options.progress
-        bar = tqdm(total=self.config.steps, initial=self.steps_run, unit="step",
-                   leave=False, disable=None if progress is None else not progress)  # fmt: skip
+        if self.options.verbose:
+            show_messages()
+        # disable=None: a bar only on a terminal, never carriage returns in a log file
+        bar = tqdm(total=self.config.steps, initial=self.steps_run, unit="step", leave=False,
+                   disable=True if progress is False else None)  # fmt: skip
         stop: list[int] = []
         try:
             with stop_on_signals(stop):
@@ -146,7 +150,7 @@ class Loop:
                 best_seen = value
                 if self.options.verbose:
                     at = min(first + (j + 1) * self.config.record_every, self.config.steps)
-                    tqdm.write(f">{at} {self.to_metric(value):.5f}")
+                    LOGGER.info(">%d %.5f", at, self.to_metric(value))
         if np.isfinite(best_seen):
             bar.set_postfix(best=f"{self.to_metric(best_seen):.5f}")
         if self.options.callback is not None:

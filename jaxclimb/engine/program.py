@@ -25,6 +25,8 @@ import jax.numpy as jnp
 from ..algorithms.acceptance import is_improvement, tree_select
 from ..algorithms.base import Algorithm
 from ..batching import candidate_batch
+from . import diskcache
+from .keyed import rescore_best
 from .layout import Layout, history_sharding, population_map, population_shardings, replicated
 
 _CACHE: collections.OrderedDict = collections.OrderedDict()
@@ -135,6 +137,8 @@ def chunk_body(
         return c, c.state.best_score
 
     carry, history = jax.lax.scan(one_record, carry, None, length=n_records)
+    by_climber = lambda fn: population_map(fn, layout)  # noqa: E731
+    carry = carry._replace(state=rescore_best(algorithm, carry.state, by_climber))
     usable = real & jnp.isfinite(history)
     record_best = jnp.max(jnp.where(usable, history, -jnp.inf), axis=1)
     stopped = (carry.stats.stale >= max_attempts) | terminated(algorithm, carry.state)
@@ -155,9 +159,18 @@ def compile_programs(
         _CACHE.move_to_end(sig)
         return _CACHE[sig]._replace(seconds=0.0)
     start = time.perf_counter()
-    with candidate_batch(layout.candidate_batch):  # read by evaluate_many while tracing
-        programs = _compile(algorithm, init_params, key, ids, real, total, attempts, layout,
-                            n_records, record_every)  # fmt: skip
+    devices = list(layout.mesh.devices.flat)
+    stable = (str(treedef), shapes, repr(init_params), str(key.dtype), repr(layout), n_records,
+              record_every, [(d.platform, d.device_kind, d.id) for d in devices],
+              jax.config.jax_enable_x64)  # fmt: skip
+    found = diskcache.load(stable, devices)  # a second process: nothing to trace or compile
+    if found is not None:
+        programs = Programs(found[0], found[1], 0.0, found[2])
+    else:
+        with candidate_batch(layout.candidate_batch):  # read by evaluate_many while tracing
+            programs = _compile(algorithm, init_params, key, ids, real, total, attempts, layout,
+                                n_records, record_every)  # fmt: skip
+        diskcache.store(stable, programs.init, programs.chunk, programs.init_shape)
     programs = programs._replace(seconds=time.perf_counter() - start)
     _CACHE[sig] = programs
     while len(_CACHE) > _CACHE_SIZE:

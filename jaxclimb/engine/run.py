@@ -24,9 +24,9 @@ from collections.abc import Callable
 from typing import Any
 
 import jax
-from tqdm.auto import tqdm
 
 from .._files import json_ready
+from .._log import tell
 from ..algorithms.base import Algorithm
 from ..objectives import ScoreFn
 from ..results import SearchResult
@@ -93,7 +93,7 @@ def run(
     session = Session(algorithm, init_params, run_config, devices, score_fn)
     programs = session.compile(key)
     if verbose:
-        tqdm.write(f"compiled in {programs.seconds:.2f} s")
+        tell("compiled in %.2f s", programs.seconds)
     loop = session.start(programs, key, options, config)
     return session.result(loop, programs.seconds, loop.seconds_before + loop.run())
 

@@ -21,7 +21,7 @@ import signal
 import threading
 from collections.abc import Iterator
 
-from tqdm.auto import tqdm
+from .._log import LOGGER
 
 STOP_SIGNALS = tuple(
     getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
@@ -57,7 +57,7 @@ def stop_on_signals(stop: list) -> Iterator[None]:
         if not stop:
             stop.append(signum)
             name = signal.Signals(signum).name
-            tqdm.write(f"jaxclimb: {name}: stopping at the end of this chunk")
+            LOGGER.warning("jaxclimb: %s: stopping at the end of this chunk", name)
 
     with _handlers(handler):
         yield
