@@ -30,6 +30,9 @@ ALGORITHM_FLAGS = {  # option of algorithms.make: the command-line attribute
     "crossover": "crossover",
     "n_elites": "elites",
     "optimizer": "optimizer",
+    "learning_rate": "learning_rate",
+    "sigma_decay": "sigma_decay",
+    "sigma_min": "sigma_min",
     "restarts": "restarts",
     "restart_patience": "restart_patience",
 }
