@@ -21,7 +21,7 @@ from tqdm.auto import tqdm
 from ._checks import check_int
 from .algorithms import make
 from .datasets import problem_a
-from .engine import run
+from .engine import racing_steps, run
 from .metrics import METRICS
 from .results import SearchResult
 from .statistics import (
@@ -32,7 +32,7 @@ from .statistics import (
 )
 from .tasks import make_network, make_objective, task_of
 
-_SETTINGS = ("algorithm", "population", "name")
+_SETTINGS = ("algorithm", "population", "name", "racing")
 
 
 @dataclasses.dataclass
@@ -216,8 +216,9 @@ def compare(
 
     Args:
         configs: dicts with ``algorithm`` (a ``REGISTRY`` name), ``population`` (default
-            256), optional ``name``, and the algorithm's options (``step_size``, ...), as
-            :func:`jaxclimb.algorithms.make` takes them.
+            256), optional ``name``, optional ``racing`` (racing restarts, as ``run`` takes
+            it: the run gets the steps that spend the same budget), and the algorithm's
+            options (``step_size``, ...), as :func:`jaxclimb.algorithms.make` takes them.
         data: ``(X_train, X_test, y_train, y_test)``; default problem A.
         budget: evaluations per configuration; each runs ``budget // (population *
             evaluations per step)`` steps.
@@ -243,11 +244,14 @@ def compare(
         name = config.get("algorithm")
         algorithm = make(name, score, net.init, **options)
         population = check_int("population", config.get("population", 256), minimum=1)
+        racing = config.get("racing")
         label = config.get("name") or " ".join(
-            [name] + [f"{k.replace('_size', '')} {v}" for k, v in options.items()]
+            [name]
+            + [f"{k.replace('_size', '')} {v}" for k, v in options.items()]
+            + ([f"racing {racing}"] if racing is not None else [])
         )
         each = algorithm.traits.evaluations_per_step
-        steps = max(1, budget // int(population * each))
+        steps = racing_steps(budget, population, racing, per_step=each, initial=0)
         results[label] = run(
             seed,
             algorithm,
@@ -257,5 +261,6 @@ def compare(
             score_fn=score,
             progress=False,
             config={"algorithm": name},
+            racing=racing,
         )
     return compare_results(results, X_test=X_test, y_test=y_test, target=target, seed=seed)

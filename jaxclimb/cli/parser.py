@@ -104,6 +104,13 @@ def _search_options(p: argparse.ArgumentParser) -> None:
     search.add_argument("--steps", type=int, default=1000, help="steps per climber (1000)")
     search.add_argument("--step-size", type=float, default=0.1, help="mutation std (0.1)")
     search.add_argument("--max-attempts", type=int, default=None, help="stop after no gain")
+    search.add_argument(
+        "--racing",
+        type=int,
+        default=None,
+        metavar="N",
+        help="racing restarts: after N, 2N, 4N, ... steps the worse half of the climbers stop",
+    )
     search.add_argument("--record-every", type=int, default=1, help="history thinning (1)")
     search.add_argument("--seed", type=int, default=0, help="search seed (0)")
     search.add_argument("--devices", type=int, default=None, help="CPU devices (all cores)")

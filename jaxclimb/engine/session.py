@@ -50,6 +50,7 @@ class Session:
         self.real = place(np.arange(padded) < config.population, by_climber)
         self.total = place(np.int32(config.steps), self.whole)
         self.attempts = place(np.int32(config.max_attempts or NO_LIMIT), self.whole)
+        self.racing = place(np.int32(config.racing or NO_LIMIT), self.whole)
         self.init_shape = None
         self.fingerprint = fingerprint(self.algorithm, init_params)
 
@@ -81,6 +82,7 @@ class Session:
             real=self.real,
             total=self.total,
             attempts=self.attempts,
+            racing=self.racing,
             layout=self.layout,
             n_records=self.config.chunk_steps // self.config.record_every,
             record_every=self.config.record_every,
@@ -152,6 +154,7 @@ class Session:
             real=self.real,
             total=self.total,
             attempts=self.attempts,
+            racing=self.racing,
             initial_best=initial_best,
             blocks=blocks,
             steps_run=steps_run,
