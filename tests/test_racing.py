@@ -16,19 +16,38 @@ from jaxclimb.engine.racing import survivors
 STEPS, ROUND = 70, 8  # rounds end after 8, 16, 32 and 64 steps
 
 
-@pytest.fixture(scope="module")
-def pair(problem_a):
-    """The same 13 climbers without racing and with it."""
+def _setup(problem_a):
     X, _, y, _ = problem_a
     net = jc.MLP((5, 4, 1), activation="tanh", init="glorot")
     score = jc.make_score_fn(net, X, y, metric="log_loss")
-    algo = jc.hill_climb(score, step_size=0.2)
     kw = {"population": 13, "steps": STEPS, "score_fn": score, "progress": False,
           "chunk_steps": 10}  # fmt: skip
-    plain = jc.run(4, algo, net.init, **kw)
+    return jc.hill_climb(score, step_size=0.2), net.init, kw
+
+
+@pytest.fixture(scope="module")
+def pair(problem_a):
+    """The same 13 climbers without racing and with it."""
+    algo, init, kw = _setup(problem_a)
+    plain = jc.run(4, algo, init, **kw)
     traces = program.trace_counts()
-    raced = jc.run(4, algo, net.init, racing=ROUND, **kw)
+    raced = jc.run(4, algo, init, racing=ROUND, **kw)
     return plain, raced, traces
+
+
+def test_an_interrupted_race_resumes_identically(problem_a, pair, tmp_path):
+    algo, init, kw = _setup(problem_a)
+
+    def stop_at_30(steps_run, best):
+        if steps_run == 30:  # inside the third round, after two cuts
+            raise KeyboardInterrupt
+
+    path = str(tmp_path / "race.npz")
+    part = jc.run(4, algo, init, racing=ROUND, checkpoint=path, callback=stop_at_30, **kw)
+    assert part.interrupted and part.steps_run == 30
+    done = jc.resume(path, algo, init, score_fn=kw["score_fn"], progress=False)
+    np.testing.assert_array_equal(done.history, pair[1].history)
+    np.testing.assert_array_equal(done.n_steps, pair[1].n_steps)
 
 
 def test_survivors_by_score_then_index():
