@@ -102,15 +102,20 @@ def _advance(algorithm: Algorithm, loop_keys, real, total_steps, max_attempts, r
     """One step of every climber that is still active; counters updated; a racing round's
     losers stopped when the round ends."""
 
-    def one(shared, loop_key, state):
+    def one(shared, loop_key, state, active):
+        del active  # whole blocks of inactive climbers are skipped (idle)
         algorithm, t = shared
         return algorithm.step(jax.random.fold_in(loop_key, t), state)
 
-    step_all = population_map(one, layout)
+    def idle(shared, loop_keys, states, active):  # what a skipped block returns
+        shapes = jax.eval_shape(jax.vmap(lambda *a: one(shared, *a)), loop_keys, states, active)
+        return states, jax.tree_util.tree_map(lambda s: jnp.zeros(s.shape, s.dtype), shapes[1])
+
+    step_all = population_map(one, layout, idle=idle)
 
     def advance(c: Carry) -> Carry:
-        new_state, info = step_all((algorithm, c.t), loop_keys, c.state)
         active = (c.t < total_steps) & ~stopped(algorithm, c, max_attempts)
+        new_state, info = step_all((algorithm, c.t), loop_keys, c.state, active & real)
         improved = is_improvement(new_state.best_score, c.state.best_score, strict=True)
         s = c.stats
         stats = RunStats(

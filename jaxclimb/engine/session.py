@@ -41,6 +41,7 @@ class Session:
             score_fn,
             block_size=config.block_size,
             memory_budget=config.memory_budget,
+            racing=config.racing is not None,
         )
         mesh = self.layout.mesh
         self.whole, by_climber = replicated(mesh), climber_sharding(mesh)
