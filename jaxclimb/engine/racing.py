@@ -9,9 +9,11 @@ successive halving. Of ``n`` running climbers ``ceil(n / 2)`` survive. A climber
 stopped for another reason (``max_attempts``, an algorithm's ``terminate``) does not race.
 
 It is a mask inside the compiled loop, not a second program: the round length is an
-argument of the compiled chunk (``racing=None`` is a round that never ends), and a stopped
-climber only stops counting steps and evaluations. Survivors never see the others, so a
-surviving climber's trajectory is its independent run's, step for step.
+argument of the compiled chunk (``racing=None`` is a round that never ends). A racing run
+is laid out in at least ``RACING_BLOCKS`` blocks per device (:mod:`.layout`), and a block
+whose climbers have all stopped is skipped, so stopped climbers cost no time. Survivors
+never see the others, so a surviving climber's trajectory is its run without racing in
+the same layout, step for step.
 
 The ranking couples climbers: it is computed over the whole (sharded) population by a
 sort on ``(running first, best score descending, climber index ascending)``. Comparisons
