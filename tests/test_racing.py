@@ -143,3 +143,15 @@ def test_racing_does_not_depend_on_the_device_count(tmp_path):
         subprocess.run([sys.executable, "-c", SCRIPT, str(n), str(path)], check=True, env=env)
         outs.append(np.load(path))
     np.testing.assert_array_equal(outs[0], outs[1])
+
+
+def test_cli_run_and_compare_take_racing(capsys):
+    from jaxclimb.cli import main
+
+    argv = ["--algorithms", "hill-climb", "--step-sizes", "0.1", "--population", "4",
+            "--steps", "30", "--quiet"]  # fmt: skip
+    assert main(["compare", *argv, "--racing", "5"]) == 0
+    assert "hill-climb step 0.1 racing 5" in capsys.readouterr().out
+    assert main(["compare", *argv, "--racing", "0"]) == 2
+    assert main(["run", "--racing", "-1", "--quiet"]) == 2
+    assert capsys.readouterr().err.count("--racing must be >= 1") == 2

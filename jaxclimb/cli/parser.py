@@ -200,6 +200,9 @@ def _compare_parser(sub) -> None:
     )
     c.add_argument("--steps", type=int, default=1000, help="budget = population x steps")
     c.add_argument(
+        "--racing", type=int, default=None, metavar="N", help="also each one raced (rounds of N)"
+    )
+    c.add_argument(
         "--target-score",
         type=float,
         default=None,
