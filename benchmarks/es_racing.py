@@ -4,9 +4,10 @@ restarts, at equal evaluations on a make_classification stand-in of realistic si
     pip install ".[bench]"; python benchmarks/es_racing.py [--seeds 10] [--es-budget 25600]
 
 The stand-in: 1,800 rows x 64 features x 10 classes (make_classification, random_state 0,
-32 informative, class_sep 2), stratified 75/25 split, standardised on the training part; MLP 64-32-10 (tanh, softmax output,
-Glorot), 2,410 weights; every search minimises the training log-loss through the same
-compiled objective and is scored by test accuracy of the point it reports.
+32 informative, class_sep 2), stratified 75/25 split, standardised on the training part;
+MLP 64-32-10 (tanh, softmax output, Glorot), 2,410 weights; every search minimises the
+training log-loss through the same compiled objective and is scored by test accuracy of
+the point it reports.
 
 1. ES: ``population=seeds`` independent runs of jaxclimb's ES (one per seed) against
    evosax ``Open_ES`` with the same settings (antithetic, centred ranks, Adam, constant
@@ -31,7 +32,6 @@ import platform
 import time
 
 import jax
-import jax.numpy as jnp
 import numpy as np
 from _report import default_path, write_json
 from jax.flatten_util import ravel_pytree
@@ -139,6 +139,28 @@ def racing(net, score, data, args) -> dict:
     return rows
 
 
+def cpu_name() -> str:
+    """The CPU's model name (``lscpu``'s), or the platform's guess."""
+    try:
+        with open("/proc/cpuinfo") as handle:
+            for line in handle:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def same_or_not(rows: dict) -> dict:
+    """Two-sided Mann-Whitney p-values of the test accuracies over seeds."""
+    from jaxclimb.statistics import mann_whitney
+
+    pairs = [("jaxclimb ES", "evosax OpenES (vmap)"),
+             ("hill-climb, racing restarts", "hill-climb, plain restarts")]  # fmt: skip
+    return {f"{a} vs {b}": mann_whitney(rows[a]["test"], rows[b]["test"])[1]
+            for a, b in pairs if a in rows and b in rows}  # fmt: skip
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--seeds", type=int, default=10)
@@ -156,7 +178,7 @@ def main() -> None:
     data = stand_in()
     net = jc.MLP((64, 32, 10), activation="tanh", output="softmax", init="glorot")
     score = jc.make_score_fn(net, data[0], data[2], metric="log_loss")
-    report = {"cpu": platform.processor() or platform.machine(), "cores": os.cpu_count(),
+    report = {"cpu": cpu_name(), "cores": os.cpu_count(),
               "devices": len(jax.devices()), "settings": vars(args)}  # fmt: skip
     rows = {}
     if args.skip != "es":
@@ -169,12 +191,15 @@ def main() -> None:
         rows["hill-climb, plain restarts"] = raced["plain"]
         rows["hill-climb, racing restarts"] = raced["racing"]
     report["rows"] = rows
+    report["tests"] = same_or_not(rows)
     print(f"{'search':34s} {'test median':>11s} {'IQR':>15s} {'evals/run':>10s} {'evals/s':>9s}")
     for name, row in rows.items():
         per_run = row.get("evaluations_per_seed", row["evaluations"] // args.seeds)
         print(f"{name:34s} {row['test_median']:11.4f} "
               f"{row['test_q25']:7.4f}-{row['test_q75']:.4f} {per_run:10,d} "
               f"{row['evaluations_per_s']:9,.0f}")  # fmt: skip
+    for name, p_value in report["tests"].items():
+        print(f"Mann-Whitney p, {name}: {p_value:.3f}")
     write_json(args.out, report)
 
 
