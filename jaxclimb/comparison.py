@@ -200,6 +200,11 @@ def compare_results(
     return Comparison(entries, metric, target, seed)
 
 
+def _label(name: str, options: dict, racing: int | None) -> str:
+    words = [name] + [f"{k.replace('_size', '')} {v}" for k, v in options.items()]
+    return " ".join(words + ([f"racing {racing}"] if racing is not None else []))
+
+
 def compare(
     configs: list[dict],
     data=None,
@@ -245,11 +250,7 @@ def compare(
         algorithm = make(name, score, net.init, **options)
         population = check_int("population", config.get("population", 256), minimum=1)
         racing = config.get("racing")
-        label = config.get("name") or " ".join(
-            [name]
-            + [f"{k.replace('_size', '')} {v}" for k, v in options.items()]
-            + ([f"racing {racing}"] if racing is not None else [])
-        )
+        label = config.get("name") or _label(name, options, racing)
         each = algorithm.traits.evaluations_per_step
         steps = racing_steps(budget, population, racing, per_step=each, initial=0)
         results[label] = run(

@@ -70,10 +70,7 @@ def run(
         devices: devices to shard the population over (default: all of the default backend).
         config: extra JSON-ready settings recorded in the result.
         population, steps, record_every, chunk_steps, max_attempts, block_size,
-            memory_budget: the run's shape, see :class:`~jaxclimb.engine.RunConfig`.
-        racing: racing restarts (successive halving): after ``racing``, ``2 * racing``,
-            ``4 * racing``, ... steps the worse half of the running climbers, ranked by
-            best score, stop; survivors go on exactly as they would alone. ``None``: off.
+            memory_budget, racing (racing restarts): the run's shape, see :class:`RunConfig`.
         progress, verbose, checkpoint, checkpoint_every, callback: what happens between
             chunks, see :class:`~jaxclimb.engine.HostOptions`.
 
@@ -86,10 +83,8 @@ def run(
     """
     key = as_key(key)
     check_parts(algorithm, init_params, score_fn)
-    run_config = RunConfig(
-        population, steps, record_every, chunk_steps, max_attempts, block_size, memory_budget,
-        racing,
-    )  # fmt: skip
+    run_config = RunConfig(population, steps, record_every, chunk_steps, max_attempts,
+                           block_size, memory_budget, racing)  # fmt: skip
     options = HostOptions(progress, verbose, checkpoint, checkpoint_every, callback)
     config = json_ready("config", _checked_config(config))
     refuse_unfinished(options.checkpoint)
