@@ -20,7 +20,8 @@ the point it reports.
    halving, with the steps that spend the same budget; one run per seed, the climber
    with the best training log-loss scored on the test set.
 
-Evaluations/s exclude compilation (the best of two timed runs for ES). Medians and
+Evaluations/s exclude compilation; the ES rows are timed in turn ``--repeats`` times
+(round robin) and the best time of each is kept. Medians and
 interquartile ranges are over seeds.
 """
 
@@ -61,19 +62,23 @@ def summary(test, evals, seconds) -> dict:
             "seconds": float(seconds), "test": [float(v) for v in test]}  # fmt: skip
 
 
-def es_jaxclimb(net, score, data, args) -> dict:
+def es_jaxclimb(net, score, data, args):
+    """A timed run of jaxclimb's ES: ``() -> (seconds, test accuracies, evaluations)``."""
     algo = jc.evolution_strategy(score, pop_size=args.pop_size, step_size=args.sigma,
                                  learning_rate=args.learning_rate)  # fmt: skip
     steps = (args.es_budget - 1) // (args.pop_size + 1)
-    runs = [jc.run(0, algo, net.init, population=args.seeds, steps=steps, score_fn=score,
-                   progress=False) for _ in range(2)]  # fmt: skip
-    r = runs[1]
-    test = r.evaluate(data[1], data[3], metric="accuracy")
-    seconds = min(x.run_seconds for x in runs)
-    return summary(test, r.n_evaluations.sum(), seconds) | {"steps": steps}
+
+    def go():
+        r = jc.run(0, algo, net.init, population=args.seeds, steps=steps, score_fn=score,
+                   progress=False)  # fmt: skip
+        test = r.evaluate(data[1], data[3], metric="accuracy")
+        return r.run_seconds, test, r.n_evaluations.sum()
+
+    return go, steps
 
 
-def es_evosax(net, score, data, args, batch: int | None) -> dict:
+def es_evosax(net, score, data, args, batch: int | None):
+    """A timed run of evosax's OpenES, compiled first: ``() -> (seconds, test, evals)``."""
     import optax
     from evosax.algorithms import Open_ES
 
@@ -103,17 +108,40 @@ def es_evosax(net, score, data, args, batch: int | None) -> dict:
     keys = jax.random.split(jax.random.key(0), -(-args.seeds // mesh.size) * mesh.size)
     sharding = jax.sharding.NamedSharding(mesh, jax.sharding.PartitionSpec("population"))
     compiled = jax.jit(jax.vmap(one_run)).lower(jax.device_put(keys, sharding)).compile()
-    seconds = []
-    for _ in range(2):
+
+    def go():
         start = time.perf_counter()
         means = jax.block_until_ready(compiled(jax.device_put(keys, sharding)))
-        seconds.append(time.perf_counter() - start)
-    means = means[: args.seeds]
-    X_test, y_test = data[1], data[3]
-    logits = jax.vmap(lambda m: net(unravel(m), X_test))(means)
-    test = np.mean(np.argmax(np.asarray(logits), axis=-1) == y_test, axis=1)
-    evals = len(keys) * generations * args.pop_size
-    return summary(test, evals, min(seconds)) | {"steps": generations}
+        seconds = time.perf_counter() - start
+        logits = jax.vmap(lambda m: net(unravel(m), data[1]))(means[: args.seeds])
+        test = np.mean(np.argmax(np.asarray(logits), axis=-1) == data[3], axis=1)
+        return seconds, test, len(keys) * generations * args.pop_size
+
+    return go, generations
+
+
+def es_rows(net, score, data, args) -> dict:
+    """The ES rows, timed in turn ``--repeats`` times (round robin: a change of load
+    between repeats hits every row alike); the best time of each."""
+    batch = jc.engine.plan_layout(args.seeds, None, score).candidate_batch
+    runners = {
+        "jaxclimb ES": es_jaxclimb(net, score, data, args),
+        "evosax OpenES (vmap)": es_evosax(net, score, data, args, None),
+        f"evosax OpenES (batches of {batch})": es_evosax(net, score, data, args, batch),
+    }
+    times = {name: [] for name in runners}
+    for _ in range(args.repeats):
+        for name, (go, _) in runners.items():
+            seconds, test, evals = go()
+            times[name].append(seconds)
+    rows = {}
+    for name, (go, steps) in runners.items():
+        seconds, test, evals = go()  # results are the same every time: the seed is fixed
+        rows[name] = summary(test, evals, min(times[name])) | {
+            "steps": steps,
+            "seconds_each_repeat": times[name],
+        }
+    return rows
 
 
 def racing(net, score, data, args) -> dict:
@@ -171,6 +199,7 @@ def main() -> None:
     p.add_argument("--climbers", type=int, default=8, help="plain restarts: climbers")
     p.add_argument("--climber-steps", type=int, default=2000, help="plain restarts: steps")
     p.add_argument("--round", type=int, default=200, help="racing: first round's steps")
+    p.add_argument("--repeats", type=int, default=3, help="ES timings, round robin")
     p.add_argument("--skip", choices=("es", "racing"), default=None)
     p.add_argument("--out", default=default_path("es_racing.json"))
     args = p.parse_args()
@@ -182,10 +211,7 @@ def main() -> None:
               "devices": len(jax.devices()), "settings": vars(args)}  # fmt: skip
     rows = {}
     if args.skip != "es":
-        rows["jaxclimb ES"] = es_jaxclimb(net, score, data, args)
-        rows["evosax OpenES (vmap)"] = es_evosax(net, score, data, args, None)
-        batch = jc.engine.plan_layout(args.seeds, None, score).candidate_batch
-        rows[f"evosax OpenES (batches of {batch})"] = es_evosax(net, score, data, args, batch)
+        rows.update(es_rows(net, score, data, args))
     if args.skip != "racing":
         raced = racing(net, score, data, args)
         rows["hill-climb, plain restarts"] = raced["plain"]
