@@ -39,8 +39,8 @@ _LAZY = {
     # module: names it provides
     "algorithms": (
         "REGISTRY", "Algorithm", "ClimberState", "SearchState", "StepInfo", "Traits",
-        "genetic", "gradient_descent", "hill_climb", "simulated_annealing", "tree_select",
-        "with_restarts", "GeomDecay", "ArithDecay", "ExpDecay",
+        "evolution_strategy", "genetic", "gradient_descent", "hill_climb", "simulated_annealing",
+        "tree_select", "with_restarts", "GeomDecay", "ArithDecay", "ExpDecay",
     ),
     "comparison": ("Comparison", "compare", "compare_results"),
     "estimators": ("ClimbingClassifier", "ClimbingRegressor"),
@@ -88,6 +88,7 @@ __all__ = [
     "compare_results",
     "datasets",
     "distributed",
+    "evolution_strategy",
     "gaussian",
     "genetic",
     "gradient_descent",
@@ -142,6 +143,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
         SearchState,
         StepInfo,
         Traits,
+        evolution_strategy,
         genetic,
         gradient_descent,
         hill_climb,

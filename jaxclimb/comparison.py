@@ -22,7 +22,7 @@ from tqdm.auto import tqdm
 from ._checks import check_int
 from .algorithms import make
 from .datasets import problem_a
-from .engine import run
+from .engine import racing_steps, run
 from .metrics import METRICS
 from .report import aligned, number
 from .results import SearchResult
@@ -34,7 +34,7 @@ from .statistics import (
 )
 from .tasks import make_network, make_objective, task_of
 
-_SETTINGS = ("algorithm", "population", "name")
+_SETTINGS = ("algorithm", "population", "name", "racing")
 MIN_RUNS = 10
 """Configurations with fewer independent runs (a GA run is one) are warned about and
 marked in the plots: their statistics say little."""
@@ -213,6 +213,11 @@ def compare_results(
     return Comparison(entries, metric, target, seed)
 
 
+def _label(name: str, options: dict, racing: int | None) -> str:
+    words = [name] + [f"{k.replace('_size', '')} {v}" for k, v in options.items()]
+    return " ".join(words + ([f"racing {racing}"] if racing is not None else []))
+
+
 def compare(
     configs: list[dict],
     data=None,
@@ -230,8 +235,9 @@ def compare(
 
     Args:
         configs: dicts with ``algorithm`` (a ``REGISTRY`` name), ``population`` (default
-            256), optional ``name``, and the algorithm's options (``step_size``, ...), as
-            :func:`jaxclimb.algorithms.make` takes them.
+            256), optional ``name``, optional ``racing`` (racing restarts, as ``run`` takes
+            it: the run gets the steps that spend the same budget), and the algorithm's
+            options (``step_size``, ...), as :func:`jaxclimb.algorithms.make` takes them.
         data: ``(X_train, X_test, y_train, y_test)``; default problem A.
         budget: evaluations per configuration; each runs ``budget // (population *
             evaluations per step)`` steps.
@@ -266,10 +272,10 @@ def _run_config(config: dict, net, score, budget: int, seed: int) -> tuple[str, 
     name = config.get("algorithm")
     algorithm = make(name, score, net.init, **options)
     population = check_int("population", config.get("population", 256), minimum=1)
-    label = config.get("name") or " ".join(
-        [name] + [f"{k.replace('_size', '')} {v}" for k, v in options.items()]
-    )
-    steps = max(1, budget // int(population * algorithm.traits.evaluations_per_step))
+    racing = config.get("racing")
+    label = config.get("name") or _label(name, options, racing)
+    each = algorithm.traits.evaluations_per_step
+    steps = racing_steps(budget, population, racing, per_step=each, initial=0)
     result = run(seed, algorithm, net.init, population=population, steps=steps, score_fn=score,
-                 progress=False, config={"algorithm": name})  # fmt: skip
+                 progress=False, config={"algorithm": name}, racing=racing)  # fmt: skip
     return label, result

@@ -28,7 +28,9 @@ VARIANTS = {name: {} for name in REGISTRY} | {
     "gradient/adam": {"optimizer": "adam"},
     "genetic/truncation-one-point": {"selection": "truncation", "crossover": "one-point"},
     "genetic/proportional": {"selection": "proportional", "n_elites": 2},
-}
+    "es/sgd-decay": {"optimizer": "sgd", "learning_rate": 0.5, "sigma_decay": 0.99,
+                     "sigma_min": 0.02},
+}  # fmt: skip
 
 
 def random_start(key):
@@ -40,6 +42,8 @@ def expected_evaluations(variant, steps):
     if variant.startswith("genetic"):
         pop = kwargs.get("pop_size", 16)
         return pop + steps * (pop - kwargs.get("n_elites", 1))
+    if variant.startswith("es"):
+        return 1 + steps * (kwargs.get("pop_size", 8) + 1)  # the perturbations and the mean
     return 1 + steps * kwargs.get("n_candidates", 1)
 
 
@@ -48,6 +52,8 @@ def build(variant, score_fn=sphere):
     kwargs = dict(VARIANTS[variant])
     if name == "genetic":
         kwargs = {"init_params": random_start, "pop_size": 16, **kwargs}
+    if name == "es":
+        kwargs = {"pop_size": 8, **kwargs}
     return REGISTRY[name](score_fn, step_size=0.1, **kwargs)
 
 
@@ -143,7 +149,10 @@ def test_cli_runs_every_registered_algorithm(capsys):
     from jaxclimb.cli import main
 
     for name in REGISTRY:
-        extra = {"genetic": ["--pop-size", "8"]}  # gradient picks log-loss by itself
+        extra = {
+            "genetic": ["--pop-size", "8"],
+            "es": ["--pop-size", "4"],
+        }  # gradient picks log-loss by itself
         extra = extra.get(name, [])
         argv = ["run", "--algorithm", name, "--population", "4", "--steps", "10", "--quiet"]
         assert main(argv + extra) == 0

@@ -14,6 +14,7 @@ SETTINGS = {
     "annealing": [{"schedule": "exponential", "decay": 0.01}, {"schedule": jc.ArithDecay()}],
     "genetic": [{"pop_size": 6, "selection": "truncation"}],
     "gradient": [{"optimizer": "sgd"}, {"optimizer": "adam"}],
+    "es": [{"pop_size": 4, "sigma_decay": 0.9}, {"optimizer": "sgd", "restarts": 1}],
 }
 
 
@@ -75,8 +76,9 @@ def test_an_estimator_refit_compiles_nothing(algorithm):
     params = {"objective": "log_loss"} if algorithm == "gradient" else {}
     clf = jc.ClimbingClassifier(hidden_layer_sizes=(2,), algorithm=algorithm,
                                 population_size=2, max_steps=10, random_state=0,
-                                algorithm_params={"pop_size": 4} if algorithm == "genetic"
-                                else None, **params)  # fmt: skip
+                                algorithm_params={"pop_size": 4}
+                                if algorithm in ("genetic", "es") else None,
+                                **params)  # fmt: skip
     clf.fit(X, y)
     traces = program.trace_counts()
     clf.fit(X, y)

@@ -34,7 +34,7 @@ def test_bitwise_identity_across_device_counts_and_where_it_stops():
                          text=True, timeout=600)  # fmt: skip
     assert out.returncode == 0, out.stderr
     rows = {tuple(line.split()[:2]): line.split()[2:] for line in out.stdout.splitlines()}
-    for name in ("annealing", "genetic", "hill-climb"):
+    for name in ("annealing", "es", "genetic", "hill-climb"):
         assert rows["accuracy", name] == ["True", "True"], name
-    for name in ("annealing", "genetic", "gradient", "hill-climb"):
+    for name in ("annealing", "es", "genetic", "gradient", "hill-climb"):
         assert rows["log_loss", name][1] == "True", name

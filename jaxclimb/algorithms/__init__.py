@@ -4,7 +4,7 @@
   ``StepInfo``, ``Traits``); :mod:`~jaxclimb.algorithms.acceptance`: the acceptance test
   and the helpers every algorithm shares.
 * one module per algorithm: hill climbing, annealing (with :mod:`.schedules`), the
-  genetic algorithm, the gradient baseline, restarts around any climber.
+  genetic algorithm, the gradient baseline, the evolution strategy, restarts around any climber.
 * :mod:`~jaxclimb.algorithms.build`: ``REGISTRY`` and :func:`make`, the one builder from
   flat options that every front end uses.
 """
@@ -13,6 +13,7 @@ from .acceptance import is_improvement, tree_select, update_best
 from .annealing import AnnealState, simulated_annealing
 from .base import Algorithm, SearchState, StepInfo, Traits, bind, state_type
 from .build import REGISTRY, RESTART_OPTIONS, make, options_of
+from .es import ESState, centred_ranks, evolution_strategy
 from .genetic import GAState, genetic
 from .gradient import GradientState, gradient_descent
 from .hill_climb import ClimberState, hill_climb
@@ -26,6 +27,7 @@ __all__ = [
     "AnnealState",
     "ArithDecay",
     "ClimberState",
+    "ESState",
     "ExpDecay",
     "GAState",
     "GeomDecay",
@@ -35,6 +37,8 @@ __all__ = [
     "StepInfo",
     "Traits",
     "bind",
+    "centred_ranks",
+    "evolution_strategy",
     "genetic",
     "gradient_descent",
     "hill_climb",

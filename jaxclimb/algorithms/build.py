@@ -30,6 +30,7 @@ import jax
 from .._checks import check_choice, check_int
 from .annealing import simulated_annealing
 from .base import Algorithm
+from .es import evolution_strategy
 from .genetic import genetic
 from .gradient import gradient_descent
 from .hill_climb import hill_climb
@@ -40,6 +41,7 @@ REGISTRY: dict[str, Callable[..., Algorithm]] = {
     "annealing": simulated_annealing,
     "genetic": genetic,
     "gradient": gradient_descent,
+    "es": evolution_strategy,
 }
 """Algorithm factories by the names every front end knows (``--algorithm``)."""
 
@@ -65,7 +67,7 @@ def make(
     """Build algorithm ``name`` (a :data:`REGISTRY` key) from flat options.
 
     Args:
-        name: ``"hill-climb"``, ``"annealing"``, ``"genetic"`` or ``"gradient"``.
+        name: ``"hill-climb"``, ``"annealing"``, ``"genetic"``, ``"gradient"`` or ``"es"``.
         score_fn: the objective, higher is better.
         init_params: draws starting weights (restarts and the GA's first generation).
         **options: the factory's keyword options, plus ``restarts`` (mlrose's: restarts

@@ -18,7 +18,8 @@ def _floats(text: str, name: str) -> list[float]:
 
 def _configs(args: argparse.Namespace) -> list[dict]:
     """One configuration per algorithm and step size; a GA's population is split into
-    independent runs of 64 individuals, for the same budget."""
+    independent runs of 64 individuals, for the same budget; with ``--racing`` each one
+    twice, plain and raced."""
     from ..algorithms import REGISTRY
 
     algorithms = [a.strip() for a in args.algorithms.split(",") if a.strip()]
@@ -30,6 +31,8 @@ def _configs(args: argparse.Namespace) -> list[dict]:
         raise ValueError(f"--step-sizes must be numbers > 0; got {args.step_sizes!r}")
     if args.population < 1 or args.steps < 1:
         raise ValueError("--population and --steps must be >= 1")
+    if args.racing is not None and args.racing < 1:
+        raise ValueError(f"--racing must be >= 1; got {args.racing}")
     configs = []
     for name in algorithms:
         for step in step_sizes:
@@ -37,6 +40,8 @@ def _configs(args: argparse.Namespace) -> list[dict]:
             if name == "genetic":
                 config.update(population=max(1, args.population // 64), pop_size=64)
             configs.append(config)
+            if args.racing is not None:  # the same, raced, for the same budget
+                configs.append({**config, "racing": args.racing})
     return configs
 
 

@@ -11,7 +11,7 @@ import argparse
 from .._version import __version__
 
 DESCRIPTION = "Gradient-free, population-based optimisation of neural-network weights in JAX."
-ALGORITHMS = ("hill-climb", "annealing", "genetic", "gradient")
+ALGORITHMS = ("hill-climb", "annealing", "genetic", "gradient", "es")
 TRANSFERS = ("step", "sigmoid", "tanh", "relu", "identity", "softmax")
 INITS = ("uniform", "symmetric", "normal", "glorot", "he")
 METRICS = ("accuracy", "log_loss", "mse", "r2")
@@ -137,8 +137,9 @@ def _search_options(p: argparse.ArgumentParser) -> None:
         default="hill-climb",
         choices=ALGORITHMS,
         help="hill-climb (default), annealing, genetic (--population "
-        "independent runs of --pop-size) or gradient (needs --metric "
-        "log_loss, mse or r2)",
+        "independent runs of --pop-size), gradient (needs --metric "
+        "log_loss, mse or r2) or es (an evolution strategy: --population runs of --pop-size "
+        "perturbations, --step-size is sigma)",
     )
     search.add_argument(
         "--budget",
@@ -157,6 +158,13 @@ def _search_options(p: argparse.ArgumentParser) -> None:
     )
     search.add_argument("--step-size", type=float, default=0.1, help="mutation std (0.1)")
     search.add_argument("--max-attempts", type=int, default=None, help="stop after no gain")
+    search.add_argument(
+        "--racing",
+        type=int,
+        default=None,
+        metavar="N",
+        help="racing restarts: after N, 2N, 4N, ... steps the worse half of the climbers stop",
+    )
     search.add_argument("--record-every", type=int, default=1, help="history thinning (1)")
     search.add_argument("--seed", type=int, default=0, help="search seed (0)")
     search.add_argument("--devices", type=int, default=None, help="CPU devices (all cores)")
@@ -186,7 +194,7 @@ def _algorithm_options(p: argparse.ArgumentParser) -> None:
         default=None,
         help="hill-climb: 1/5 success rule step sizes",
     )
-    a.add_argument("--restarts", type=int, help="hill-climb, annealing, gradient: rounds - 1")
+    a.add_argument("--restarts", type=int, help="hill-climb, annealing, gradient, es: rounds - 1")
     a.add_argument("--restart-patience", type=int, help="restart after N steps without gain")
     a.add_argument(
         "--schedule",
@@ -196,7 +204,7 @@ def _algorithm_options(p: argparse.ArgumentParser) -> None:
     a.add_argument("--init-temp", type=float, help="annealing: first temperature (1.0)")
     a.add_argument("--decay", type=float, help="annealing: the schedule's decay")
     a.add_argument("--min-temp", type=float, help="annealing: lowest temperature (0.001)")
-    a.add_argument("--pop-size", type=int, help="genetic: individuals per run (64)")
+    a.add_argument("--pop-size", type=int, help="genetic, es: individuals per run (64)")
     a.add_argument("--mutation-prob", type=float, help="genetic: gene mutation rate (0.1)")
     a.add_argument(
         "--selection",
@@ -207,7 +215,12 @@ def _algorithm_options(p: argparse.ArgumentParser) -> None:
         "--crossover", choices=("uniform", "one-point", "none"), help="genetic: crossover (uniform)"
     )
     a.add_argument("--elites", type=int, help="genetic: elites kept (1)")
-    a.add_argument("--optimizer", choices=("sgd", "adam"), help="gradient: sgd or adam")
+    a.add_argument(
+        "--optimizer", choices=("sgd", "adam"), help="gradient (sgd), es (adam): sgd or adam"
+    )
+    a.add_argument("--learning-rate", type=float, help="es: the mean's learning rate (0.03)")
+    a.add_argument("--sigma-decay", type=float, help="es: sigma x this per step (1)")
+    a.add_argument("--sigma-min", type=float, help="es: sigma's floor (0)")
 
 
 def _output_options(p: argparse.ArgumentParser) -> None:
@@ -257,6 +270,9 @@ def _compare_parser(sub) -> None:
         help="climbers per configuration; genetic: runs of 64 individuals (256)",
     )
     c.add_argument("--steps", type=int, default=1000, help="budget = population x steps")
+    c.add_argument(
+        "--racing", type=int, default=None, metavar="N", help="also each one raced (rounds of N)"
+    )
     c.add_argument(
         "--target-score",
         type=float,

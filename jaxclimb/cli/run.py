@@ -30,6 +30,9 @@ ALGORITHM_FLAGS = {  # option of algorithms.make: the command-line attribute
     "crossover": "crossover",
     "n_elites": "elites",
     "optimizer": "optimizer",
+    "learning_rate": "learning_rate",
+    "sigma_decay": "sigma_decay",
+    "sigma_min": "sigma_min",
     "restarts": "restarts",
     "restart_patience": "restart_patience",
 }
@@ -38,7 +41,7 @@ ALGORITHM_FLAGS = {  # option of algorithms.make: the command-line attribute
 SEARCH_OPTIONS = (
     "data", "target", "test_size", "split_seed", "model", "hidden", "activation", "output",
     "init", "metric", "algorithm", "budget", "population", "steps", "step_size", "max_attempts",
-    "record_every", "seed", *ALGORITHM_FLAGS.values(),
+    "racing", "record_every", "seed", *ALGORITHM_FLAGS.values(),
 )  # fmt: skip
 """What defines a search: saved in its checkpoint, taken back by ``--resume``."""
 
@@ -90,6 +93,7 @@ def _search(args: argparse.Namespace, algorithm, net, score, settings: dict):
         return resume(args.resume, algorithm, net.init, score_fn=score, **host)
     return run(args.seed, algorithm, net.init, population=args.population, steps=args.steps,
                record_every=args.record_every, max_attempts=args.max_attempts, score_fn=score,
+               racing=args.racing,
                config=settings, checkpoint=args.checkpoint, **host)  # fmt: skip
 
 
@@ -160,6 +164,8 @@ def _check_arguments(args: argparse.Namespace) -> None:
         if getattr(args, name) is not None:
             check_int(f"--{name.replace('_', '-')}", getattr(args, name), minimum=0,
                       maximum=limit)  # fmt: skip
+    if args.racing is not None:
+        check_int("--racing", args.racing, minimum=1, maximum=limit)
     check_int("--seed", args.seed, minimum=-(2**63), maximum=2**63 - 1)
 
 

@@ -10,12 +10,14 @@
 * :mod:`.layout`: where climbers sit (mesh, padding, memory blocks, cache batches, the
   population map); :mod:`.devices` and :mod:`.transfer` the devices and the moves of
   arrays between host and mesh.
+* :mod:`.racing`: racing restarts (successive halving), the one policy across climbers.
 * :mod:`.checkpoint`: atomic checkpoints; :mod:`.distributed`: multi-process setup.
 """
 
 from .config import HostOptions, RunConfig
 from .devices import use_cpu_cores
 from .layout import Layout, plan_layout, population_mesh
+from .racing import racing_counts, racing_evaluations, racing_steps
 from .run import resume, run
 
 __all__ = [
@@ -24,6 +26,9 @@ __all__ = [
     "RunConfig",
     "plan_layout",
     "population_mesh",
+    "racing_counts",
+    "racing_evaluations",
+    "racing_steps",
     "resume",
     "run",
     "use_cpu_cores",

@@ -53,6 +53,9 @@ class RunConfig:
             their turn inside the compiled step), bounding memory for huge populations.
         memory_budget: bytes one step may use per device for evaluation temporaries
             (default 2 GiB); with ``score_fn`` given, ``block_size`` is derived from it.
+        racing: racing restarts (successive halving, :mod:`.racing`): after ``racing``,
+            ``2 * racing``, ``4 * racing``, ... steps the worse half of the running climbers
+            (by best score) stop, until one is left. ``None``: no racing.
     """
 
     population: int = 256
@@ -62,12 +65,13 @@ class RunConfig:
     max_attempts: int | None = None
     block_size: int | None = None
     memory_budget: int | None = None
+    racing: int | None = None
 
     def __post_init__(self):
         fix = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731
         for name in ("population", "steps", "record_every"):
             fix(name, check_int(name, getattr(self, name), minimum=1, maximum=NO_LIMIT))
-        for name in ("max_attempts", "block_size", "memory_budget"):
+        for name in ("max_attempts", "block_size", "memory_budget", "racing"):
             if getattr(self, name) is not None:
                 fix(name, check_int(name, getattr(self, name), minimum=1))
         fix("chunk_steps", _chunk_steps(self.chunk_steps, self.steps, self.record_every))

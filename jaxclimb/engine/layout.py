@@ -39,6 +39,8 @@ MEMORY_BUDGET = 2 * 2**30
 """Default bytes one step may use per device for evaluation temporaries."""
 CACHE_BUDGET = 32 * 2**20
 """Bytes of activations one cache batch may hold."""
+RACING_BLOCKS = 8
+"""Blocks per device at least, in a racing run (blocks of raced-out climbers are skipped)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -71,8 +73,13 @@ def plan_layout(
     *,
     block_size: int | None = None,
     memory_budget: int | None = None,
+    racing: bool = False,
 ) -> Layout:
-    """Decide where ``population`` climbers of ``score_fn`` sit on ``devices``."""
+    """Decide where ``population`` climbers of ``score_fn`` sit on ``devices``.
+
+    A racing run is walked in at least :data:`RACING_BLOCKS` blocks per device, so that
+    the blocks whose climbers have all been raced out are skipped, not computed.
+    """
     devices = device_list(devices)
     if jax.process_count() == 1 and 0 < population < len(devices):
         devices = devices[:population]  # a padded twin would cost as much as a real climber
@@ -87,6 +94,10 @@ def plan_layout(
         block_size=block_size,
         cache_block=batch,
     )
+    local = -(-population // mesh.size)
+    if racing and block_size is None and (block or local) > -(-local // RACING_BLOCKS):
+        padded, block = plan_blocks(population, mesh, bytes_per_climber=None, budget=1,
+                                    block_size=-(-local // RACING_BLOCKS))  # fmt: skip
     return Layout(mesh, population, padded, block, batch)
 
 
@@ -165,12 +176,15 @@ def population_shardings(tree: Any, mesh: Mesh) -> Any:
     return jax.tree_util.tree_map(lambda x: by_climber if len(x.shape) >= 1 else whole, tree)
 
 
-def population_map(fn: Callable, layout: Layout | None = None) -> Callable:
+def population_map(fn: Callable, layout: Layout | None = None, *, idle: Callable | None = None
+                   ) -> Callable:  # fmt: skip
     """``fn(shared, *per_climber)`` mapped over the population axis of ``per_climber``.
 
     Without a memory block this is ``vmap``. With one, each device walks its own climbers
     block by block (``shard_map`` + ``lax.map``), so one step never holds the temporaries
-    of more than ``block`` climbers per device.
+    of more than ``block`` climbers per device. With ``idle``, the last per-climber
+    argument is an "active" mask, and a block without an active climber is not computed:
+    ``idle(shared, *per_climber)`` (of the block) stands in for its outputs.
     """
 
     def vmapped(shared, *args):  # shared is closed over: the same for every climber
@@ -180,17 +194,24 @@ def population_map(fn: Callable, layout: Layout | None = None) -> Callable:
         return vmapped
     block = layout.block
 
+    def one_block(shared, args):
+        if idle is None:
+            return vmapped(shared, *args)
+        return jax.lax.cond(
+            args[-1].any(), lambda: vmapped(shared, *args), lambda: idle(shared, *args)
+        )
+
     def local(shared, *args):
         n = jax.tree_util.tree_leaves(args)[0].shape[0]
         split = lambda x: x.reshape(n // block, block, *x.shape[1:])  # noqa: E731
-        out = jax.lax.map(lambda a: vmapped(shared, *a), jax.tree_util.tree_map(split, args))
+        out = jax.lax.map(lambda a: one_block(shared, a), jax.tree_util.tree_map(split, args))
         return jax.tree_util.tree_map(lambda x: x.reshape(n, *x.shape[2:]), out)
 
     def mapped(shared, *args):
         spec = PartitionSpec(POPULATION_AXIS)
         in_specs = (PartitionSpec(),) + (spec,) * len(args)
-        return jax.shard_map(local, mesh=layout.mesh, in_specs=in_specs, out_specs=spec)(
-            shared, *args
-        )
+        # check_vma off: an idle block's stand-in outputs need not be typed as varying
+        return jax.shard_map(local, mesh=layout.mesh, in_specs=in_specs, out_specs=spec,
+                             check_vma=idle is None)(shared, *args)  # fmt: skip
 
     return mapped

@@ -35,6 +35,7 @@ class Loop:
     real: Any
     total: Any
     attempts: Any
+    racing: Any
     initial_best: Any
     blocks: list
     steps_run: int
@@ -114,8 +115,9 @@ class Loop:
         last_saved, best_seen = self.steps_run, -np.inf
         while self.steps_run < steps:
             self.carry, history, record_best, done = self.chunk_fn(
-                self.algorithm, self.carry, self.loop_keys, self.real, self.total, self.attempts
-            )
+                self.algorithm, self.carry, self.loop_keys, self.real, self.total, self.attempts,
+                self.racing,
+            )  # fmt: skip
             self.blocks.append(history)
             record_best, done = to_host((record_best, done))
             first, self.steps_run = self.steps_run, min(steps, self.steps_run + chunk)

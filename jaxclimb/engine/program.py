@@ -28,6 +28,7 @@ from ..batching import candidate_batch
 from . import diskcache
 from .keyed import rescore_best
 from .layout import Layout, history_sharding, population_map, population_shardings, replicated
+from .racing import round_ends, survivors
 
 _CACHE: collections.OrderedDict = collections.OrderedDict()
 _CACHE_SIZE = 32
@@ -42,6 +43,7 @@ class RunStats(NamedTuple):
     n_evaluations: jax.Array
     n_nonfinite: jax.Array
     n_steps: jax.Array
+    raced_out: jax.Array  # stopped by racing (successive halving)
 
 
 class Carry(NamedTuple):
@@ -79,6 +81,7 @@ def init_body(algorithm: Algorithm, init_params: Callable, key, ids, *, layout: 
         n_evaluations=jnp.full(n, algorithm.traits.initial_evaluations, jnp.int32),
         n_nonfinite=(~jnp.isfinite(state.score)).astype(jnp.int32),
         n_steps=zeros,
+        raced_out=jnp.zeros(n, bool),
     )
     return Carry(state, stats, jnp.zeros((), jnp.int32)), loop_keys
 
@@ -90,19 +93,31 @@ def terminated(algorithm: Algorithm, state: Any) -> jax.Array:
     return jax.vmap(algorithm.terminate)(state)
 
 
-def _advance(algorithm: Algorithm, loop_keys, total_steps, max_attempts, layout):
-    """One step of every climber that is still active; counters updated."""
+def stopped(algorithm: Algorithm, carry: Carry, max_attempts) -> jax.Array:
+    """Climbers that have stopped: no gain for ``max_attempts`` steps, done by their
+    algorithm's ``terminate``, or raced out."""
+    s = carry.stats
+    return (s.stale >= max_attempts) | terminated(algorithm, carry.state) | s.raced_out
 
-    def one(shared, loop_key, state):
+
+def _advance(algorithm: Algorithm, loop_keys, real, total_steps, max_attempts, racing, layout):
+    """One step of every climber that is still active; counters updated; a racing round's
+    losers stopped when the round ends."""
+
+    def one(shared, loop_key, state, active):
+        del active  # whole blocks of inactive climbers are skipped (idle)
         algorithm, t = shared
         return algorithm.step(jax.random.fold_in(loop_key, t), state)
 
-    step_all = population_map(one, layout)
+    def idle(shared, loop_keys, states, active):  # what a skipped block returns
+        shapes = jax.eval_shape(jax.vmap(lambda *a: one(shared, *a)), loop_keys, states, active)
+        return states, jax.tree_util.tree_map(lambda s: jnp.zeros(s.shape, s.dtype), shapes[1])
+
+    step_all = population_map(one, layout, idle=idle)
 
     def advance(c: Carry) -> Carry:
-        new_state, info = step_all((algorithm, c.t), loop_keys, c.state)
-        active = (c.t < total_steps) & (c.stats.stale < max_attempts)
-        active = active & ~terminated(algorithm, c.state)
+        active = (c.t < total_steps) & ~stopped(algorithm, c, max_attempts)
+        new_state, info = step_all((algorithm, c.t), loop_keys, c.state, active & real)
         improved = is_improvement(new_state.best_score, c.state.best_score, strict=True)
         s = c.stats
         stats = RunStats(
@@ -111,20 +126,27 @@ def _advance(algorithm: Algorithm, loop_keys, total_steps, max_attempts, layout)
             n_evaluations=s.n_evaluations + jnp.where(active, info.n_evaluations, 0),
             n_nonfinite=s.n_nonfinite + jnp.where(active, info.n_nonfinite, 0),
             n_steps=s.n_steps + active,
+            raced_out=s.raced_out,
         )
-        return Carry(tree_select(active, new_state, c.state), stats, c.t + 1)
+        c = Carry(tree_select(active, new_state, c.state), stats, c.t + 1)
+        return jax.lax.cond(round_ends(c.t, racing), race, lambda c: c, c)
+
+    def race(c: Carry) -> Carry:
+        running = real & ~stopped(algorithm, c, max_attempts)
+        out = c.stats.raced_out | (running & ~survivors(running, c.state.best_score))
+        return c._replace(stats=c.stats._replace(raced_out=out))
 
     return advance
 
 
 def chunk_body(
-    algorithm: Algorithm, carry: Carry, loop_keys, real, total_steps, max_attempts, *,
+    algorithm: Algorithm, carry: Carry, loop_keys, real, total_steps, max_attempts, racing, *,
     n_records: int, record_every: int, layout: Layout,
 ):  # fmt: skip
     """``n_records * record_every`` steps; returns the carry, the ``(n_records, P)``
     history of best scores, each record's best score and whether the run is done."""
     _TRACES["chunk"] += 1
-    advance = _advance(algorithm, loop_keys, total_steps, max_attempts, layout)
+    advance = _advance(algorithm, loop_keys, real, total_steps, max_attempts, racing, layout)
 
     def one_step(c: Carry, _):
         # Steps past the end (the tail of the last chunk) change nothing: skip their
@@ -141,17 +163,16 @@ def chunk_body(
     carry = carry._replace(state=rescore_best(algorithm, carry.state, by_climber))
     usable = real & jnp.isfinite(history)
     record_best = jnp.max(jnp.where(usable, history, -jnp.inf), axis=1)
-    stopped = (carry.stats.stale >= max_attempts) | terminated(algorithm, carry.state)
-    done = (carry.t >= total_steps) | jnp.all(~real | stopped)
+    done = (carry.t >= total_steps) | jnp.all(~real | stopped(algorithm, carry, max_attempts))
     return carry, history, record_best, done
 
 
 def compile_programs(
-    algorithm: Algorithm, init_params: Callable, *, key, ids, real, total, attempts,
+    algorithm: Algorithm, init_params: Callable, *, key, ids, real, total, attempts, racing,
     layout: Layout, n_records: int, record_every: int,
 ) -> Programs:  # fmt: skip
     """Compile (or fetch from the cache) ``init(algorithm, key, ids)`` and
-    ``chunk(algorithm, carry, loop_keys, real, total, attempts)``."""
+    ``chunk(algorithm, carry, loop_keys, real, total, attempts, racing)``."""
     leaves, treedef = jax.tree_util.tree_flatten(algorithm)
     shapes = tuple((leaf.shape, str(leaf.dtype)) for leaf in leaves)
     sig = (treedef, shapes, init_params, str(key.dtype), layout, n_records, record_every)
@@ -168,8 +189,8 @@ def compile_programs(
         programs = Programs(found[0], found[1], 0.0, found[2])
     else:
         with candidate_batch(layout.candidate_batch):  # read by evaluate_many while tracing
-            programs = _compile(algorithm, init_params, key, ids, real, total, attempts, layout,
-                                n_records, record_every)  # fmt: skip
+            programs = _compile(algorithm, init_params, key, ids, (real, total, attempts, racing),
+                                layout, n_records, record_every)  # fmt: skip
         diskcache.store(stable, programs.init, programs.chunk, programs.init_shape)
     programs = programs._replace(seconds=time.perf_counter() - start)
     _CACHE[sig] = programs
@@ -178,8 +199,10 @@ def compile_programs(
     return programs
 
 
-def _compile(algorithm, init_params, key, ids, real, total, attempts, layout, n_records,
+def _compile(algorithm, init_params, key, ids, limits, layout, n_records,
              record_every) -> Programs:  # fmt: skip
+    """``limits``: ``(real, total, attempts, racing)``, the chunk's other arguments."""
+
     def init_all(algorithm, key, ids):
         return init_body(algorithm, init_params, key, ids, layout=layout)
 
@@ -198,7 +221,7 @@ def _compile(algorithm, init_params, key, ids, real, total, attempts, layout, n_
     out_shardings = (carry_sharding[0], history_sharding(layout.mesh), whole, whole)
     chunk_fn = (
         jax.jit(chunk_all, out_shardings=out_shardings, donate_argnums=(1,))
-        .lower(algorithm, carry_shape, keys_shape, real, total, attempts)
+        .lower(algorithm, carry_shape, keys_shape, *limits)
         .compile()
     )
     return Programs(init_fn, chunk_fn, 0.0, init_shape)

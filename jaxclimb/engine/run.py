@@ -58,6 +58,7 @@ def run(
     memory_budget: int | None = None,
     max_seconds: float | None = None,
     monitor: Callable[[int, Any], bool] | None = None,
+    racing: int | None = None,
 ) -> SearchResult:
     """Run ``population`` independent climbers of ``algorithm`` for ``steps`` steps.
 
@@ -71,7 +72,8 @@ def run(
         devices: devices to shard the population over (default: all of the default backend);
             ``config``: extra JSON-ready settings recorded in the result.
         population, steps, record_every, chunk_steps, max_attempts, block_size,
-            memory_budget: the run's shape, see :class:`~jaxclimb.engine.RunConfig`.
+            memory_budget, racing (racing restarts): the run's shape, see
+            :class:`~jaxclimb.engine.RunConfig`.
         progress, verbose, checkpoint, checkpoint_every, callback, max_seconds, monitor:
             what happens between chunks, see :class:`~jaxclimb.engine.HostOptions`.
 
@@ -84,7 +86,7 @@ def run(
     key = as_key(key)
     check_parts(algorithm, init_params, score_fn)
     run_config = RunConfig(population, steps, record_every, chunk_steps, max_attempts,
-                           block_size, memory_budget)  # fmt: skip
+                           block_size, memory_budget, racing)  # fmt: skip
     options = HostOptions(progress, verbose, checkpoint, checkpoint_every, callback,
                           max_seconds=max_seconds, monitor=monitor)  # fmt: skip
     config = json_ready("config", _checked_config(config))

@@ -42,6 +42,7 @@ class Session:
             score_fn,
             block_size=config.block_size,
             memory_budget=config.memory_budget,
+            racing=config.racing is not None,
         )
         mesh = self.layout.mesh
         self.whole, by_climber = replicated(mesh), climber_sharding(mesh)
@@ -53,6 +54,7 @@ class Session:
         self.real = place(np.arange(padded) < config.population, by_climber)
         self.total = place(np.int32(config.steps), self.whole)
         self.attempts = place(np.int32(config.max_attempts or NO_LIMIT), self.whole)
+        self.racing = place(np.int32(config.racing or NO_LIMIT), self.whole)
         self.init_shape = None
         self.fingerprint = fingerprint(self.algorithm, init_params)
 
@@ -84,6 +86,7 @@ class Session:
             real=self.real,
             total=self.total,
             attempts=self.attempts,
+            racing=self.racing,
             layout=self.layout,
             n_records=self.config.chunk_steps // self.config.record_every,
             record_every=self.config.record_every,
@@ -155,6 +158,7 @@ class Session:
             real=self.real,
             total=self.total,
             attempts=self.attempts,
+            racing=self.racing,
             initial_best=initial_best,
             blocks=blocks,
             steps_run=steps_run,
