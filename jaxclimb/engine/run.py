@@ -77,11 +77,10 @@ def run(
         progress, verbose, checkpoint, checkpoint_every, callback, max_seconds, monitor:
             what happens between chunks, see :class:`~jaxclimb.engine.HostOptions`.
 
-    Ctrl-C stops the run at the next chunk boundary and returns what it has found so far
-    (``result.interrupted``), saved to ``checkpoint`` if given; a second one aborts at once.
-
     Returns:
-        A :class:`~jaxclimb.results.SearchResult` of NumPy arrays.
+        A :class:`~jaxclimb.results.SearchResult` of NumPy arrays. Ctrl-C stops the run at
+        the next chunk boundary with the best so far (``result.interrupted``, saved to
+        ``checkpoint`` if given); a second one aborts at once.
     """
     key = as_key(key)
     check_parts(algorithm, init_params, score_fn)
