@@ -67,8 +67,7 @@ def run(
         algorithm: an :class:`~jaxclimb.algorithms.base.Algorithm` (``hill_climb(...)``).
         init_params: ``init_params(key) -> params``, the starting weights of one climber
             (e.g. ``MLP.init``); any PyTree of floating arrays.
-        score_fn: the objective the algorithm uses, if built with ``make_score_fn``; it lets
-            the result report metrics in their own units and predict.
+        score_fn: the ``make_score_fn`` objective, for metrics in their units and predict.
         devices: devices to shard the population over (default: all of the default backend);
             ``config``: extra JSON-ready settings recorded in the result.
         population, steps, record_every, chunk_steps, max_attempts, block_size,
