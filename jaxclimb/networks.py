@@ -130,12 +130,37 @@ def dense(h: jax.Array, w: jax.Array, b: jax.Array) -> jax.Array:
 
 
 def mlp_logits(params: Params, X: ArrayLike, *, activation: Sequence[str]) -> jax.Array:
-    """Pre-transfer activations of the output layer, shape ``(n_samples, n_outputs)``."""
+    """Pre-transfer activations of the output layer, shape ``(n_samples, n_outputs)``.
+
+    A network of narrow layers (every fan-in at most :data:`UNROLL_MAX_FAN_IN`) is computed
+    with the rows as the last axis (activations ``(units, rows)``), so the row axis is the
+    vector axis of the fused loop; the multiply-adds run in the same order as in
+    :func:`dense`, so the result is the same.
+    """
     h = jnp.asarray(X)
+    if h.ndim >= 1 and all(layer["w"].shape[0] <= UNROLL_MAX_FAN_IN for layer in params):
+        return _logits_by_unit(params, h, activation)
     for layer, name in zip(params[:-1], activation, strict=True):
         h = TRANSFERS[name](dense(h, layer["w"], layer["b"]))
     last = params[-1]
     return dense(h, last["w"], last["b"])
+
+
+def _logits_by_unit(params: Params, X: jax.Array, activation: Sequence[str]) -> jax.Array:
+    """:func:`mlp_logits` with activations laid out ``(units, rows)``."""
+    h = jnp.moveaxis(X, -1, 0)
+    for k, layer in enumerate(params):
+        w, b = layer["w"], layer["b"]
+        if h.shape[0] != w.shape[0] or w.shape[1:] != b.shape:
+            raise ValueError(
+                f"layer shapes do not fit: inputs {X.shape}, weights {w.shape}, biases {b.shape}"
+            )
+        column = (-1,) + (1,) * (h.ndim - 1)  # one weight per unit, broadcast over rows
+        out = b.reshape(column)
+        for i in range(w.shape[0]):
+            out = out + h[i] * w[i].reshape(column)
+        h = TRANSFERS[activation[k]](out) if k < len(params) - 1 else out
+    return jnp.moveaxis(h, 0, -1)
 
 
 def mlp_forward(
