@@ -7,6 +7,9 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import glob
 import os
 from collections.abc import Sequence
 
@@ -86,3 +89,41 @@ def prefer_widest_vectors() -> None:
     if "xla_cpu_prefer_vector_width" in flags or widest_vector_bits() <= 256:
         return
     os.environ["XLA_FLAGS"] = f"{flags} --xla_cpu_prefer_vector_width=512".strip()
+
+
+DEFAULT_CORE_CACHE = 2**20
+"""Bytes of cache per core assumed where the machine does not say."""
+
+
+@functools.cache
+def core_cache_bytes(root: str = "/sys/devices/system/cpu/cpu0/cache") -> int:
+    """Size of the largest data cache private to one core (L2 on most CPUs), from
+    ``/sys`` or ``os.sysconf``; :data:`DEFAULT_CORE_CACHE` where neither says.
+
+    Example:
+        >>> core_cache_bytes() > 0
+        True
+    """
+    sizes = [_private_cache_size(index) for index in glob.glob(os.path.join(root, "index*"))]
+    if not any(sizes) and hasattr(os, "sysconf"):
+        with contextlib.suppress(ValueError, OSError):
+            sizes.append(os.sysconf("SC_LEVEL2_CACHE_SIZE"))
+    return max([s for s in sizes if s and s > 0] or [DEFAULT_CORE_CACHE])
+
+
+def _private_cache_size(index: str) -> int | None:
+    """Bytes of the cache described by ``index`` (a /sys cache folder) if it holds data
+    and belongs to one CPU, else None."""
+    try:
+        fields = {}
+        for name in ("type", "size", "shared_cpu_list"):
+            with open(os.path.join(index, name)) as handle:
+                fields[name] = handle.read().strip()
+        size = fields["size"]
+        units = {"K": 2**10, "M": 2**20, "G": 2**30}
+        nbytes = int(size[:-1]) * units[size[-1]] if size[-1:] in units else int(size)
+    except (OSError, ValueError, KeyError, IndexError):
+        return None
+    shared = fields["shared_cpu_list"]
+    private = "," not in shared and "-" not in shared
+    return nbytes if private and fields["type"] in ("Data", "Unified") else None

@@ -10,9 +10,9 @@ objective's memory estimate:
 * the memory block: climbers per device evaluated at once, so one step's temporaries stay
   within a budget (a million climbers in about 2 GiB),
 * the cache batch: on a CPU, networks that materialise their activations (matrix
-  products) are evaluated in cache-sized batches, both across climbers and across the
-  candidates inside one climber (a GA's children). Problem B of benchmarks/README (10,000
-  rows, MLP 20-32-32-1) runs at 3,465 evaluations/s in batches against 2,096 all at once.
+  products) are evaluated in batches whose activations fit the cache private to one core
+  (read from the machine, :func:`core_cache_bytes`), both across climbers and across the
+  candidates inside one climber (a GA's children); see benchmarks/README.md.
 
 :func:`population_map` maps one climber's function over the population in that layout.
 
@@ -31,14 +31,13 @@ from typing import Any
 import jax
 from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
+from ..networks import MLP
 from ..objectives import ScoreFn
-from .devices import device_list
+from .devices import core_cache_bytes, device_list
 
 POPULATION_AXIS = "population"
 MEMORY_BUDGET = 2 * 2**30
 """Default bytes one step may use per device for evaluation temporaries."""
-CACHE_BUDGET = 32 * 2**20
-"""Bytes of activations one cache batch may hold."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -91,19 +90,25 @@ def plan_layout(
 
 
 def cache_batch(score_fn: Any, platform: str) -> int | None:
-    """Evaluations per batch that keep one batch's activations within a CPU's cache, or
-    None where batching does not pay (not a CPU, a fused network, an unknown objective).
+    """Evaluations per batch whose activations (one layer's, the widest) fit the cache
+    private to one core, or None where batching does not pay (not a CPU, a fused
+    network, an unknown objective).
 
     Example:
         >>> import numpy as np
         >>> from jaxclimb import MLP, make_score_fn
         >>> score = make_score_fn(MLP((20, 32, 1)), np.zeros((1000, 20)), np.zeros(1000, int))
-        >>> cache_batch(score, "cpu"), cache_batch(score, "gpu")
-        (39, None)
+        >>> cache_batch(score, "cpu") >= 1, cache_batch(score, "gpu")
+        (True, None)
     """
     if platform != "cpu" or not isinstance(score_fn, ScoreFn) or score_fn.fused:
         return None
-    return max(1, CACHE_BUDGET // score_fn.evaluation_bytes)
+    net = score_fn.forward
+    if isinstance(net, MLP):
+        activation_bytes = score_fn.X.shape[0] * max(net.layer_sizes) * 4
+    else:
+        activation_bytes = score_fn.evaluation_bytes
+    return max(1, core_cache_bytes() // activation_bytes)
 
 
 def padded_population(population: int, mesh: Mesh) -> int:
