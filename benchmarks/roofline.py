@@ -12,7 +12,8 @@ the roofline. Problems: A (REFERENCE.md A, MLP 5-10-1 sigmoid, 670 training rows
 in interleaved rounds (best of ``--rounds``): the reference on 1 core and on all cores,
 jaxclimb's hill-climbing search and its bare forward pass (core_throughput.py) on all
 cores (one host device per core) and on 1 core (a worker process pinned to one CPU, one
-device), and the tutorial's plain-Python loop on A.
+device), the bare forward pass with the data baked into the program as constants (all
+cores), and the tutorial's plain-Python loop on A.
 """
 
 from __future__ import annotations
@@ -144,12 +145,12 @@ class Jaxclimb:
                              score_fn=score, progress=False)  # fmt: skip
         return result.evaluations_per_second
 
-    def bare(self, problem, population):
-        key = (problem, population)
+    def bare(self, problem, population, baked=False):
+        key = (problem, population, baked)
         if key not in self.cache:
             net, score = self.problems[problem]
             repeats = max(1, PROBLEMS[problem][2] // population // 2)
-            self.cache[key] = self.bare_timer(score, net, population, repeats)
+            self.cache[key] = self.bare_timer(score, net, population, repeats, baked=baked)
         return self.cache[key]()
 
     def check(self, problem, reference, population=64):
@@ -193,7 +194,7 @@ class Worker:
 
 
 # ---------------------------------------------------------------------------------- run
-COLUMNS = ("ref_1", "ref_all", "search_1", "bare_1", "search_all", "bare_all")
+COLUMNS = ("ref_1", "ref_all", "search_1", "bare_1", "search_all", "bare_all", "baked_all")
 
 
 def measure(rounds, populations, jaxclimb, worker, references, threads):
@@ -212,6 +213,7 @@ def measure(rounds, populations, jaxclimb, worker, references, threads):
                 "ref_all": ref.rate(population, threads),
                 "search_all": jaxclimb.search(problem, population),
                 "bare_all": jaxclimb.bare(problem, population),
+                "baked_all": jaxclimb.bare(problem, population, baked=True),
                 "search_1": worker("search", problem, population),
                 "bare_1": worker("bare", problem, population),
             }
@@ -232,7 +234,7 @@ def table(best, tutorial):
                      "search_1_vs_ref_1": m["search_1"] / m["ref_1"],
                      "search_vs_tutorial": m["search_all"] / tutorial if problem == "A" else None,
                      })  # fmt: skip
-    head = ("prob", "P", "ref 1c", "ref all", "jc 1c", "bare 1c", "jc all", "bare all",
+    head = ("prob", "P", "ref 1c", "ref all", "jc 1c", "bare 1c", "jc all", "bare all", "baked all",
             "jc/roof", "bare/roof", "1c jc/ref", "x tutorial")  # fmt: skip
     print(" ".join(f"{h:>10}" for h in head))
     for r in rows:

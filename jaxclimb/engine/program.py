@@ -14,6 +14,7 @@ size, the chunking, the memory blocks or the device it lands on.
 from __future__ import annotations
 
 import collections
+import concurrent.futures
 import functools
 import time
 from collections.abc import Callable
@@ -172,7 +173,7 @@ def _compile(algorithm, init_params, key, ids, real, total, attempts, layout, n_
 
     init_shape = jax.eval_shape(init_all, algorithm, key, ids)
     carry_sharding = population_shardings(init_shape, layout.mesh)
-    init_fn = jax.jit(init_all, out_shardings=carry_sharding).lower(algorithm, key, ids).compile()
+    init_lowered = jax.jit(init_all, out_shardings=carry_sharding).lower(algorithm, key, ids)
     carry_shape, keys_shape = jax.tree_util.tree_map(
         lambda s, sh: jax.ShapeDtypeStruct(s.shape, s.dtype, sharding=sh),
         init_shape,
@@ -183,12 +184,14 @@ def _compile(algorithm, init_params, key, ids, real, total, attempts, layout, n_
     )
     whole = replicated(layout.mesh)
     out_shardings = (carry_sharding[0], history_sharding(layout.mesh), whole, whole)
-    chunk_fn = (
-        jax.jit(chunk_all, out_shardings=out_shardings, donate_argnums=(1,))
-        .lower(algorithm, carry_shape, keys_shape, real, total, attempts)
-        .compile()
+    chunk_lowered = jax.jit(chunk_all, out_shardings=out_shardings, donate_argnums=(1,)).lower(
+        algorithm, carry_shape, keys_shape, real, total, attempts
     )
-    return Programs(init_fn, chunk_fn, 0.0, init_shape)
+    # The two programs are independent: XLA compiles them at once, on two cores.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        init_fn = pool.submit(init_lowered.compile)
+        chunk_fn = chunk_lowered.compile()
+        return Programs(init_fn.result(), chunk_fn, 0.0, init_shape)
 
 
 def trace_counts() -> dict[str, int]:
