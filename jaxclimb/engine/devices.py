@@ -63,6 +63,7 @@ def use_cpu_cores(n: int | None = None) -> int:
     return n
 
 
+@functools.cache
 def widest_vector_bits(cpuinfo: str = "/proc/cpuinfo") -> int:
     """The widest SIMD vector of this CPU in bits, from its feature flags (512 with AVX-512,
     256 with AVX, else 128; 256 where the flags cannot be read).
