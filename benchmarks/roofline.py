@@ -30,7 +30,7 @@ import tempfile
 import time
 
 import numpy as np
-from _report import default_path, write_json
+from _report import cpu_model, default_path, write_json
 
 from jaxclimb.engine.devices import widest_vector_bits
 
@@ -45,14 +45,6 @@ def problem_data(problem):
 
     X, _, y, _ = data(problem)
     return np.asarray(X, np.float32), np.asarray(y, np.int32)
-
-
-def cpu_model() -> str:
-    try:
-        with open("/proc/cpuinfo") as handle:
-            return next(line.split(":", 1)[1].strip() for line in handle if "model name" in line)
-    except (OSError, StopIteration):
-        return platform.processor() or platform.machine()
 
 
 # ------------------------------------------------------------------ the reference kernel
