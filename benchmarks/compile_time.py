@@ -6,8 +6,8 @@ The default run (`jaxclimb run`: problem A, MLP 5-10-1, 256 climbers x 1000 step
 cores) compiled from scratch in interleaved rounds with XLA's classic loop emitters (what
 jaxclimb asks for on a CPU) and with its newer fusion emitters: wall and CPU seconds of
 the compilation (both programs), the search's evaluations/s, and per program the seconds
-spent lowering and compiling (CPU seconds: the two programs compile at once, in two
-threads). Best of ``--rounds``.
+spent lowering and compiling (CPU seconds of the calling thread: the two programs compile
+at once, in two threads). The round with the shortest compilation of ``--rounds``.
 """
 
 from __future__ import annotations
