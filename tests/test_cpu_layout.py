@@ -92,3 +92,20 @@ def test_cache_batch_follows_the_core_cache(monkeypatch):
         batches.append(layout.cache_batch(wide, "cpu"))
     one_climber = 1000 * 32 * 4  # one layer's activations: rows x widest layer x float32
     assert batches == [1, 2**20 // one_climber, 2**22 // one_climber]
+
+
+def test_fused_networks_are_blocked_by_their_outputs_only(monkeypatch):
+    """A fused network materialises only its outputs: a large population is walked in
+    blocks that keep those within the core's cache, a small one is not blocked."""
+    X, y = np.zeros((500, 5), np.float32), np.zeros(500, int)
+    narrow = jc.make_score_fn(jc.MLP((5, 10, 1)), X, y)
+    monkeypatch.setattr(layout, "core_cache_bytes", lambda: 2**20)
+    assert layout.cache_batch(narrow, "cpu") is None  # no candidate batches
+    assert layout.climber_block(narrow, "cpu") == 2**20 // (500 * 4)
+    assert layout.climber_block(narrow, "gpu") is None
+    mesh = layout.population_mesh(jax.devices()[:1])
+    small = layout.plan_blocks(100, mesh, bytes_per_climber=None, budget=2**40,
+                               cache_block=layout.climber_block(narrow, "cpu"))  # fmt: skip
+    large = layout.plan_blocks(10_000, mesh, bytes_per_climber=None, budget=2**40,
+                               cache_block=layout.climber_block(narrow, "cpu"))  # fmt: skip
+    assert small == (100, None) and large[1] <= 2**20 // (500 * 4)
