@@ -110,24 +110,13 @@ UNROLL_MAX_FAN_IN = 16
 
 
 def dense(h: jax.Array, w: jax.Array, b: jax.Array) -> jax.Array:
-    """``h @ w + b``; for a narrow layer, as a chain of multiply-adds over the inputs.
-
-    For the tiny layers of weight search a matrix product is bound by memory traffic:
-    vmapped over a population it writes a ``(P, n, units)`` activation tensor that the
-    transfer reads again. The unrolled form fuses with the transfer and the next layer, so
-    the whole forward pass becomes one loop (about 3x faster on a CPU at P=1024).
-    """
-    h = jnp.asarray(h)
-    return jnp.moveaxis(dense_by_unit(jnp.moveaxis(h, -1, 0), w, b), 0, -1)
+    """``h @ w + b`` (rows first), computed as :func:`dense_by_unit` computes it."""
+    return jnp.moveaxis(dense_by_unit(jnp.moveaxis(jnp.asarray(h), -1, 0), w, b), 0, -1)
 
 
 def mlp_logits(params: Params, X: ArrayLike, *, activation: Sequence[str]) -> jax.Array:
-    """Pre-transfer activations of the output layer, shape ``(n_samples, n_outputs)``.
-
-    The activations are laid out ``(units, rows)``: the row axis is the last one, the
-    vector axis of every loop over rows. A narrow layer is a chain of multiply-adds in the
-    order of :func:`dense`, a wide one a matrix product ``w.T @ h``.
-    """
+    """Pre-transfer activations of the output layer, shape ``(n_samples, n_outputs)``;
+    inside, activations are ``(units, rows)`` (:func:`dense_by_unit`)."""
     h = jnp.moveaxis(jnp.asarray(X), -1, 0)
     for k, layer in enumerate(params):
         h = dense_by_unit(h, layer["w"], layer["b"])
@@ -137,8 +126,10 @@ def mlp_logits(params: Params, X: ArrayLike, *, activation: Sequence[str]) -> ja
 
 
 def dense_by_unit(h: jax.Array, w: jax.Array, b: jax.Array) -> jax.Array:
-    """:func:`dense` with units first: ``h`` is ``(n_in, rows...)``, the result
-    ``(n_out, rows...)``; computed as ``dense(h.T, w, b).T`` is.
+    """A layer with units first: ``h`` is ``(n_in, rows...)``, the result ``(n_out,
+    rows...)``. A narrow layer is a chain of multiply-adds that XLA fuses with the transfer
+    and the next layer: the forward pass becomes one loop over rows (the vector axis). A
+    wide one (fan-in above ``UNROLL_MAX_FAN_IN``) is a matrix product.
 
     Example:
         >>> import numpy as np
