@@ -198,10 +198,10 @@ def _compile(algorithm, init_params, key, ids, real, total, attempts, layout, n_
 
 def compiler_options(platform: str) -> dict:
     """XLA options for the compiled search on ``platform``. On a CPU: the widest vectors
-    the CPU has (XLA's default is 256 bits; the row loops of the forward pass run about
-    twice as fast at 512 on AVX-512) and XLA's classic loop emitters, which compile the
-    default search with about 28% less CPU time than the newer fusion emitters, for a
-    search about 2% slower (benchmarks/README.md, "Compile time")."""
+    the CPU has (XLA's default is 256 bits; the forward pass loops over rows) and XLA's
+    classic loop emitters, which compile the default search in 26% less time than the
+    newer fusion emitters for a search 2.4% slower (benchmarks/README.md, "Compile
+    time")."""
     if platform != "cpu":
         return {}
     return {"xla_cpu_prefer_vector_width": widest_vector_bits(), **CPU_EMITTERS}
