@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 
 RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
 
@@ -19,3 +20,12 @@ def write_json(path: str, report: dict) -> None:
     with open(path, "w") as handle:
         json.dump(report, handle, indent=2, default=str)
     print(f"wrote {path}")
+
+
+def cpu_model() -> str:
+    """The CPU's model name (``lscpu``'s), for the record."""
+    try:
+        with open("/proc/cpuinfo") as handle:
+            return next(line.split(":", 1)[1].strip() for line in handle if "model name" in line)
+    except (OSError, StopIteration):
+        return platform.processor() or platform.machine()

@@ -110,32 +110,44 @@ UNROLL_MAX_FAN_IN = 16
 
 
 def dense(h: jax.Array, w: jax.Array, b: jax.Array) -> jax.Array:
-    """``h @ w + b``; for a narrow layer, as a chain of multiply-adds over the inputs.
-
-    For the tiny layers of weight search a matrix product is bound by memory traffic:
-    vmapped over a population it writes a ``(P, n, units)`` activation tensor that the
-    transfer reads again. The unrolled form fuses with the transfer and the next layer, so
-    the whole forward pass becomes one loop (about 3x faster on a CPU at P=1024).
-    """
-    if h.shape[-1] != w.shape[0] or w.shape[1:] != b.shape:
-        raise ValueError(
-            f"layer shapes do not fit: inputs {h.shape}, weights {w.shape}, biases {b.shape}"
-        )
-    if w.shape[0] > UNROLL_MAX_FAN_IN:
-        return h @ w + b
-    out = b
-    for i in range(w.shape[0]):
-        out = out + h[..., i : i + 1] * w[i]
-    return out
+    """``h @ w + b`` (rows first), computed as :func:`dense_by_unit` computes it."""
+    return jnp.moveaxis(dense_by_unit(jnp.moveaxis(jnp.asarray(h), -1, 0), w, b), 0, -1)
 
 
 def mlp_logits(params: Params, X: ArrayLike, *, activation: Sequence[str]) -> jax.Array:
-    """Pre-transfer activations of the output layer, shape ``(n_samples, n_outputs)``."""
-    h = jnp.asarray(X)
-    for layer, name in zip(params[:-1], activation, strict=True):
-        h = TRANSFERS[name](dense(h, layer["w"], layer["b"]))
-    last = params[-1]
-    return dense(h, last["w"], last["b"])
+    """Pre-transfer activations of the output layer, shape ``(n_samples, n_outputs)``;
+    inside, activations are ``(units, rows)`` (:func:`dense_by_unit`)."""
+    h = jnp.moveaxis(jnp.asarray(X), -1, 0)
+    for k, layer in enumerate(params):
+        h = dense_by_unit(h, layer["w"], layer["b"])
+        if k < len(params) - 1:
+            h = TRANSFERS[activation[k]](h)
+    return jnp.moveaxis(h, 0, -1)
+
+
+def dense_by_unit(h: jax.Array, w: jax.Array, b: jax.Array) -> jax.Array:
+    """A layer with units first: ``h`` is ``(n_in, rows...)``, the result ``(n_out,
+    rows...)``. A narrow layer is a chain of multiply-adds that XLA fuses with the transfer
+    and the next layer: the forward pass becomes one loop over rows (the vector axis). A
+    wide one (fan-in above ``UNROLL_MAX_FAN_IN``) is a matrix product.
+
+    Example:
+        >>> import numpy as np
+        >>> h, w, b = np.ones((3, 4), np.float32), np.ones((3, 2), np.float32), np.zeros(2)
+        >>> dense_by_unit(h, w, b).shape
+        (2, 4)
+    """
+    if h.ndim < 1 or h.shape[0] != w.shape[0] or w.shape[1:] != b.shape:
+        raise ValueError(
+            f"layer shapes do not fit: inputs {h.shape[::-1]}, weights {w.shape}, biases {b.shape}"
+        )
+    column = (-1,) + (1,) * (h.ndim - 1)  # one weight per unit, broadcast over rows
+    if w.shape[0] > UNROLL_MAX_FAN_IN:
+        return jnp.tensordot(w, h, axes=(0, 0)) + b.reshape(column)
+    out = b.reshape(column)
+    for i in range(w.shape[0]):
+        out = out + h[i] * w[i].reshape(column)
+    return out
 
 
 def mlp_forward(

@@ -269,7 +269,7 @@ def test_blocked_evaluation_equals_unblocked(setup):
 
 def test_cache_blocks_only_for_materialised_activations_on_cpu():
     """Wide layers (matrix products) on a CPU are walked in cache-sized blocks; narrow,
-    fused networks are not blocked; a forced block_size still wins."""
+    fused networks get no candidate batches; a forced block_size still wins."""
     from jaxclimb.engine.layout import cache_batch, plan_blocks, population_mesh
 
     X = np.zeros((500, 20), np.float32)

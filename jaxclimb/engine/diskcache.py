@@ -44,10 +44,22 @@ def entry_path(signature: tuple) -> str | None:
     """The file of a configuration's programs, or None when it is not to be kept."""
     if FOLDER is None or jax.process_count() > 1:
         return None
-    text = repr((_FORMAT, __version__, jax.__version__, jax.lib.__version__, signature))
+    text = repr((_FORMAT, __version__, jax.__version__, jax.lib.__version__, _machine(),
+                 signature))  # fmt: skip
     if " at 0x" in text:  # an object known only by its address: not the same next time
         return None
     return os.path.join(FOLDER, hashlib.sha256(text.encode()).hexdigest() + ".jaxclimb")
+
+
+def _machine(cpuinfo: str = "/proc/cpuinfo") -> str:
+    """The CPU's model and feature flags: an executable compiled for one CPU may use
+    instructions another lacks (a home folder shared between machines)."""
+    try:
+        with open(cpuinfo) as handle:
+            lines = [ln for ln in handle if ln.startswith(("model name", "flags"))][:2]
+    except OSError:
+        return ""
+    return "".join(lines)
 
 
 def load(signature: tuple, devices: list) -> tuple[Any, Any, Any] | None:

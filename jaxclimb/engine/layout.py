@@ -9,10 +9,10 @@ objective's memory estimate:
 * the padded population (a multiple of the device count; the padding never shows),
 * the memory block: climbers per device evaluated at once, so one step's temporaries stay
   within a budget (a million climbers in about 2 GiB),
-* the cache batch: on a CPU, networks that materialise their activations (matrix
-  products) are evaluated in cache-sized batches, both across climbers and across the
-  candidates inside one climber (a GA's children). Problem B of benchmarks/README (10,000
-  rows, MLP 20-32-32-1) runs at 3,465 evaluations/s in batches against 2,096 all at once.
+* the cache blocks: on a CPU, climbers are evaluated in blocks whose activations fit the
+  cache private to one core (read from the machine, :func:`core_cache_bytes`), and for
+  networks that materialise their activations (matrix products) so are the candidates
+  inside one climber (a GA's children); see benchmarks/README.md.
 
 :func:`population_map` maps one climber's function over the population in that layout.
 
@@ -31,14 +31,13 @@ from typing import Any
 import jax
 from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
+from ..networks import MLP
 from ..objectives import ScoreFn
-from .devices import device_list
+from .devices import core_cache_bytes, device_list
 
 POPULATION_AXIS = "population"
 MEMORY_BUDGET = 2 * 2**30
 """Default bytes one step may use per device for evaluation temporaries."""
-CACHE_BUDGET = 32 * 2**20
-"""Bytes of activations one cache batch may hold."""
 RACING_BLOCKS = 8
 """Blocks per device at least, in a racing run (blocks of raced-out climbers are skipped)."""
 
@@ -85,36 +84,63 @@ def plan_layout(
         devices = devices[:population]  # a padded twin would cost as much as a real climber
     mesh = population_mesh(devices)
     platforms = {d.platform for d in devices}
-    batch = cache_batch(score_fn, platforms.pop()) if len(platforms) == 1 else None
+    platform = platforms.pop() if len(platforms) == 1 else None
     padded, block = plan_blocks(
         population,
         mesh,
         bytes_per_climber=score_fn.evaluation_bytes if isinstance(score_fn, ScoreFn) else None,
         budget=memory_budget or MEMORY_BUDGET,
         block_size=block_size,
-        cache_block=batch,
+        cache_block=climber_block(score_fn, platform),
     )
     local = -(-population // mesh.size)
     if racing and block_size is None and (block or local) > -(-local // RACING_BLOCKS):
         padded, block = plan_blocks(population, mesh, bytes_per_climber=None, budget=1,
                                     block_size=-(-local // RACING_BLOCKS))  # fmt: skip
-    return Layout(mesh, population, padded, block, batch)
+    return Layout(mesh, population, padded, block, cache_batch(score_fn, platform))
 
 
 def cache_batch(score_fn: Any, platform: str) -> int | None:
-    """Evaluations per batch that keep one batch's activations within a CPU's cache, or
-    None where batching does not pay (not a CPU, a fused network, an unknown objective).
+    """Candidates of one climber (a GA's children) evaluated at once: as many as
+    :func:`climber_block`, for networks that materialise their activations (matrix
+    products); None where batching does not pay (not a CPU, a fused network, an unknown
+    objective).
 
     Example:
         >>> import numpy as np
         >>> from jaxclimb import MLP, make_score_fn
         >>> score = make_score_fn(MLP((20, 32, 1)), np.zeros((1000, 20)), np.zeros(1000, int))
-        >>> cache_batch(score, "cpu"), cache_batch(score, "gpu")
-        (39, None)
+        >>> cache_batch(score, "cpu") >= 1, cache_batch(score, "gpu")
+        (True, None)
     """
-    if platform != "cpu" or not isinstance(score_fn, ScoreFn) or score_fn.fused:
+    if not isinstance(score_fn, ScoreFn) or score_fn.fused:
         return None
-    return max(1, CACHE_BUDGET // score_fn.evaluation_bytes)
+    return climber_block(score_fn, platform)
+
+
+def climber_block(score_fn: Any, platform: str) -> int | None:
+    """Climbers per block on a CPU: as many as keep the activations they materialise
+    within the cache private to one core (:func:`~jaxclimb.engine.devices.core_cache_bytes`),
+    so a large population streams no activations through main memory; None where it does
+    not apply (not a CPU, an objective that is not a :class:`ScoreFn`). A network of
+    matrix products materialises its widest layer, a fused one only its outputs.
+
+    Example:
+        >>> import numpy as np
+        >>> from jaxclimb import MLP, make_score_fn
+        >>> score = make_score_fn(MLP((5, 10, 1)), np.zeros((100, 5)), np.zeros(100, int))
+        >>> climber_block(score, "cpu") >= 1, climber_block(score, "gpu")
+        (True, None)
+    """
+    if platform != "cpu" or not isinstance(score_fn, ScoreFn):
+        return None
+    net = score_fn.forward
+    if isinstance(net, MLP):
+        width = net.layer_sizes[-1] if score_fn.fused else max(net.layer_sizes)
+        activation_bytes = score_fn.X.shape[0] * width * 4
+    else:
+        activation_bytes = score_fn.evaluation_bytes
+    return max(1, core_cache_bytes() // activation_bytes)
 
 
 def padded_population(population: int, mesh: Mesh) -> int:
