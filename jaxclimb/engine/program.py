@@ -27,8 +27,8 @@ from ..algorithms.acceptance import is_improvement, tree_select
 from ..algorithms.base import Algorithm
 from ..batching import candidate_batch
 from . import diskcache
-from .keyed import rescore_best
 from .devices import widest_vector_bits
+from .keyed import rescore_best
 from .layout import Layout, history_sharding, population_map, population_shardings, replicated
 from .racing import round_ends, survivors
 
