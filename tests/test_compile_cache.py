@@ -14,7 +14,7 @@ SETTINGS = {
     "annealing": [{"schedule": "exponential", "decay": 0.01}, {"schedule": jc.ArithDecay()}],
     "genetic": [{"pop_size": 6, "selection": "truncation"}],
     "gradient": [{"optimizer": "sgd"}, {"optimizer": "adam"}],
-    "es": [{"pop_size": 4, "sigma_decay": 0.9}, {"optimizer": "sgd", "restarts": 1}],
+    "es": [{"pop_size": 4, "sigma_decay": 0.9, "optimizer": "sgd", "restarts": 1}],
 }
 
 

@@ -62,9 +62,12 @@ def test_only_the_order_of_scores_matters():
     """A strictly increasing transformation of the objective moves the mean identically."""
     a = jc.evolution_strategy(sphere, pop_size=8, step_size=0.1)
     b = jc.evolution_strategy(lambda p: jnp.tanh(sphere(p) / 10), pop_size=8, step_size=0.1)
-    ra = jc.run(0, a, start, population=2, steps=30, progress=False)
-    rb = jc.run(0, b, start, population=2, steps=30, progress=False)
-    np.testing.assert_array_equal(ra.best_params["w"], rb.best_params["w"])
+    sa, sb = a.init(jax.random.key(0), start(None)), b.init(jax.random.key(0), start(None))
+    for t in range(5):
+        sa, _ = a.step(jax.random.key(t), sa)
+        sb, _ = b.step(jax.random.key(t), sb)
+    np.testing.assert_array_equal(sa.params["w"], sb.params["w"])
+    assert not np.array_equal(sa.params["w"], start(None)["w"])
 
 
 def test_sigma_decays_to_its_floor():
@@ -78,13 +81,11 @@ def test_sigma_decays_to_its_floor():
     np.testing.assert_allclose(sigmas, [0.05, 0.025, 0.02, 0.02], rtol=1e-6)
 
 
-@pytest.mark.parametrize("optimizer", ["adam", "sgd"])
-def test_improves_on_a_quadratic_and_reports_the_best_evaluated_point(optimizer):
+def test_improves_on_a_quadratic_and_reports_the_best_evaluated_point():
     def wide(key):
         return {"w": jnp.zeros(20)}
 
-    algo = jc.evolution_strategy(sphere, pop_size=16, step_size=0.1, learning_rate=0.05,
-                                 optimizer=optimizer)  # fmt: skip
+    algo = jc.evolution_strategy(sphere, pop_size=16, step_size=0.1, learning_rate=0.05)
     r = jc.run(0, algo, wide, population=3, steps=300, progress=False)
     assert np.all(r.best_score > -0.2)  # from -20 at the start
     np.testing.assert_allclose(jax.vmap(sphere)(r.best_params), r.best_score, rtol=1e-5)
