@@ -4,7 +4,7 @@
 
 The default run (`jaxclimb run`: problem A, MLP 5-10-1, 256 climbers x 1000 steps, all
 cores) compiled from scratch in interleaved rounds with XLA's classic loop emitters (what
-jaxclimb asks for on a CPU) and with its newer fusion emitters: wall and CPU seconds of
+compared) and with its newer fusion emitters (what jaxclimb uses): wall and CPU seconds of
 the compilation (both programs), the search's evaluations/s, and per program the seconds
 spent lowering and compiling (wall seconds; the two programs compile at once, in two
 threads, so their compile times overlap). The round with the shortest compilation of

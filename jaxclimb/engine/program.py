@@ -234,16 +234,19 @@ def _compile(algorithm, init_params, key, ids, limits, layout, n_records,
 
 def compiler_options(platform: str) -> dict:
     """XLA options for the compiled search on ``platform``. On a CPU: the widest vectors
-    the CPU has (XLA's default is 256 bits; the forward pass loops over rows) and XLA's
-    classic loop emitters, which compile the default search in 26% less time than the
-    newer fusion emitters for a search 2.4% slower (benchmarks/README.md, "Compile
-    time")."""
+    the CPU has (XLA's default is 256 bits; the forward pass loops over rows). XLA's
+    classic loop emitters would compile the default search in 26% less time, but with them
+    a climber's float loss (log-loss) could round differently with the population size
+    (tests/test_properties.py), so XLA's own fusion emitters stay (benchmarks/README.md,
+    "Compile time")."""
     if platform != "cpu":
         return {}
     return {"xla_cpu_prefer_vector_width": widest_vector_bits(), **CPU_EMITTERS}
 
 
-CPU_EMITTERS = {"xla_cpu_use_fusion_emitters": False}
+CPU_EMITTERS: dict = {}
+"""Emitter options added on a CPU (none: XLA's default; ``benchmarks/compile_time.py``
+sets them to compare)."""
 
 
 def _compile_lowered(lowered, options: dict):
