@@ -18,6 +18,7 @@ from jax.flatten_util import ravel_pytree
 from jax.typing import ArrayLike
 
 from ._checks import check_float, check_int
+from .prng import normal, split, uniform
 
 MUTATIONS = ("gaussian", "neighbour")
 """Move kinds: Gaussian noise, or mlrose's neighbour (one weight moved by +/- step_size)."""
@@ -45,7 +46,7 @@ def neighbour(key: jax.Array, params: Any, *, step_size: ArrayLike) -> Any:
         [0.0, 0.5]
     """
     flat, unravel = ravel_pytree(params)
-    k_index, k_sign = jax.random.split(key)
+    k_index, k_sign = split(key)
     i = jax.random.randint(k_index, (), 0, flat.size)
     sign = jnp.where(jax.random.bernoulli(k_sign), 1.0, -1.0)
     return unravel(flat.at[i].add((sign * step_size).astype(flat.dtype)))
@@ -118,9 +119,9 @@ def gaussian(
     n_weights = flat.size
     k = subset_size(n_weights, fraction, count)
     if k is None:  # one draw for all weights: one random kernel however many leaves
-        noise = unravel(step_size * jax.random.normal(key, flat.shape, flat.dtype))
+        noise = unravel(step_size * normal(key, flat.shape, flat.dtype))
         return jax.tree_util.tree_map(lambda p, e: p + e.astype(p.dtype), params, noise)
-    k_pick, k_noise = jax.random.split(key)
-    _, idx = jax.lax.top_k(jax.random.uniform(k_pick, (n_weights,)), k)
-    noise = (step_size * jax.random.normal(k_noise, (k,), flat.dtype)).astype(flat.dtype)
+    k_pick, k_noise = split(key)
+    _, idx = jax.lax.top_k(uniform(k_pick, (n_weights,)), k)
+    noise = (step_size * normal(k_noise, (k,), flat.dtype)).astype(flat.dtype)
     return unravel(flat.at[idx].add(noise))

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import jaxclimb as jc
-from jaxclimb.engine import program
+from jaxclimb.engine import layout, program
 
 
 @pytest.fixture(scope="module")
@@ -329,9 +329,11 @@ def test_steps_past_the_end_of_the_last_chunk_are_not_evaluated():
     assert len(calls) == 2 * 6  # 8 step slots in two chunks; the last 3 cost nothing
 
 
-def test_climber_trajectory_does_not_depend_on_cache_blocks():
+def test_climber_trajectory_does_not_depend_on_cache_blocks(monkeypatch):
     """A wide network is walked in cache-sized blocks at P=20 and not at P=4: climber i
-    takes the same path either way, bit for bit."""
+    takes the same path either way, bit for bit. The cache is fixed at 2 MiB (five
+    climbers' activations) so the blocks do not depend on the machine's own."""
+    monkeypatch.setattr(layout, "core_cache_bytes", lambda: 2**21)
     rng = np.random.default_rng(0)
     X = rng.normal(size=(3000, 20)).astype(np.float32)
     net = jc.MLP((20, 32, 1), activation="tanh")

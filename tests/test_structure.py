@@ -16,7 +16,7 @@ MODULES = sorted(PACKAGE.rglob("*.py"))
 # Each module may import modules of its own layer or a lower one, never a higher one.
 LAYERS = [
     {"_version", "_checks", "_files", "_treeio", "metrics", "networks", "batching", "mutation"}
-    | {"_targets", "_log", "sampling"},
+    | {"_targets", "_log", "sampling", "prng"},
     {"objectives"},
     {"algorithms"},
     {"results", "report", "statistics"},

@@ -25,6 +25,7 @@ from jax.tree_util import Partial
 
 from .._checks import check_choice, check_float
 from ..mutation import MUTATIONS, check_clip, check_subset, move
+from ..prng import split, uniform
 from .acceptance import tree_select, update_best
 from .base import Algorithm, SearchState, StepInfo, bind, has_only_array_leaves, state_type
 from .schedules import Schedule, temperature_schedule
@@ -99,7 +100,7 @@ def _init(score_fn, key: jax.Array, params: Any) -> AnnealState:
 
 
 def _step(score_fn, step_size, temperature, key, state, *, fraction, count, kind, clip_max):
-    k_move, k_accept = jax.random.split(key)
+    k_move, k_accept = split(key)
     candidate = move(
         k_move,
         state.params,
@@ -114,7 +115,7 @@ def _step(score_fn, step_size, temperature, key, state, *, fraction, count, kind
     delta = candidate_score - jnp.where(jnp.isfinite(state.score), state.score, -jnp.inf)
     temp = jnp.asarray(temperature(state.t), jnp.float32)
     uphill = delta >= 0
-    metropolis = jax.random.uniform(k_accept) < jnp.exp(jnp.minimum(delta, 0.0) / temp)
+    metropolis = uniform(k_accept) < jnp.exp(jnp.minimum(delta, 0.0) / temp)
     accepted = finite & (uphill | metropolis)
     params = tree_select(accepted, candidate, state.params)
     score = jnp.where(accepted, candidate_score, state.score)

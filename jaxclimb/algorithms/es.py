@@ -34,6 +34,7 @@ from jax.flatten_util import ravel_pytree
 from .._checks import check_choice, check_float, check_int
 from ..batching import evaluate_many
 from ..mutation import check_clip
+from ..prng import normal
 from .acceptance import tree_select, update_best
 from .base import Algorithm, SearchState, StepInfo, Traits, bind, state_type
 
@@ -146,7 +147,7 @@ def _ascent(grad, state: ESState, rate, adam: bool):
 
 def _step(score_fn, numbers, key, state: ESState, *, pop_size, adam, clip_max):
     mean, unravel = ravel_pytree(state.params)
-    eps = jax.random.normal(key, (pop_size // 2, mean.size), mean.dtype)
+    eps = normal(key, (pop_size // 2, mean.size), mean.dtype)
     noise = jnp.concatenate([eps, -eps])
     points = _clip(mean + state.sigma * noise, clip_max)
     fitness = evaluate_many(score_fn, jax.vmap(unravel)(points))

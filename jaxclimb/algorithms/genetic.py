@@ -25,6 +25,7 @@ from jax.flatten_util import ravel_pytree
 from .._checks import check_choice, check_float, check_int
 from ..batching import evaluate_many
 from ..mutation import check_clip
+from ..prng import bits32, normal, split, uniform
 from .acceptance import update_best
 from .base import Algorithm, SearchState, StepInfo, Traits, bind, state_type
 
@@ -143,9 +144,9 @@ def _generation_best(genomes, fitness, unravel, best_params, best_score):
 
 def _init(score_fn, step_size, key, params, *, init_params, pop_size, clip_max) -> GAState:
     flat, unravel = ravel_pytree(params)
-    keys = jax.random.split(key, pop_size - 1)
+    keys = split(key, pop_size - 1)
     if init_params is None:
-        others = flat + step_size * jax.random.normal(key, (pop_size - 1, flat.size), flat.dtype)
+        others = flat + step_size * normal(key, (pop_size - 1, flat.size), flat.dtype)
     else:
         others = jax.vmap(lambda k: ravel_pytree(init_params(k))[0])(keys)
     genomes = _clip(jnp.concatenate([flat[None], others.astype(flat.dtype)]), clip_max)
@@ -177,13 +178,13 @@ def _mutate(k_mask, k_noise, children, bits, step_size, *, mutation_prob, clip_m
     """Each gene mutates with probability ``mutation_prob``: N(0, step_size) noise added,
     or (``redraw``, mlrose's) a new value from U(-clip_max, clip_max); then clipping."""
     if redraw:
-        moved = jax.random.uniform(k_noise, children.shape, children.dtype, -clip_max, clip_max)
+        moved = uniform(k_noise, children.shape, children.dtype, -clip_max, clip_max)
     else:
-        noise = step_size * jax.random.normal(k_noise, children.shape, children.dtype)
+        noise = step_size * normal(k_noise, children.shape, children.dtype)
         moved = children + noise.astype(children.dtype)
     if mutation_prob < 1.0:  # static: every gene moves when it is 1, and no mask is drawn
         if bits is None:
-            bits = jax.random.bits(k_mask, children.shape, jnp.uint32)
+            bits = bits32(k_mask, children.shape)
         # the top 31 bits (bit 0 may have chosen the parent): P(gene moves) = mutation_prob
         threshold = jnp.uint32(min(round(mutation_prob * 2.0**31), 2**31 - 1))
         moved = jnp.where((bits >> 1) < threshold, moved, children)
@@ -208,7 +209,7 @@ def _step(
     _, unravel = ravel_pytree(state.params)
     pop, n_genes = state.genomes.shape
     n_children = pop - n_elites
-    k_sel, k_cross, k_mask, k_noise = jax.random.split(key, 4)
+    k_sel, k_cross, k_mask, k_noise = split(key, 4)
     parents = _select(
         k_sel, state.fitness, 2 * n_children,
         selection=selection, tournament_size=tournament_size, n_top=n_top,
@@ -219,7 +220,7 @@ def _step(
         take = jnp.ones((n_children, n_genes), bool)
     elif crossover == "uniform":  # one 32-bit draw per gene: bit 0 picks the parent and
         # the other 31 decide the mutation below (a second draw cost ~20% of a step)
-        bits = jax.random.bits(k_cross, (n_children, n_genes), jnp.uint32)
+        bits = bits32(k_cross, (n_children, n_genes))
         take = (bits & 1) == 1
     else:
         cut = jax.random.randint(k_cross, (n_children, 1), 0, n_genes + 1)

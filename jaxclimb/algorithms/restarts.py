@@ -31,6 +31,7 @@ import jax.numpy as jnp
 from jax.tree_util import Partial
 
 from .._checks import check_int
+from ..prng import split
 from .acceptance import is_improvement, tree_select, update_best
 from .base import Algorithm, SearchState, StepInfo, bind, state_type
 
@@ -119,7 +120,7 @@ def _step(
     round_steps,
     max_restarts,
 ) -> tuple[RestartState, StepInfo]:
-    k_step, k_fresh = jax.random.split(key)
+    k_step, k_fresh = split(key)
     inner, info = algorithm.step(k_step, state.inner)
     improved = is_improvement(inner.best_score, state.inner.best_score, strict=True)
     stale = jnp.where(improved, 0, state.stale + 1)

@@ -37,6 +37,7 @@ import jax.numpy as jnp
 from jax.tree_util import Partial
 
 from ..algorithms.base import Algorithm, SearchState, as_pytree
+from ..prng import fold_in
 from ..sampling import evaluation_key
 
 EVALUATION_SALT = 0x6B657964  # "keyd": the evaluation key is fold_in(step_key, this)
@@ -64,13 +65,13 @@ def with_evaluation_keys(algorithm: Algorithm, objective: Any) -> Algorithm:
 
 
 def _init(objective, inner: Algorithm, key: jax.Array, params: Any):
-    with evaluation_key(jax.random.fold_in(key, EVALUATION_SALT)):
+    with evaluation_key(fold_in(key, EVALUATION_SALT)):
         state = inner.init(key, params)
     return state._replace(best_score=objective.full(state.best_params))
 
 
 def _step(objective, inner: Algorithm, key: jax.Array, state):
-    with evaluation_key(jax.random.fold_in(key, EVALUATION_SALT)):
+    with evaluation_key(fold_in(key, EVALUATION_SALT)):
         state = _with_current_score(state, objective(state.params))
         new_state, info = inner.step(key, state)
     return new_state, info._replace(n_evaluations=info.n_evaluations + 1)
@@ -79,7 +80,7 @@ def _step(objective, inner: Algorithm, key: jax.Array, state):
 def _step_coupled(objective, inner: Algorithm, key: jax.Array, state):
     """A coupled population (a GA run) scores its children on the step's key."""
     del objective
-    with evaluation_key(jax.random.fold_in(key, EVALUATION_SALT)):
+    with evaluation_key(fold_in(key, EVALUATION_SALT)):
         return inner.step(key, state)
 
 

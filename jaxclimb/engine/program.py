@@ -26,6 +26,7 @@ import jax.numpy as jnp
 from ..algorithms.acceptance import is_improvement, tree_select
 from ..algorithms.base import Algorithm
 from ..batching import candidate_batch
+from ..prng import fold_in, split
 from . import diskcache
 from .devices import widest_vector_bits
 from .keyed import rescore_best
@@ -71,7 +72,7 @@ def init_body(algorithm: Algorithm, init_params: Callable, key, ids, *, layout: 
 
     def one(shared, i):
         algorithm, key = shared
-        k_params, k_init, k_loop = jax.random.split(jax.random.fold_in(key, i), 3)
+        k_params, k_init, k_loop = split(fold_in(key, i), 3)
         return algorithm.init(k_init, init_params(k_params)), k_loop
 
     state, loop_keys = population_map(one, layout)((algorithm, key), ids)
@@ -109,7 +110,7 @@ def _advance(algorithm: Algorithm, loop_keys, real, total_steps, max_attempts, r
     def one(shared, loop_key, state, active):
         del active  # whole blocks of inactive climbers are skipped (idle)
         algorithm, t = shared
-        return algorithm.step(jax.random.fold_in(loop_key, t), state)
+        return algorithm.step(fold_in(loop_key, t), state)
 
     def idle(shared, loop_keys, states, active):  # what a skipped block returns
         shapes = jax.eval_shape(jax.vmap(lambda *a: one(shared, *a)), loop_keys, states, active)
