@@ -42,6 +42,7 @@ def variants(n_weights: int, classify: bool) -> dict:
         "no 1/5 rule": {"algorithm_params": {"adaptive": False}},
         "population x2": {"population_size": 2 * population},
         "population / 2": {"population_size": max(1, population // 2)},
+        "step scale fan-in": {"algorithm_params": {"step_scale": "fan-in"}},
     }
 
 
@@ -49,6 +50,7 @@ def main(argv=None) -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--seeds", type=int, default=2)
     p.add_argument("--problems", default=",".join(STANDINS))
+    p.add_argument("--variants", default=None, help="comma-separated rows (default: all)")
     p.add_argument("--out", default=default_path("tune_defaults.json"))
     args = p.parse_args(argv)
     runs, rows = [], {}
@@ -60,6 +62,8 @@ def main(argv=None) -> None:
         sizes = (features, *hidden, outputs)
         n = sum((a + 1) * b for a, b in itertools.pairwise(sizes))
         for label, settings in variants(n, classes > 0).items():
+            if args.variants and label not in args.variants.split(","):
+                continue
             for seed in range(args.seeds):
                 start = time.perf_counter()
                 model = cls(hidden_layer_sizes=hidden, random_state=seed, **settings)

@@ -10,18 +10,23 @@ Example:
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 from jax.flatten_util import ravel_pytree
 from jax.typing import ArrayLike
 
-from ._checks import check_float, check_int
+from ._checks import check_choice, check_float, check_int
 from .prng import normal, split, uniform
 
 MUTATIONS = ("gaussian", "neighbour")
 """Move kinds: Gaussian noise, or mlrose's neighbour (one weight moved by +/- step_size)."""
+
+STEP_SCALES = ("fan-in",)
+"""Per-layer step scales (``step_scale=``); None moves every weight by the same step."""
 
 
 def check_clip(clip_max: float | None) -> float | None:
@@ -34,6 +39,64 @@ def clip(params: Any, clip_max: float | None) -> Any:
     if clip_max is None:
         return params
     return jax.tree_util.tree_map(lambda w: jnp.clip(w, -clip_max, clip_max), params)
+
+
+def check_step_scale(step_scale: str | None, mutation: str = "gaussian") -> str | None:
+    """Validate ``step_scale`` (None or one of :data:`STEP_SCALES`; Gaussian moves only)."""
+    if step_scale is None:
+        return None
+    check_choice("step_scale", step_scale, STEP_SCALES)
+    if mutation != "gaussian":
+        raise ValueError(f"step_scale applies to mutation='gaussian' only; got {mutation!r}")
+    return step_scale
+
+
+def check_move(
+    *,
+    mutation: str,
+    mutate_fraction: float | None,
+    mutate_count: int | None,
+    clip_max: float | None,
+    step_scale: str | None,
+) -> dict:
+    """A climber's move options, validated on the host and named as :func:`move` takes
+    them (``kind``, ``fraction``, ``count``, ``clip_max``, ``step_scale``)."""
+    check_choice("mutation", mutation, MUTATIONS)
+    fraction, count = check_subset(mutate_fraction, mutate_count)
+    return {
+        "kind": mutation,
+        "fraction": fraction,
+        "count": count,
+        "clip_max": check_clip(clip_max),
+        "step_scale": check_step_scale(step_scale, mutation),
+    }
+
+
+def step_scales(params: Any, step_scale: str | None) -> np.ndarray | None:
+    """Per-weight multipliers of the step, flattened as ``ravel_pytree`` flattens ``params``;
+    None for ``step_scale=None``.
+
+    ``"fan-in"``: a weight of an array whose last axis is its outputs (a dense or
+    convolution kernel, ``(..., fan_in, fan_out)``) moves by ``1 / sqrt(fan_in)``, a vector
+    or scalar (a bias: one constant input) by 1, all scaled so that their root mean square
+    over the network is 1: ``step_size`` keeps its size on average and layers with many
+    inputs move less. Computed from the shapes alone, at trace time.
+
+    Example:
+        >>> import jax.numpy as jnp
+        >>> s = step_scales({"b": jnp.zeros(1), "w": jnp.zeros((4, 1))}, "fan-in")
+        >>> [round(float(x), 3) for x in s]
+        [1.581, 0.791, 0.791, 0.791, 0.791]
+    """
+    if step_scale is None:
+        return None
+    parts = []
+    for leaf in jax.tree_util.tree_leaves(params):
+        shape = np.shape(leaf)
+        fan_in = math.prod(shape[:-1]) if len(shape) >= 2 else 1
+        parts.append(np.full(math.prod(shape), 1 / math.sqrt(max(fan_in, 1)), np.float32))
+    scales = np.concatenate(parts) if parts else np.zeros(0, np.float32)
+    return scales / np.sqrt(np.mean(scales.astype(np.float64) ** 2)).astype(np.float32)
 
 
 def neighbour(key: jax.Array, params: Any, *, step_size: ArrayLike) -> Any:
@@ -61,12 +124,14 @@ def move(
     fraction: float | None = None,
     count: int | None = None,
     clip_max: float | None = None,
+    step_scale: str | None = None,
 ) -> Any:
     """One move of ``kind`` (``"gaussian"`` or ``"neighbour"``), then clipping."""
     if kind == "neighbour":
         moved = neighbour(key, params, step_size=step_size)
     else:
-        moved = gaussian(key, params, step_size=step_size, fraction=fraction, count=count)
+        moved = gaussian(key, params, step_size=step_size, fraction=fraction, count=count,
+                         step_scale=step_scale)  # fmt: skip
     return clip(moved, clip_max)
 
 
@@ -101,6 +166,7 @@ def gaussian(
     step_size: ArrayLike,
     fraction: float | None = None,
     count: int | None = None,
+    step_scale: str | None = None,
 ) -> Any:
     """Add N(0, step_size) noise to every weight, or to a random subset of them.
 
@@ -111,6 +177,8 @@ def gaussian(
         fraction: move ``round(fraction * n_weights)`` weights (at least one), chosen
             uniformly without replacement; ``None`` or ``1.0`` moves all of them.
         count: move exactly ``count`` weights instead.
+        step_scale: None (one step for every weight) or ``"fan-in"``: each weight's
+            noise multiplied by its layer's scale (:func:`step_scales`).
 
     Returns:
         A PyTree with the same structure, shapes and dtypes as ``params``.
@@ -118,10 +186,13 @@ def gaussian(
     flat, unravel = ravel_pytree(params)
     n_weights = flat.size
     k = subset_size(n_weights, fraction, count)
+    scales = step_scales(params, check_step_scale(step_scale))
     if k is None:  # one draw for all weights: one random kernel however many leaves
-        noise = unravel(step_size * normal(key, flat.shape, flat.dtype))
+        noise = step_size * normal(key, flat.shape, flat.dtype)
+        noise = unravel(noise if scales is None else noise * scales)
         return jax.tree_util.tree_map(lambda p, e: p + e.astype(p.dtype), params, noise)
     k_pick, k_noise = split(key)
     _, idx = jax.lax.top_k(uniform(k_pick, (n_weights,)), k)
-    noise = (step_size * normal(k_noise, (k,), flat.dtype)).astype(flat.dtype)
-    return unravel(flat.at[idx].add(noise))
+    noise = step_size * normal(k_noise, (k,), flat.dtype)
+    noise = noise if scales is None else noise * jnp.asarray(scales)[idx]
+    return unravel(flat.at[idx].add(noise.astype(flat.dtype)))

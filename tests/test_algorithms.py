@@ -145,6 +145,7 @@ def test_lambda_candidates_beat_single_candidates_per_step():
     assert np.median(many.best_score) > np.median(one.best_score)
 
 
+@pytest.mark.slow
 def test_cli_runs_every_registered_algorithm(capsys):
     from jaxclimb.cli import main
 

@@ -34,7 +34,10 @@ def probabilities(p, X):
     return jax.nn.softmax(logits(p, X))
 
 
-@pytest.mark.parametrize(("forward", "kind"), [(logits, "logit"), (probabilities, "probability")])
+@pytest.mark.parametrize(
+    ("forward", "kind"),
+    [(logits, "logit"), pytest.param(probabilities, "probability", marks=pytest.mark.slow)],
+)
 def test_ten_classes_train_through_a_user_forward_and_match_sklearn_log_loss(
     ten_classes, forward, kind
 ):

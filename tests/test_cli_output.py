@@ -14,6 +14,7 @@ import jaxclimb as jc
 from jaxclimb.cli import build_parser, common, main
 
 
+@pytest.mark.slow
 def test_no_progress_bar_when_output_is_not_a_terminal(capsys):
     assert main(["run", "--population", "4", "--steps", "20"]) == 0  # no --quiet
     out, err = capsys.readouterr()

@@ -146,6 +146,7 @@ def test_missing_matplotlib_is_a_clear_message(comparison, monkeypatch, tmp_path
         plot_comparison(comparison, str(tmp_path / "x.png"))
 
 
+@pytest.mark.slow
 def test_cli_compare_and_report(tmp_path, capsys):
     out = {k: str(tmp_path / f"c.{k}") for k in ("json", "csv", "png")}
     assert main(["compare", "--algorithms", "hill-climb,annealing", "--step-sizes", "0.1",

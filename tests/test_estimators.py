@@ -73,6 +73,7 @@ def test_regressor_one_and_several_targets():
     assert multi.predict(X).shape == (120, 2) and multi.score(X, Y) > 0.8
 
 
+@pytest.mark.slow
 def test_pipeline_grid_search_cross_validation_clone(iris):
     X_train, X_test, y_train, y_test = iris
     pipe = make_pipeline(StandardScaler(), jc.ClimbingClassifier(**FAST))
@@ -111,6 +112,7 @@ def test_validation_fraction_and_random_state_kinds(iris):
     np.testing.assert_array_equal(same.predict(X_train), again.predict(X_train))
 
 
+@pytest.mark.slow
 def test_every_algorithm_behind_the_estimator(iris):
     X_train, _, y_train, _ = iris
     for name, extra in [

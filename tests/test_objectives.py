@@ -86,6 +86,7 @@ def test_log_loss_on_step_output_is_refused():
         jc.make_score_fn(jc.perceptron(3), X, y, metric="log_loss")
 
 
+@pytest.mark.slow
 def test_bfloat16_forward_keeps_float32_weights_and_metric(problem_a):
     import jax.numpy as jnp
 

@@ -23,8 +23,8 @@ import jax
 import jax.numpy as jnp
 from jax.tree_util import Partial
 
-from .._checks import check_choice, check_float
-from ..mutation import MUTATIONS, check_clip, check_subset, move
+from .._checks import check_float
+from ..mutation import check_move, move
 from ..prng import split, uniform
 from .acceptance import tree_select, update_best
 from .base import Algorithm, SearchState, StepInfo, bind, has_only_array_leaves, state_type
@@ -50,6 +50,7 @@ def simulated_annealing(
     mutate_count: int | None = None,
     mutation: str = "gaussian",
     clip_max: float | None = None,
+    step_scale: str | None = None,
 ) -> Algorithm:
     """Simulated annealing over the weights.
 
@@ -66,11 +67,18 @@ def simulated_annealing(
         mutate_fraction, mutate_count: move only a subset of the weights per step.
         mutation: ``"gaussian"`` or ``"neighbour"`` (mlrose's: one weight +/- step_size).
         clip_max: clip every weight to ``[-clip_max, clip_max]`` after each move (mlrose).
+        step_scale: None (every weight moves by ``step_size``) or ``"fan-in"``: a layer's
+            weights by ``step_size / sqrt(fan_in)``, rescaled to ``step_size`` on average
+            (:func:`~jaxclimb.mutation.step_scales`); Gaussian moves only.
     """
-    check_choice("mutation", mutation, MUTATIONS)
-    clip_max = check_clip(clip_max)
+    how = check_move(
+        mutation=mutation,
+        mutate_fraction=mutate_fraction,
+        mutate_count=mutate_count,
+        clip_max=clip_max,
+        step_scale=step_scale,
+    )
     step_size = check_float("step_size", step_size, positive=True)
-    fraction, count = check_subset(mutate_fraction, mutate_count)
     temperature = temperature_schedule(
         schedule, init_temp=init_temp, decay=decay, min_temp=min_temp
     )
@@ -85,10 +93,7 @@ def simulated_annealing(
             score_fn,
             jnp.asarray(step_size, jnp.float32),
             temperature,  # a schedule object: its numbers are data
-            fraction=fraction,
-            count=count,
-            kind=mutation,
-            clip_max=clip_max,
+            **how,
         ),
     )
 
@@ -99,7 +104,9 @@ def _init(score_fn, key: jax.Array, params: Any) -> AnnealState:
     return AnnealState(params, score, params, score, jnp.zeros((), jnp.int32))
 
 
-def _step(score_fn, step_size, temperature, key, state, *, fraction, count, kind, clip_max):
+def _step(
+    score_fn, step_size, temperature, key, state, *, fraction, count, kind, clip_max, step_scale
+):
     k_move, k_accept = split(key)
     candidate = move(
         k_move,
@@ -109,6 +116,7 @@ def _step(score_fn, step_size, temperature, key, state, *, fraction, count, kind
         fraction=fraction,
         count=count,
         clip_max=clip_max,
+        step_scale=step_scale,
     )
     candidate_score = score_fn(candidate)
     finite = jnp.isfinite(candidate_score)

@@ -27,7 +27,7 @@ import jax.numpy as jnp
 from jax.typing import ArrayLike
 
 from .._checks import check_choice, check_float, check_int
-from ..mutation import MUTATIONS, check_clip, check_subset, move
+from ..mutation import check_move, move
 from ..prng import split
 from .acceptance import is_improvement, tree_select, update_best
 from .base import Algorithm, SearchState, StepInfo, Traits, bind, state_type
@@ -56,6 +56,7 @@ def hill_climb(
     adaptive: bool = False,
     mutation: str = "gaussian",
     clip_max: float | None = None,
+    step_scale: str | None = None,
 ) -> Algorithm:
     """Stochastic hill climbing: perturb, evaluate, keep the candidate if it is no worse.
 
@@ -75,16 +76,18 @@ def hill_climb(
             accuracy plateau no move succeeds and the step shrinks away.
         mutation: ``"gaussian"`` or ``"neighbour"`` (mlrose's: one weight +/- step_size).
         clip_max: clip every weight to ``[-clip_max, clip_max]`` after each move (mlrose).
+        step_scale: None (every weight moves by ``step_size``) or ``"fan-in"``: a layer's
+            weights by ``step_size / sqrt(fan_in)``, rescaled to ``step_size`` on average
+            (:func:`~jaxclimb.mutation.step_scales`); Gaussian moves only.
 
     Returns:
         An :class:`~jaxclimb.algorithms.base.Algorithm`.
     """
     step_size = check_float("step_size", step_size, positive=True)
-    fraction, count = check_subset(mutate_fraction, mutate_count)
+    move_options = {"mutate_fraction": mutate_fraction, "mutate_count": mutate_count}
+    how = check_move(mutation=mutation, clip_max=clip_max, step_scale=step_scale, **move_options)
     check_choice("accept", accept, ACCEPT_RULES)
     n_candidates = check_int("n_candidates", n_candidates, minimum=1)
-    check_choice("mutation", mutation, MUTATIONS)
-    clip_max = check_clip(clip_max)
     if not isinstance(adaptive, bool):
         raise TypeError(f"adaptive must be True or False; got {adaptive!r}")
     if not callable(score_fn):
@@ -94,13 +97,10 @@ def hill_climb(
         step=bind(
             _step,
             score_fn,
-            fraction=fraction,
-            count=count,
             strict=accept == "gt",
             n_candidates=n_candidates,
             adaptive=adaptive,
-            kind=mutation,
-            clip_max=clip_max,
+            **how,
         ),
         traits=Traits(evaluations_per_step=n_candidates),
     )
@@ -142,6 +142,7 @@ def _step(
     adaptive: bool,
     kind: str,
     clip_max: float | None,
+    step_scale: str | None,
 ) -> tuple[ClimberState, StepInfo]:
     candidate, candidate_score, n_nonfinite = best_of_candidates(
         score_fn,
@@ -153,6 +154,7 @@ def _step(
         count=count,
         kind=kind,
         clip_max=clip_max,
+        step_scale=step_scale,
     )
     accepted = is_improvement(candidate_score, state.score, strict=strict)
     params = tree_select(accepted, candidate, state.params)

@@ -186,6 +186,12 @@ def _algorithm_options(p: argparse.ArgumentParser) -> None:
         help="hill-climb, annealing: gaussian (default) or neighbour",
     )
     a.add_argument("--clip-max", type=float, help="clip weights to +/- this (mlrose)")
+    a.add_argument(
+        "--step-scale",
+        choices=("fan-in",),
+        help="hill-climb, annealing: fan-in moves a layer's weights by step / sqrt(fan-in), "
+        "rescaled to the step on average (default: one step for all)",
+    )
     a.add_argument("--accept", choices=("ge", "gt"), help="hill-climb: ge (>=, default) or gt")
     a.add_argument("--candidates", type=int, help="hill-climb: lambda of (1+lambda) (1)")
     a.add_argument(

@@ -17,6 +17,7 @@ ALGORITHM_FLAGS = {  # option of algorithms.make: the command-line attribute
     "mutate_fraction": "mutate_fraction",
     "mutation": "mutation",
     "clip_max": "clip_max",
+    "step_scale": "step_scale",
     "accept": "accept",
     "n_candidates": "candidates",
     "adaptive": "adaptive",
