@@ -33,6 +33,11 @@ VARIANTS = {name: {} for name in REGISTRY} | {
 }  # fmt: skip
 
 
+# The registry's defaults run in README's test command; the variants with options, in the
+# slow run (.ci/run).
+CASES = [v if "/" not in v else pytest.param(v, marks=pytest.mark.slow) for v in VARIANTS]
+
+
 def random_start(key):
     return {"w": jax.random.normal(key, (4,))}
 
@@ -57,7 +62,7 @@ def build(variant, score_fn=sphere):
     return REGISTRY[name](score_fn, step_size=0.1, **kwargs)
 
 
-@pytest.mark.parametrize("variant", VARIANTS)
+@pytest.mark.parametrize("variant", CASES)
 def test_step_under_jit_keeps_shapes_and_dtypes(variant):
     algo = build(variant)
     state = jax.jit(algo.init)(jax.random.key(0), start(None))
@@ -69,7 +74,7 @@ def test_step_under_jit_keeps_shapes_and_dtypes(variant):
         state = new_state
 
 
-@pytest.mark.parametrize("variant", VARIANTS)
+@pytest.mark.parametrize("variant", CASES)
 def test_same_seed_same_result_and_improves(variant):
     algo = build(variant)
     a = jc.run(5, algo, start, population=4, steps=150, progress=False)
@@ -79,7 +84,7 @@ def test_same_seed_same_result_and_improves(variant):
     np.testing.assert_allclose(jax.vmap(sphere)(a.best_params), a.best_score, rtol=1e-6)
 
 
-@pytest.mark.parametrize("variant", VARIANTS)
+@pytest.mark.parametrize("variant", CASES)
 def test_never_accepts_nan_and_counts_evaluations(variant):
     def spiky(params):  # NaN wherever the first weight passes 0.2
         return jnp.where(params["w"][0] > 0.2, jnp.nan, sphere(params))
@@ -130,6 +135,7 @@ def test_one_fifth_rule_grows_on_success_and_shrinks_on_failure():
     assert float(s.step_size) == pytest.approx(0.1 * math.exp(-1), rel=1e-5)
 
 
+@pytest.mark.slow
 def test_lambda_candidates_beat_single_candidates_per_step():
     one = jc.run(
         0, jc.hill_climb(sphere, step_size=0.1), start, population=32, steps=30, progress=False
@@ -161,6 +167,7 @@ def test_cli_runs_every_registered_algorithm(capsys):
         assert out.startswith(f"jaxclimb {jc.__version__}: {name}") and "train accuracy" in out
 
 
+@pytest.mark.slow
 def test_restart_on_stagnation_keeps_the_best_monotone():
     def init(key):
         return {"w": jax.random.uniform(key, (4,), minval=-3, maxval=3)}
@@ -209,6 +216,7 @@ def test_gradient_refuses_non_differentiable_setups(problem_a):
         jc.gradient_descent(jc.make_score_fn(step_hidden, X, y, metric="log_loss"))
 
 
+@pytest.mark.slow
 def test_gradient_baseline_trains_the_mlp(problem_a):
     X, X_test, y, y_test = problem_a
     net = jc.MLP((5, 10, 1), init="glorot")
@@ -219,6 +227,7 @@ def test_gradient_baseline_trains_the_mlp(problem_a):
     assert np.median(r.evaluate(X_test, y_test, metric="accuracy")) > 0.8
 
 
+@pytest.mark.slow
 def test_genetic_keeps_elites_without_reevaluating_them():
     calls = []
 
@@ -248,12 +257,14 @@ def test_proportional_selection_favours_the_fittest_for_every_direction():
         assert counts.argmax() == 2 and counts[0] == 0  # the worst is never picked
 
 
+@pytest.mark.slow
 def test_several_independent_ga_runs_at_once():
     algo = jc.genetic(sphere, init_params=random_start, pop_size=8)
     r = jc.run(0, algo, random_start, population=5, steps=30, progress=False)
     assert r.best_score.shape == (5,) and len(set(r.best_score.tolist())) > 1
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("crossover", ["uniform", "none"])
 def test_genetic_mutates_each_gene_with_mutation_prob(crossover):
     """One step from parents of all +1 or all -1: each gene moves with probability

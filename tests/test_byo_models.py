@@ -34,9 +34,10 @@ def probabilities(p, X):
     return jax.nn.softmax(logits(p, X))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("forward", "kind"),
-    [(logits, "logit"), pytest.param(probabilities, "probability", marks=pytest.mark.slow)],
+    [(logits, "logit"), (probabilities, "probability")],
 )
 def test_ten_classes_train_through_a_user_forward_and_match_sklearn_log_loss(
     ten_classes, forward, kind
@@ -93,6 +94,7 @@ def test_binary_logits_threshold_at_zero():
     assert float(prob(jnp.float32(1.0))) == 0.75  # 0.2 < 0.5: class 0
 
 
+@pytest.mark.slow
 def test_keyed_objective_gets_a_fresh_key_each_step_and_is_rescored():
     target = jnp.array([1.0, -1.0, 0.5])
 

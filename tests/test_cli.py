@@ -39,6 +39,7 @@ def test_perceptron_row(capsys):
     assert "perceptron 5-1 (step output)" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_csv_data_with_string_labels_multiclass(tmp_path, capsys):
     rng = np.random.default_rng(0)
     X = rng.normal(size=(90, 2))
@@ -150,6 +151,7 @@ def test_default_run_beats_the_tutorial(capsys):
     assert r.evaluate(X_test, y_test)[best] > 0.851
 
 
+@pytest.mark.slow
 def test_budget_and_max_seconds(tmp_path, capsys):
     out = tmp_path / "b.npz"
     assert main(["run", "--budget", "2000", "--population", "8", "--quiet", "--out", str(out)]) == 0

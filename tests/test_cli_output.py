@@ -24,6 +24,7 @@ def test_no_progress_bar_when_output_is_not_a_terminal(capsys):
     assert "\r" not in "".join(capsys.readouterr())
 
 
+@pytest.mark.slow
 def test_verbose_messages_go_through_the_jaxclimb_logger(caplog, problem_a):
     X, _, y, _ = problem_a
     net = jc.MLP((5, 3, 1))

@@ -56,6 +56,7 @@ def comparison():
     return jc.compare(configs, budget=16 * 200, target=0.8, seed=1, progress=False)
 
 
+@pytest.mark.slow
 def test_compare_records_and_exports(comparison, tmp_path):
     records = comparison.to_records()
     assert [r["name"] for r in records] == ["hill-climb step 0.1", "sa"]
@@ -73,6 +74,7 @@ def test_compare_records_and_exports(comparison, tmp_path):
     assert "configuration" in comparison.format_table()
 
 
+@pytest.mark.slow
 def test_numbers_recompute_from_saved_results(comparison, tmp_path):
     _, X_test, _, y_test = jc.datasets.problem_a()
     saved = {}
@@ -119,6 +121,7 @@ def matplotlib_rgb(colour):
     return to_rgb(colour)
 
 
+@pytest.mark.slow
 def test_few_runs_are_warned_and_marked():
     pytest.importorskip("matplotlib")
     with pytest.warns(UserWarning, match="fewer than 10 independent runs"):

@@ -34,7 +34,11 @@ def test_the_settings_cover_the_whole_registry():
 
 @pytest.mark.parametrize(
     ("name", "options"),
-    [(n, o) for n, options in SETTINGS.items() for o in options],
+    [  # each algorithm's first settings here, the others in the slow run
+        (n, o) if i == 0 else pytest.param(n, o, marks=pytest.mark.slow)
+        for n, options in SETTINGS.items()
+        for i, o in enumerate(options)
+    ],
     ids=lambda v: v if isinstance(v, str) else "-".join(map(str, v)),
 )
 def test_a_refit_with_the_same_settings_compiles_nothing(name, options):
@@ -69,7 +73,10 @@ def test_an_unhashable_static_setting_is_refused_with_its_name():
         bind(lambda score, key, state, kind: None, lambda p: 0.0, kind=["gaussian"])
 
 
-@pytest.mark.parametrize("algorithm", sorted(REGISTRY))
+@pytest.mark.parametrize(
+    "algorithm",
+    [a if a == "hill-climb" else pytest.param(a, marks=pytest.mark.slow) for a in sorted(REGISTRY)],
+)
 def test_an_estimator_refit_compiles_nothing(algorithm):
     X = np.random.default_rng(2).normal(size=(30, 3))
     y = (X[:, 0] > 0).astype(int)

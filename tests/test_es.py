@@ -20,6 +20,7 @@ def start(key):
     return {"w": jnp.zeros(5)}
 
 
+@pytest.mark.slow
 def test_perturbations_come_in_antithetic_pairs(monkeypatch):
     seen = {}
 

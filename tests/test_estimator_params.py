@@ -40,6 +40,7 @@ def test_weighted_objective_is_the_weighted_metric(n_classes):
     )
 
 
+@pytest.mark.slow
 def test_weighted_regression_metrics_and_the_l2_penalty():
     rng = np.random.default_rng(2)
     X, y, w = rng.normal(size=(30, 2)).astype(np.float32), rng.normal(size=30), rng.random(30)
@@ -68,6 +69,7 @@ def test_sample_weight_decides_between_contradicting_labels(blobs):
     assert first.score(X, y) > 0.8 and second.score(X, 1 - y) > 0.8
 
 
+@pytest.mark.slow
 def test_budget_gives_population_and_steps_within_it(blobs):
     X, y = blobs
     clf = jc.ClimbingClassifier(hidden_layer_sizes=4, budget=3_000, random_state=0).fit(X, y)
@@ -81,6 +83,7 @@ def test_budget_gives_population_and_steps_within_it(blobs):
         plan(3, 50, population=4)
 
 
+@pytest.mark.slow
 def test_warm_start_continues_from_the_fitted_population(blobs):
     X, y = blobs
     clf = jc.ClimbingClassifier(**FAST, warm_start=True).fit(X, y)
@@ -93,6 +96,7 @@ def test_warm_start_continues_from_the_fitted_population(blobs):
     assert not np.allclose(cold.result_.history[:, 0], clf.result_.history[:, 0])
 
 
+@pytest.mark.slow
 def test_early_stopping_stops_on_the_validation_score(blobs):
     X, y = blobs
     clf = jc.ClimbingClassifier(
@@ -103,6 +107,7 @@ def test_early_stopping_stops_on_the_validation_score(blobs):
     assert clf.best_validation_score_ == max(clf.validation_scores_)
 
 
+@pytest.mark.slow
 def test_max_seconds_stops_early_with_the_best_so_far():
     X = np.random.default_rng(0).normal(size=(50, 3)).astype(np.float32)
     net = jc.MLP((3, 4, 1), activation="tanh", output="sigmoid", init="glorot")
@@ -114,6 +119,7 @@ def test_max_seconds_stops_early_with_the_best_so_far():
     np.testing.assert_array_equal(result.best_score, result.history.max(axis=1))
 
 
+@pytest.mark.slow
 def test_sklearn_attributes_int_hidden_and_forced_accuracy(blobs):
     X, y = blobs
     clf = jc.ClimbingClassifier(**FAST, objective="accuracy").fit(X, y)

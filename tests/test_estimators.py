@@ -31,6 +31,7 @@ def test_iris_reference_b_with_defaults(iris):
     assert clf.fitness_curve_[-1] == pytest.approx(clf.result_.best_score[clf.best_climber_])
 
 
+@pytest.mark.slow
 def test_string_labels_and_probabilities(iris):
     X_train, _, y_train, _ = iris
     names = np.array(["setosa", "versicolor", "virginica"])[y_train]
@@ -43,6 +44,7 @@ def test_string_labels_and_probabilities(iris):
     assert clf.decision_function(X_train).shape == (len(X_train), 3)
 
 
+@pytest.mark.slow
 def test_non_contiguous_binary_labels_and_one_hot(iris):
     X_train, _, y_train, _ = iris
     y = np.where(y_train == 0, 7, -3)
@@ -55,6 +57,7 @@ def test_non_contiguous_binary_labels_and_one_hot(iris):
     assert pred.shape == one_hot.shape and np.all(pred.sum(axis=1) == 1)
 
 
+@pytest.mark.slow
 def test_regressor_one_and_several_targets():
     X, y = make_regression(n_samples=120, n_features=3, noise=1.0, random_state=0)
     X = StandardScaler().fit_transform(X)
@@ -100,6 +103,7 @@ def test_pickle_gives_identical_predictions(iris, tmp_path):
     np.testing.assert_array_equal(loaded.predict_proba(X_test), clf.predict_proba(X_test))
 
 
+@pytest.mark.slow
 def test_validation_fraction_and_random_state_kinds(iris):
     X_train, _, y_train, _ = iris
     a = jc.ClimbingClassifier(**{**FAST, "random_state": np.random.default_rng(0)})

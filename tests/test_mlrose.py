@@ -160,6 +160,7 @@ def test_early_stopping_counts_mlrose_attempts():
     assert np.shape(ours.fitness_curve) == (2, 2)
 
 
+@pytest.mark.slow
 def test_annealing_schedules_are_data_not_program():
     y = TARGETS["label"]
     fit = lambda schedule: mlrose.LogisticRegression(  # noqa: E731

@@ -36,6 +36,7 @@ def pair(problem_a):
     return plain, raced, traces
 
 
+@pytest.mark.slow
 def test_an_interrupted_race_resumes_identically(problem_a, pair, tmp_path):
     algo, init, kw = _setup(problem_a)
 
@@ -104,6 +105,7 @@ def test_bad_racing_is_refused(problem_a):
         jc.run(0, algo, lambda key: {"w": jnp.zeros(2)}, population=2, steps=3, racing=0)
 
 
+@pytest.mark.slow
 def test_compare_runs_racing_at_the_same_budget(problem_a):
     X, X_test, y, y_test = problem_a
     configs = [{"algorithm": "hill-climb", "population": 8, "racing": 5}]

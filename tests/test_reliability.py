@@ -168,6 +168,7 @@ def test_checkpoints_are_also_written_by_time(problem, tmp_path, monkeypatch):
     assert seen[1]  # written after the first chunk, long before checkpoint_every
 
 
+@pytest.mark.slow
 def test_cli_resume_continues_an_interrupted_run(tmp_path, monkeypatch, capsys):
     ckpt, out, whole = (str(tmp_path / n) for n in ("c.npz", "a.npz", "b.npz"))
     base = ["run", "--quiet", "--steps", "300", "--population", "6", "--seed", "2"]

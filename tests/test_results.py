@@ -25,6 +25,7 @@ def result(problem_a):
     )
 
 
+@pytest.mark.slow
 def test_predictions_feed_sklearn_metrics(result, problem_a):
     X_train, X_test, y_train, y_test = problem_a
     i = result.best_index()

@@ -76,6 +76,7 @@ def test_best_score_is_the_score_of_best_params(setup):
     np.testing.assert_allclose(recomputed, r.best_score, rtol=1e-6)
 
 
+@pytest.mark.slow
 def test_early_stop_after_max_attempts(setup):
     r = _run(setup, steps=5000, max_attempts=15, chunk_steps=50)
     assert r.stopped_early and r.steps_run < 5000
@@ -104,6 +105,7 @@ def test_nan_scores_are_never_accepted():
     assert r.n_nonfinite.sum() > 0  # they happened and were counted
 
 
+@pytest.mark.slow
 def test_accept_rule_on_a_plateau():
     flat = lambda p: jnp.float32(0.5)  # noqa: E731  every point scores the same
     init = lambda key: {"w": jnp.zeros(3)}  # noqa: E731
@@ -113,6 +115,7 @@ def test_accept_rule_on_a_plateau():
     np.testing.assert_array_equal(gt.n_accepted, 0)  # stuck at the start
 
 
+@pytest.mark.slow
 def test_user_forward_over_dict_pytree(small_binary):
     X, y = small_binary
 
@@ -223,6 +226,7 @@ def test_hand_written_algorithm_with_plain_functions():
     assert np.all(r.best_score > -3.0)
 
 
+@pytest.mark.slow
 def test_same_configuration_reuses_the_compiled_programs_with_new_data(problem_a):
     X, _, y, _ = problem_a
     net = jc.MLP((5, 4, 1))
@@ -254,6 +258,7 @@ def test_same_configuration_reuses_the_compiled_programs_with_new_data(problem_a
     assert not np.array_equal(flipped.best_score, first.best_score)
 
 
+@pytest.mark.slow
 def test_blocked_evaluation_equals_unblocked(setup):
     """Climbers walked in blocks (bounded memory) give the same result, bit for bit."""
     whole = _run(setup, population=10, steps=30)
@@ -289,6 +294,7 @@ def test_cache_blocks_only_for_materialised_activations_on_cpu():
     assert forced[1] == 3
 
 
+@pytest.mark.slow
 def test_evaluate_many_in_cache_batches_equals_vmap():
     from jaxclimb.batching import candidate_batch, evaluate_many
     from jaxclimb.engine.layout import cache_batch
@@ -329,6 +335,7 @@ def test_steps_past_the_end_of_the_last_chunk_are_not_evaluated():
     assert len(calls) == 2 * 6  # 8 step slots in two chunks; the last 3 cost nothing
 
 
+@pytest.mark.slow
 def test_climber_trajectory_does_not_depend_on_cache_blocks(monkeypatch):
     """A wide network is walked in cache-sized blocks at P=20 and not at P=4: climber i
     takes the same path either way, bit for bit. The cache is fixed at 2 MiB (five
