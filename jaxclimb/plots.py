@@ -32,6 +32,17 @@ FONT = {"font.size": 12, "axes.titlesize": 13, "axes.labelsize": 12, "legend.fon
 MIN_RUNS = 10  # the same threshold as jaxclimb.comparison.MIN_RUNS
 
 
+PLOT_EXTRA = "plots need matplotlib: pip install 'jaxclimb[plot]'"
+
+
+def require_matplotlib() -> None:
+    """Raise now, before a long run, the error a plot would raise without matplotlib."""
+    import importlib.util
+
+    if importlib.util.find_spec("matplotlib") is None:
+        raise ValueError(PLOT_EXTRA)
+
+
 def _pyplot():
     try:
         import matplotlib
@@ -40,7 +51,7 @@ def _pyplot():
             matplotlib.use("Agg", force=False)
         import matplotlib.pyplot as plt
     except ImportError:
-        raise ValueError("plots need matplotlib: pip install 'jaxclimb[plot]'") from None
+        raise ValueError(PLOT_EXTRA) from None
     return plt
 
 

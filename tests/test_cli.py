@@ -69,6 +69,17 @@ def test_csv_data_with_string_labels_multiclass(tmp_path, capsys):
     assert "the best by train accuracy" in text
 
 
+def test_es_on_problem_a_searches_log_loss_and_leaves_the_plateau(capsys):
+    """U(0, 1) weights into sigmoids predict one class: accuracy is flat around the start,
+    and an evolution strategy's rank-shaped gradient there is zero."""
+    argv = ["run", "--algorithm", "es", "--population", "4", "--steps", "100", "--quiet"]
+    assert main(argv) == 0
+    text = capsys.readouterr().out
+    assert "train log_loss" in text and "the best by train accuracy" in text
+    chosen = next(line for line in text.splitlines() if line.startswith("train accuracy"))
+    assert float(chosen.split()[2]) > 0.6  # the one-class start scores 0.497
+
+
 @pytest.mark.parametrize(
     ("argv", "match"),
     [

@@ -149,6 +149,23 @@ def test_missing_matplotlib_is_a_clear_message(comparison, monkeypatch, tmp_path
         plot_comparison(comparison, str(tmp_path / "x.png"))
 
 
+def test_cli_compare_without_matplotlib_fails_before_comparing(tmp_path, monkeypatch, capsys):
+    import importlib.util
+
+    real = importlib.util.find_spec
+
+    def find_spec(name, *args):
+        return None if name == "matplotlib" else real(name, *args)
+
+    monkeypatch.setattr(importlib.util, "find_spec", find_spec)
+    argv = ["compare", "--algorithms", "hill-climb", "--population", "4", "--steps", "10",
+            "--quiet", "--plot", str(tmp_path / "c.png")]  # fmt: skip
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert "pip install 'jaxclimb[plot]'" in captured.err
+    assert "comparing" not in captured.out  # nothing was run
+
+
 @pytest.mark.slow
 def test_cli_compare_and_report(tmp_path, capsys):
     out = {k: str(tmp_path / f"c.{k}") for k in ("json", "csv", "png")}

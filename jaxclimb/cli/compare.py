@@ -48,6 +48,10 @@ def _configs(args: argparse.Namespace) -> list[dict]:
 def compare_command(args: argparse.Namespace) -> int:
     """Run the configurations, print one table, write the files asked for."""
     check_output_folders(args, "plot", "json", "csv")
+    if args.plot:
+        from ..plots import require_matplotlib
+
+        require_matplotlib()  # before the comparison, not after it
     start_devices(args)
     from ..comparison import compare
 

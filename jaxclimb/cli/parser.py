@@ -125,8 +125,8 @@ def _model_options(p: argparse.ArgumentParser) -> None:
         default=None,
         choices=METRICS,
         help="the metric searched: accuracy on problem A (the tutorial's); with --data, "
-        "log_loss is searched and the climber chosen by accuracy unless this says otherwise; "
-        "mse or r2 for a regression target",
+        "--algorithm gradient or es, log_loss is searched and the climber chosen by accuracy "
+        "unless this says otherwise; mse or r2 for a regression target",
     )
 
 
@@ -137,9 +137,9 @@ def _search_options(p: argparse.ArgumentParser) -> None:
         default="hill-climb",
         choices=ALGORITHMS,
         help="hill-climb (default), annealing, genetic (--population "
-        "independent runs of --pop-size), gradient (needs --metric "
-        "log_loss, mse or r2) or es (an evolution strategy: --population runs of --pop-size "
-        "perturbations, --step-size is sigma)",
+        "independent runs of --pop-size), gradient (log_loss, mse or r2: not accuracy) or es "
+        "(an evolution strategy: --population runs of --pop-size perturbations, --step-size "
+        "is sigma)",
     )
     search.add_argument(
         "--budget",

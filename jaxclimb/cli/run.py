@@ -39,6 +39,10 @@ ALGORITHM_FLAGS = {  # option of algorithms.make: the command-line attribute
 }
 
 
+GRADED = ("gradient", "es")
+"""Algorithms that follow a gradient (exact or estimated from score differences): on
+accuracy's plateaus they get none, so they search log-loss unless ``--metric`` says."""
+
 SEARCH_OPTIONS = (
     "data", "target", "test_size", "split_seed", "model", "hidden", "activation", "output",
     "init", "metric", "algorithm", "budget", "population", "steps", "step_size", "max_attempts",
@@ -193,7 +197,7 @@ def _build(args: argparse.Namespace) -> tuple:
     from ..tasks import make_network, make_objective, task_of
 
     metric, args.chosen_by = args.metric, None
-    if metric is None and (args.data is not None or args.algorithm == "gradient"):
+    if metric is None and (args.data is not None or args.algorithm in GRADED):
         metric, args.chosen_by = "log_loss", "accuracy"  # a smooth surrogate of accuracy
     metric = metric or "accuracy"  # problem A: the tutorial's search
     data = load_data(args, metric)
