@@ -217,6 +217,7 @@ def _build(args: argparse.Namespace) -> tuple:
     score = make_objective(net, X_train, y_train, task=task, metric=metric)
     options = {k: getattr(args, flag) for k, flag in ALGORITHM_FLAGS.items()}
     options = {k: v for k, v in options.items() if v is not None}
+    _check_flags_apply(args.algorithm, options)
     if options.get("restarts", 0) < 0:
         raise ValueError(f"--restarts must be >= 0; got {options['restarts']}")
     plain = {k: v for k, v in options.items() if k not in RESTART_OPTIONS}
@@ -225,6 +226,18 @@ def _build(args: argparse.Namespace) -> tuple:
         options["round_steps"] = max(1, args.steps // (options["restarts"] + 1))  # mlrose
     algorithm = make(args.algorithm, score, net.init, step_size=args.step_size, **options)
     return net, score, algorithm, options, data
+
+
+def _check_flags_apply(algorithm: str, options: dict) -> None:
+    """An algorithm option given for an algorithm that does not take it: named by its flag."""
+    from ..algorithms import REGISTRY, options_of
+
+    for option in options:
+        if option not in options_of(algorithm):
+            flag = "--" + ALGORITHM_FLAGS[option].replace("_", "-")
+            takers = ", ".join(n for n in REGISTRY if option in options_of(n))
+            raise ValueError(f"{flag} does not apply to --algorithm {algorithm} (it applies "
+                             f"to {takers})")  # fmt: skip
 
 
 def _plan(args: argparse.Namespace, net, algorithm) -> None:
