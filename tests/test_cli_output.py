@@ -4,6 +4,7 @@ logger, help for every option, the JAX_* process variables, the compilation cach
 import argparse
 import logging
 import os
+import shutil
 import subprocess
 import sys
 
@@ -96,3 +97,20 @@ def test_a_second_cli_run_in_a_fresh_process_compiles_nothing_new(tmp_path):
     assert entries() == written  # every program came from the cache
     table = lambda out: [line for line in out.splitlines() if "accuracy" in line]  # noqa: E731
     assert table(second.stdout) == table(first.stdout)  # and computes the same
+
+
+@pytest.mark.slow
+def test_programs_jax_read_back_from_its_cache_are_not_kept_and_every_run_works(tmp_path):
+    """jaxclimb's entries gone but JAX's cache full (an upgrade, a cleaned folder): the
+    executables JAX reads back do not serialize whole, so they are not kept; every later
+    run still works and computes the same."""
+    env = dict(os.environ, JAXCLIMB_COMPILE_CACHE=str(tmp_path / "cache"))
+    command = [sys.executable, "-m", "jaxclimb", "run", "--quiet", "--steps", "20",
+               "--population", "8"]  # fmt: skip
+    table = lambda out: [line for line in out.splitlines() if "accuracy" in line]  # noqa: E731
+    first = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    shutil.rmtree(tmp_path / "cache" / "programs")
+    for _ in range(2):
+        again = subprocess.run(command, env=env, capture_output=True, text=True)
+        assert again.returncode == 0, again.stderr
+        assert table(again.stdout) == table(first.stdout)

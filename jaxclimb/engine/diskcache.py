@@ -31,13 +31,31 @@ import jax
 from .._version import __version__
 
 FOLDER: str | None = None
-_FORMAT = 1
+_FORMAT = 2  # 1 could hold programs JAX's own cache had returned, which fail when run
+_JAX_CACHE_HITS = [0, False]  # hits counted so far, listener registered
 
 
 def use_folder(folder: str | None) -> None:
     """Keep compiled programs in ``folder`` (None: not at all)."""
     global FOLDER
     FOLDER = folder
+
+
+def jax_cache_hits() -> int:
+    """How many executables JAX's persistent cache has returned in this process so far.
+
+    An executable JAX read back from its cache serializes without some of its compiled
+    functions ("Function ... not found" when the reloaded copy runs), so :func:`store` is
+    only given programs compiled while this count stood still."""
+    if not _JAX_CACHE_HITS[1]:
+        jax.monitoring.register_event_listener(_count_hit)
+        _JAX_CACHE_HITS[1] = True
+    return _JAX_CACHE_HITS[0]
+
+
+def _count_hit(event: str, **_: Any) -> None:
+    if event == "/jax/compilation_cache/cache_hits":
+        _JAX_CACHE_HITS[0] += 1
 
 
 def entry_path(signature: tuple) -> str | None:

@@ -191,10 +191,12 @@ def compile_programs(
     if found is not None:
         programs = Programs(found[0], found[1], 0.0, found[2])
     else:
+        hits = diskcache.jax_cache_hits()
         with candidate_batch(layout.candidate_batch):  # read by evaluate_many while tracing
             programs = _compile(algorithm, init_params, key, ids, (real, total, attempts, racing),
                                 layout, n_records, record_every)  # fmt: skip
-        diskcache.store(stable, programs.init, programs.chunk, programs.init_shape)
+        if diskcache.jax_cache_hits() == hits:  # compiled here, not read back from JAX's cache
+            diskcache.store(stable, programs.init, programs.chunk, programs.init_shape)
     programs = programs._replace(seconds=time.perf_counter() - start)
     _CACHE[sig] = programs
     while len(_CACHE) > _CACHE_SIZE:
