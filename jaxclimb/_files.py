@@ -12,6 +12,7 @@ Example:
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import tempfile
@@ -56,6 +57,8 @@ def atomic_savez(path: str | os.PathLike, *, meta: dict, compressed: bool = Fals
     sees a partial file, and a failed write leaves nothing behind. Returns the path."""
     path = npz_path(path)
     folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):  # an OSError, as any failed write: callers fall back on it
+        raise FileNotFoundError(errno.ENOENT, f"cannot write {path!r}: no folder {folder!r}")
     handle, tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.",
                                    suffix=".tmp")  # fmt: skip
     try:
@@ -64,6 +67,7 @@ def atomic_savez(path: str | os.PathLike, *, meta: dict, compressed: bool = Fals
             save(file, meta=np.array(json.dumps(meta)), **arrays)
             file.flush()
             os.fsync(file.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())  # as open() would create it, not mkstemp's 0600
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
@@ -72,15 +76,26 @@ def atomic_savez(path: str | os.PathLike, *, meta: dict, compressed: bool = Fals
     return path
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def read_npz(path: str | os.PathLike, what: str) -> tuple[dict, dict]:
     """``(meta, arrays)`` of a file written by :func:`atomic_savez`, or one ValueError
     naming the file and what is wrong with it (missing, empty, truncated, not an ``.npz``,
     no header, an array missing); pickled data are never loaded."""
     path = os.fspath(path)
+    if os.path.isdir(path):
+        raise ValueError(f"{path!r} is a folder, not a {what}")
     if not os.path.isfile(path):
         raise ValueError(f"{what} {path!r} does not exist")
     if os.path.getsize(path) == 0:
         raise ValueError(f"{path!r} is not a {what}: the file is empty")
+    if not zipfile.is_zipfile(path):
+        raise ValueError(f"{path!r} is not a {what}: it is not an .npz file (a .npy array, "
+                         "text or another format)")  # fmt: skip
     try:
         with np.load(path, allow_pickle=False) as data:
             if "meta" not in data.files:

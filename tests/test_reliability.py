@@ -323,3 +323,37 @@ def test_warnings_module_is_used_not_print(problem, tmp_path, monkeypatch):
         warnings.simplefilter("always")
         jc.run(0, algo, net.init, checkpoint=str(tmp_path / "c"), **OPTS)
     assert any("boom" in str(w.message) for w in caught)
+
+
+def test_a_run_where_every_evaluation_is_nan_warns_and_keeps_the_result():
+    def nan_start(key):
+        return {"w": jnp.full(3, jnp.nan)}
+
+    score = lambda p: jnp.sum(p["w"])  # noqa: E731
+    with pytest.warns(RuntimeWarning, match="no climber has a finite score"):
+        r = jc.run(0, jc.hill_climb(score), nan_start, population=2, steps=3, progress=False)
+    assert r.population == 2 and np.isnan(r.best_score).all()
+
+
+def test_files_that_are_not_results_say_what_they_are(tmp_path):
+    np.save(tmp_path / "a.npy", np.arange(3))
+    (tmp_path / "t.csv").write_text("a,b\n1,2\n")
+    for path in (tmp_path / "a.npy", tmp_path / "t.csv"):
+        with pytest.raises(ValueError, match=r"not an \.npz file"):
+            jc.load_result(path)
+    with pytest.raises(ValueError, match="is a folder"):
+        jc.load_result(tmp_path)
+
+
+def test_a_saved_result_names_a_missing_folder_and_is_readable_by_others(tmp_path):
+    score = lambda p: -jnp.sum(p["w"] ** 2)  # noqa: E731
+    r = jc.run(0, jc.hill_climb(score), lambda k: {"w": jnp.ones(2)}, population=2, steps=2,
+               progress=False)  # fmt: skip
+    with pytest.raises(FileNotFoundError, match="no folder"):
+        r.save(tmp_path / "missing" / "r.npz")
+    mask = os.umask(0o022)
+    try:
+        path = r.save(tmp_path / "r.npz")
+    finally:
+        os.umask(mask)
+    assert os.stat(path).st_mode & 0o777 == 0o644

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 import time
+import warnings
 from typing import Any
 
 import jax
@@ -190,7 +191,7 @@ class Session:
             config["signal"] = signal.Signals(loop.signal).name
         if loop.stopped_by is not None:
             config["stopped_by"] = loop.stopped_by
-        return SearchResult.from_run(
+        result = SearchResult.from_run(
             carry=loop.carry,
             initial_best=loop.initial_best,
             history_blocks=loop.blocks,
@@ -204,3 +205,8 @@ class Session:
             score_fn=self.score_fn,
             config=config,
         )
+        if not np.isfinite(result.best_score).any():  # kept, but never silently
+            warnings.warn("no climber has a finite score: every evaluation was NaN or "
+                          "infinite; check the data, the initial weights and the objective",
+                          RuntimeWarning, stacklevel=3)  # fmt: skip
+        return result
