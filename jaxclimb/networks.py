@@ -188,13 +188,13 @@ class MLP:
         if isinstance(activation, str):
             check_choice("activation", activation, hidden_names)
             acts = activation
+        elif not isinstance(activation, list | tuple):
+            raise TypeError(f"activation must be a name or a sequence of names; got {activation!r}")
         else:
             acts = tuple(activation)
             if len(acts) != n_hidden:
-                raise ValueError(
-                    f"activation must be one name or one per hidden layer ({n_hidden}); "
-                    f"got {len(acts)} names"
-                )
+                raise ValueError(f"activation must be one name or one per hidden layer "
+                                 f"({n_hidden}); got {len(acts)} names")  # fmt: skip
             for a in acts:
                 check_choice("activation", a, hidden_names)
         check_choice("output", output, tuple(TRANSFERS))

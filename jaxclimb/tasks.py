@@ -92,6 +92,8 @@ def hidden_sizes(hidden: int | Sequence[int] | None) -> tuple[int, ...]:
         return ()
     if isinstance(hidden, numbers.Integral) and not isinstance(hidden, bool):
         hidden = (hidden,)
+    if isinstance(hidden, str | bytes):  # not a sequence of characters
+        raise TypeError(f"hidden_layer_sizes must be an int or a sequence of ints; got {hidden!r}")
     try:
         sizes = tuple(hidden)
     except TypeError:

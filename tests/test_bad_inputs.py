@@ -123,3 +123,16 @@ def test_cli_continuous_target_with_a_classification_metric(tmp_path, capsys):
     path.write_text("\n".join(rows))
     assert main(["run", "--data", str(path), "--target", "y", "--quiet", "--steps", "2"]) == 2
     assert "continuous" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("params", "match"),
+    [
+        ({"activation": None}, "activation must be a name or a sequence of names"),
+        ({"hidden_layer_sizes": "10"}, "hidden_layer_sizes must be an int or a sequence"),
+    ],
+)
+def test_estimator_names_a_wrong_kind_of_layer_setting(params, match):
+    X = np.zeros((6, 2))
+    with pytest.raises(TypeError, match=match):
+        jc.ClimbingClassifier(**params).fit(X, [0, 1] * 3)
