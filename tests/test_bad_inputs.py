@@ -136,3 +136,11 @@ def test_estimator_names_a_wrong_kind_of_layer_setting(params, match):
     X = np.zeros((6, 2))
     with pytest.raises(TypeError, match=match):
         jc.ClimbingClassifier(**params).fit(X, [0, 1] * 3)
+
+
+@pytest.mark.parametrize("returned", [lambda s: (s, 1.0), lambda s: None])
+def test_an_objective_returning_no_array_is_named_before_compiling(returned):
+    score = lambda p: returned(jnp.sum(p["w"]))  # noqa: E731
+    with pytest.raises(ValueError, match="must return a floating scalar per climber; got"):
+        jc.run(0, jc.hill_climb(score), lambda k: {"w": jnp.ones(2)}, population=2, steps=2,
+               progress=False)  # fmt: skip

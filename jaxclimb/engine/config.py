@@ -203,6 +203,9 @@ def check_shapes(algorithm: Algorithm, init_params: Callable, key: jax.Array) ->
             f"best_score; subclass it for more fields); got {type(state).__name__}"
         )
     score = state.score
+    if not isinstance(score, jax.ShapeDtypeStruct):  # a tuple, None, a dict: not one array
+        raise ValueError(f"the objective must return a floating scalar per climber; got "
+                         f"{type(score).__name__}")  # fmt: skip
     if score.shape != () or not jnp.issubdtype(score.dtype, jnp.floating):
         raise ValueError(
             f"the objective must return a floating scalar per climber; got shape {score.shape} "
