@@ -292,3 +292,16 @@ def test_the_mlrose_tutorial_runs_with_only_the_import_changed():
     shapes = {name: curve.shape for name, curve in ns["curves"].items()}
     assert shapes["gradient_descent"][1:] == () and shapes["genetic_alg"][1:] == (2,)
     assert shapes["random_hill_climb"][1:] == shapes["simulated_annealing"][1:] == (2,)
+
+
+def test_a_numpy_random_state_seeds_the_fit_as_in_mlrose_ky():
+    X = np.random.default_rng(0).normal(size=(30, 3))
+    y = (X[:, 0] > 0).astype(int)
+
+    def fit(random_state):
+        return mlrose.NeuralNetwork(hidden_nodes=[2], max_iters=20,
+                                    random_state=random_state).fit(X, y)  # fmt: skip
+
+    a, b = (fit(np.random.RandomState(1)) for _ in range(2))
+    np.testing.assert_array_equal(a.fitted_weights, b.fitted_weights)
+    assert np.isfinite(fit(np.random.default_rng(2)).loss)

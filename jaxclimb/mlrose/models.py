@@ -27,10 +27,11 @@ from sklearn.metrics import log_loss, mean_squared_error
 
 from .._checks import check_features, signature_without, store_params
 from ..algorithms.schedules import GeomDecay
+from ..estimators.fitting import seed_of
 from ..objectives import make_score_fn
 from .network import MlroseNetwork, build_node_list, count_weights, output_transfer, predict
 from .search import search
-from .settings import checked_settings
+from .settings import NUMPY_RANDOM, checked_settings
 from .targets import Targets, targets
 
 DEFAULT_SCHEDULE = GeomDecay()
@@ -117,6 +118,8 @@ def _seed(random_state) -> int:
     """mlrose's randomness: an int seeds the fit; None draws from NumPy's global state."""
     if random_state is None:
         return int(np.random.randint(2**31 - 1))
+    if isinstance(random_state, NUMPY_RANDOM):
+        return seed_of(random_state)
     return int(random_state)
 
 

@@ -18,6 +18,9 @@ from .._checks import check_choice, check_float, check_int
 from .network import ACTIVATIONS
 from .search import ALGORITHMS, MAX_ITERS_INF, NO_LIMIT
 
+NUMPY_RANDOM = np.random.RandomState | np.random.Generator
+"""Seeds mlrose-ky also takes: the fit draws its int seed from them."""
+
 
 def _flag(name: str, value: object) -> bool:
     if not isinstance(value, bool | np.bool_):
@@ -63,7 +66,7 @@ def checked_settings(est) -> dict:
     s["pop_size"] = check_int("pop_size", est.pop_size, minimum=1)
     s["mutation_prob"] = check_float("mutation_prob", est.mutation_prob, low=0.0, high=1.0)
     s["schedule"] = est.schedule
-    if est.random_state is not None:
+    if not isinstance(est.random_state, NUMPY_RANDOM | type(None)):
         check_int("random_state", est.random_state)
     if max_iters == np.inf and not s["early_stopping"]:
         raise ValueError(
