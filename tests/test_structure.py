@@ -15,7 +15,8 @@ MODULES = sorted(PACKAGE.rglob("*.py"))
 
 # Each module may import modules of its own layer or a lower one, never a higher one.
 LAYERS = [
-    {"_version", "_checks", "_files", "_treeio", "metrics", "networks", "batching", "mutation"}
+    {"_version", "_checks", "_files", "_resultfile", "_treeio", "metrics", "networks", "batching"}
+    | {"mutation"}
     | {"_targets", "_log", "sampling", "prng"},
     {"objectives"},
     {"algorithms"},

@@ -89,7 +89,8 @@ def run(
                           max_seconds=max_seconds, monitor=monitor)  # fmt: skip
     config = json_ready("config", _checked_config(config))
     refuse_unfinished(options.checkpoint)
-    check_memory(check_shapes(algorithm, init_params, key), run_config, device_list(devices))
+    state = check_shapes(algorithm, init_params, key)
+    check_memory(state, run_config, device_list(devices), score_fn)
     session = Session(algorithm, init_params, run_config, devices, score_fn)
     programs = session.compile(key)
     if verbose:
