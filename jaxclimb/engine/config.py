@@ -30,6 +30,7 @@ from .._files import check_writable
 from ..algorithms.base import Algorithm, SearchState
 from ..objectives import ScoreFn
 from ..sampling import KeyedObjective, evaluation_key
+from .devices import device_list
 from .layout import MEMORY_BUDGET, activation_bytes
 
 NO_LIMIT = int(np.iinfo(np.int32).max)
@@ -237,10 +238,11 @@ def _structure(tree: Any) -> str:
     return text if len(text) <= 200 else text[:200] + "..."
 
 
-def check_memory(state: Any, config: RunConfig, devices: list, score_fn: Any = None) -> None:
+def check_memory(state: Any, config: RunConfig, devices: Any, score_fn: Any = None) -> None:
     """Refuse, before compiling, a run whose climbers' states and the activations of the
     evaluations made at once (a :class:`ScoreFn`'s network) would not fit in the memory of
-    ``devices`` (the host's RAM for CPUs)."""
+    ``devices`` (default: all; the host's RAM for CPUs)."""
+    devices = device_list(devices)
     per_climber = sum(x.size * x.dtype.itemsize for x in jax.tree_util.tree_leaves(state))
     records = config.chunk_steps // config.record_every
     states = config.population * (3 * per_climber + 64 + 8 * records)  # carry x3, keys, history

@@ -32,7 +32,6 @@ from ..objectives import ScoreFn
 from ..results import SearchResult
 from .checkpoint import load_checkpoint, refuse_unfinished
 from .config import HostOptions, RunConfig, as_key, check_memory, check_parts, check_shapes
-from .devices import device_list
 from .session import Session
 
 
@@ -89,8 +88,7 @@ def run(
                           max_seconds=max_seconds, monitor=monitor)  # fmt: skip
     config = json_ready("config", _checked_config(config))
     refuse_unfinished(options.checkpoint)
-    state = check_shapes(algorithm, init_params, key)
-    check_memory(state, run_config, device_list(devices), score_fn)
+    check_memory(check_shapes(algorithm, init_params, key), run_config, devices, score_fn)
     session = Session(algorithm, init_params, run_config, devices, score_fn)
     programs = session.compile(key)
     if verbose:
