@@ -16,7 +16,7 @@ MODULES = sorted(PACKAGE.rglob("*.py"))
 # Each module may import modules of its own layer or a lower one, never a higher one.
 LAYERS = [
     {"_version", "_checks", "_files", "_treeio", "metrics", "networks", "batching", "mutation"}
-    | {"_targets", "_log", "sampling", "prng"},
+    | {"_targets", "_log", "sampling", "prng", "precision"},
     {"objectives"},
     {"algorithms"},
     {"results", "report", "statistics"},
@@ -103,7 +103,7 @@ def test_the_namespace_is_curated_and_every_name_resolves():
 def test_command_line_choices_match_the_library():
     import importlib
 
-    from jaxclimb import metrics, mutation, networks
+    from jaxclimb import metrics, mutation, networks, precision
     from jaxclimb.algorithms import REGISTRY, RESTART_OPTIONS, options_of, schedules
     from jaxclimb.cli import parser, run
 
@@ -116,6 +116,7 @@ def test_command_line_choices_match_the_library():
     assert tuple(networks.TRANSFERS) == parser.TRANSFERS
     assert parser.INITS == networks.INITS
     assert tuple(metrics.METRICS) == parser.METRICS
+    assert precision.PRECISIONS == parser.PRECISIONS
     choices = {a.dest: a.choices for a in parser.build_parser()._subparsers._group_actions[0]
                .choices["run"]._actions if a.choices}  # fmt: skip
     assert choices["mutation"] == mutation.MUTATIONS
