@@ -80,7 +80,7 @@ _SCALAR_KINDS = {"steps_run": (int,), "stopped_early": (bool,), "interrupted": (
 
 def _check_header(meta: dict, path: str) -> None:
     """The header's fields are of their kinds and name a known metric and output kind."""
-    from .metrics import METRICS, OUTPUT_KINDS
+    from .evaluation.metrics import METRICS, OUTPUT_KINDS
 
     def refuse(field: str, value: Any, expected: str):
         raise ValueError(f"{path!r} has a bad header: {field} is {value!r}; expected "

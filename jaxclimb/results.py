@@ -31,9 +31,9 @@ from ._resultfile import IsACheckpointError as IsACheckpointError  # re-exported
 from ._resultfile import checked_result, header_digest
 from ._treeio import from_skeleton, to_skeleton
 from ._version import __version__
-from .metrics import METRICS, class_predictions
+from .evaluation.metrics import METRICS, class_predictions
+from .evaluation.objectives import ScoreFn, make_score_fn
 from .networks import MLP
-from .objectives import ScoreFn, make_score_fn
 
 
 @dataclasses.dataclass
@@ -285,4 +285,5 @@ def _objective_config(score_fn: ScoreFn) -> dict:
         "metric": score_fn.metric,
         "direction": score_fn.direction,
         "output_kind": score_fn.output_kind,
+        "precision": score_fn.precision,  # of the search; what is reported is float32
     }
