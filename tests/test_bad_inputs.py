@@ -216,6 +216,19 @@ def test_estimator_verbose_must_be_a_level(verbose, error, small_binary):
         jc.ClimbingClassifier(verbose=verbose, budget=100).fit(X, y)
 
 
+def test_huge_regression_targets_are_standardised_without_overflow():
+    from jaxclimb.estimators.models import standardisation
+
+    y = np.array([[1.0], [1e300], [-1.5e300], [3.0]])
+    with np.errstate(over="raise"):
+        mean, std = standardisation(y)
+    scaled = y / 1e300  # the same numbers at a scale where float64 has room
+    np.testing.assert_allclose(mean, scaled.mean(axis=0) * 1e300)
+    np.testing.assert_allclose(std, scaled.std(axis=0) * 1e300)
+    assert np.all(std > 0)  # not "constant"
+
+
+@pytest.mark.slow
 def test_a_regression_target_near_float64_limits_is_fitted_not_called_constant(small_binary):
     X, _ = small_binary
     y = 1e300 * (X[:, 0] + 0.5 * X[:, 1]).astype(np.float64)
