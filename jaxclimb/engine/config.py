@@ -219,7 +219,7 @@ def _initial_shapes(init_params: Callable, key: jax.Array) -> Any:
     try:
         first, second = (
             jax.eval_shape(lambda k: init_params(k), k) for k in (key, jax.random.fold_in(key, 1))
-        )  # fresh: never cached
+        )  # a new lambda each: eval_shape caches traces per function, and init_params may change
     except Exception as exc:
         raise ValueError(f"init_params(key) failed: {type(exc).__name__}: {exc}") from None
     leaves = jax.tree_util.tree_leaves
