@@ -4,19 +4,28 @@ from __future__ import annotations
 
 import logging
 import os
+import shlex
+import signal
 import sys
 
-from .parser import build_parser
+from .parser import build_parser, given_options
+
+INTERRUPTED = 130
+"""The exit status after Ctrl-C (128 + SIGINT), at any moment."""
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status (2 for a usage error, 130 when
     interrupted)."""
+    argv = sys.argv[1:] if argv is None else [str(a) for a in argv]
     try:
         args = build_parser().parse_args(argv)
+        args.given = given_options(argv)  # what --resume may refuse
+        args.command_line = shlex.join(["jaxclimb", *argv])  # recorded in checkpoints
         from .._log import show_messages
 
         show_messages(logging.INFO if getattr(args, "verbose", False) else logging.WARNING)
+        _no_tqdm_monitor()
         if args.command == "compare":
             from .compare import compare_command
 
@@ -33,7 +42,31 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         print("jaxclimb: interrupted", file=sys.stderr)
-        return 130
+        return INTERRUPTED
     except BrokenPipeError:  # output piped into head or similar: stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+
+
+def console() -> None:
+    """The console script and ``python -m jaxclimb``: :func:`main`, then exit. A Ctrl-C
+    after the command is done (while Python shuts down) exits 130 too, without a
+    traceback."""
+    try:
+        status = main()
+    except KeyboardInterrupt:  # between main's own handler and here
+        status = INTERRUPTED
+    signal.signal(signal.SIGINT, lambda signum, frame: os._exit(INTERRUPTED))
+    try:
+        sys.stdout.flush()
+    except (BrokenPipeError, OSError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    sys.exit(status)
+
+
+def _no_tqdm_monitor() -> None:
+    """No tqdm monitor thread: the bars refresh as the loop updates them, and a thread
+    that outlives the command would take a late Ctrl-C with a traceback."""
+    from tqdm import tqdm
+
+    tqdm.monitor_interval = 0
