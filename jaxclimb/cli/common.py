@@ -8,21 +8,25 @@ import os
 
 def check_output_folders(args: argparse.Namespace, *names: str) -> None:
     """Each ``--NAME`` path given must be a file this process can write: not a folder, in
-    an existing folder it may write to, not a read-only file (checked before the work, so
-    nothing computed is lost to a bad path)."""
+    an existing folder, and opened for writing once (permissions, read-only mounts), so
+    nothing computed is lost to a bad path. A file the check creates is removed again."""
     for name in names:
         path = getattr(args, name)
         if path is None:
             continue
-        flag, folder = f"--{name}", os.path.dirname(os.path.abspath(path))
+        flag = f"--{name}"
         if not str(path).strip() or os.path.isdir(path):
             raise ValueError(f"{flag} {path!r} is a folder or empty; give a file path")
-        if not os.path.isdir(folder):
+        if not os.path.isdir(os.path.dirname(os.path.abspath(path))):
             raise ValueError(f"{flag}: folder of {path!r} does not exist")
-        if os.path.exists(path) and not os.access(path, os.W_OK):
-            raise ValueError(f"{flag}: {path!r} is not writable")
-        if not os.path.exists(path) and not os.access(folder, os.W_OK | os.X_OK):
-            raise ValueError(f"{flag}: folder {folder!r} is not writable")
+        existed = os.path.exists(path)
+        try:
+            with open(path, "a"):
+                pass
+        except OSError as exc:
+            raise ValueError(f"{flag}: cannot write {path!r} ({exc.strerror})") from None
+        if not existed:
+            os.remove(path)
 
 
 def write_or_fall_back(flag: str, path: str, write) -> int:

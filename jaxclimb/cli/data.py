@@ -78,7 +78,7 @@ def metric_rule(metric: str | None, algorithms, y, *, target: str | None = None,
     from ..metrics import METRICS
 
     continuous = is_continuous(y)
-    graded = [a for a in algorithms if a in GRADED]
+    graded = [a for a in dict.fromkeys(algorithms) if a in GRADED]
     column = f"--target {target!r}" if target else "the target"
     if metric is None:
         if continuous:
