@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shlex
 import signal
 import sys
+import threading
+from collections.abc import Iterator
 
 from .parser import build_parser, given_options
 
@@ -19,24 +22,8 @@ def main(argv: list[str] | None = None) -> int:
     interrupted)."""
     argv = sys.argv[1:] if argv is None else [str(a) for a in argv]
     try:
-        args = build_parser().parse_args(argv)
-        args.given = given_options(argv)  # what --resume may refuse
-        args.command_line = shlex.join(["jaxclimb", *argv])  # recorded in checkpoints
-        from .._log import show_messages
-
-        show_messages(logging.INFO if getattr(args, "verbose", False) else logging.WARNING)
-        _no_tqdm_monitor()
-        if args.command == "compare":
-            from .compare import compare_command
-
-            return compare_command(args)
-        if args.command == "report":
-            from .compare import report_command
-
-            return report_command(args)
-        from .run import run_command
-
-        return run_command(args)
+        with _ctrl_c_ends_the_command():
+            return _dispatch(argv)
     except (ValueError, TypeError) as exc:
         print(f"jaxclimb: error: {exc}", file=sys.stderr)
         return 2
@@ -48,6 +35,51 @@ def main(argv: list[str] | None = None) -> int:
         return 141
 
 
+def _dispatch(argv: list[str]) -> int:
+    """Parse ``argv`` and run its command."""
+    args = build_parser().parse_args(argv)
+    args.given = given_options(argv)  # what --resume may refuse
+    args.command_line = shlex.join(["jaxclimb", *argv])  # recorded in checkpoints
+    from .._log import show_messages
+
+    show_messages(logging.INFO if getattr(args, "verbose", False) else logging.WARNING)
+    _no_tqdm_monitor()
+    if args.command == "compare":
+        from .compare import compare_command
+
+        return compare_command(args)
+    if args.command == "report":
+        from .compare import report_command
+
+        return report_command(args)
+    from .run import run_command
+
+    return run_command(args)
+
+
+@contextlib.contextmanager
+def _ctrl_c_ends_the_command() -> Iterator[None]:
+    """Ctrl-C ends the command at once with status 130 (Python's own KeyboardInterrupt
+    can land in a garbage-collector callback while JAX loads or compiles, where it is
+    printed and ignored). The run's loop and its writes put their own handlers in place
+    meanwhile: there, Ctrl-C stops at a chunk boundary and keeps the result."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, _stop_now)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _stop_now(signum, frame) -> None:
+    with contextlib.suppress(OSError, ValueError):
+        sys.stdout.flush()
+    os.write(sys.stderr.fileno(), b"jaxclimb: interrupted\n")
+    os._exit(INTERRUPTED)
+
+
 def console() -> None:
     """The console script and ``python -m jaxclimb``: :func:`main`, then exit. A Ctrl-C
     after the command is done (while Python shuts down) exits 130 too, without a
@@ -56,7 +88,9 @@ def console() -> None:
         status = main()
     except KeyboardInterrupt:  # between main's own handler and here
         status = INTERRUPTED
-    signal.signal(signal.SIGINT, lambda signum, frame: os._exit(INTERRUPTED))
+    except SystemExit as done:  # -h, --version
+        status = done.code
+    signal.signal(signal.SIGINT, _stop_now)
     try:
         sys.stdout.flush()
     except (BrokenPipeError, OSError):
