@@ -14,10 +14,7 @@ from sklearn.preprocessing import StandardScaler
 
 import jaxclimb as jc
 from jaxclimb import comparison
-from jaxclimb.cli import data as cli_data
 from jaxclimb.cli import main
-from jaxclimb.cli.common import write_or_fall_back
-from jaxclimb.cli.scaling import apply_scaling, fit_scaling, fold_into_result
 from jaxclimb.datasets import split
 
 
@@ -59,6 +56,8 @@ def test_a_regression_csv_near_2e5_matches_a_scaled_pipeline(prices, tmp_path, c
 
 
 def test_scaling_is_fitted_on_the_training_split_and_folds_back_exactly():
+    from jaxclimb.cli.scaling import apply_scaling, fit_scaling, fold_into_result
+
     rng = np.random.default_rng(0)
     X = rng.normal(size=(40, 3)) * [1.0, 1e3, 0.01] + [0.0, 2e4, 5.0]
     y = 2e5 + 3e4 * rng.normal(size=40)
@@ -166,6 +165,8 @@ def test_inputs_say_what_they_are(tmp_path, argv, match, capsys):
 
 
 def test_a_large_csv_is_announced_while_it_loads(classes, monkeypatch, capsys):
+    from jaxclimb.cli import data as cli_data
+
     monkeypatch.setattr(cli_data, "LARGE_FILE", 10)
     assert main(["run", "--data", classes, "--target", "y", "--test-size", "1.5"]) == 2
     err = capsys.readouterr().err
@@ -173,6 +174,8 @@ def test_a_large_csv_is_announced_while_it_loads(classes, monkeypatch, capsys):
 
 
 def test_unwritable_outputs_fail_before_the_work(no_comparison, tmp_path, capsys):
+    from jaxclimb.cli.common import write_or_fall_back
+
     assert main(["compare", "--json", "/proc/c.json"]) == 2 and no_comparison == []
     assert "--json: cannot write '/proc/c.json'" in capsys.readouterr().err
     result = tmp_path / "r.npz"

@@ -14,7 +14,7 @@ import pytest
 import jaxclimb as jc
 from jaxclimb.cli import build_parser, main
 from jaxclimb.engine import loop as engine_loop
-from jaxclimb.engine.checkpoint import checkpoint_lock, load_checkpoint
+from jaxclimb.engine.checkpoint import load_checkpoint
 
 BASE = ["run", "--quiet", "--population", "4", "--seed", "2"]
 
@@ -92,6 +92,8 @@ def test_the_hint_keeps_out_and_steps_run_longer_bit_for_bit(tmp_path, monkeypat
 
 
 def test_a_checkpoint_another_run_writes_is_refused(tmp_path, capsys):
+    from jaxclimb.engine.checkpoint import checkpoint_lock
+
     ckpt = str(tmp_path / "c.npz")
     with checkpoint_lock(ckpt):  # as another run holds it while it writes
         assert main([*BASE, "--steps", "5", "--checkpoint", ckpt]) == 2
