@@ -75,7 +75,7 @@ def metric_rule(metric: str | None, algorithms, y, *, target: str | None = None,
     """``(metric searched, metric the climber is chosen by or None)`` for ``--metric``
     (None: not given), the algorithms to run and the target column ``y`` (None: problem
     A); a ValueError in the command line's words when they do not go together."""
-    from ..metrics import METRICS
+    from ..evaluation.metrics import METRICS
 
     continuous = is_continuous(y)
     graded = [a for a in dict.fromkeys(algorithms) if a in GRADED]
@@ -104,7 +104,7 @@ def metric_rule(metric: str | None, algorithms, y, *, target: str | None = None,
 def prepare(args: argparse.Namespace, table: tuple, metric: str) -> Data:
     """Encode, split and scale ``table`` (from :func:`read_table`) for ``metric``."""
     from ..datasets import class_labels, problem_a, split
-    from ..metrics import METRICS
+    from ..evaluation.metrics import METRICS
     from .scaling import fit_scaling
 
     X, y, source = table

@@ -16,6 +16,7 @@ from .shared import (  # noqa: F401 - the names the test suite checks against th
     ALGORITHMS,
     INITS,
     METRICS,
+    PRECISIONS,
     SCALINGS,
     TRANSFERS,
     Parser,

@@ -15,7 +15,7 @@ import argparse
 SEARCH_OPTIONS = (
     "data", "target", "test_size", "split_seed", "scale", "model", "hidden", "activation",
     "output", "init", "metric", "algorithm", "budget", "population", "steps", "step_size",
-    "max_attempts", "racing", "record_every", "seed",
+    "max_attempts", "racing", "record_every", "seed", "precision",
 )  # fmt: skip
 """What defines a search besides the algorithm options: saved in its checkpoint."""
 

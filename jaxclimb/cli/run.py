@@ -66,7 +66,9 @@ def run_command(args: argparse.Namespace) -> int:
     print(
         f"jaxclimb {__version__}: {args.algorithm} {args.population} x {args.steps} steps, "
         f"{args.model} {sizes} ({net.output} output), step size {args.step_size}, data "
-        f"{data.source}{scaled}" + (f", resuming {args.resume}" if args.resume else ""),
+        f"{data.source}{scaled}"
+        + (f", precision {args.precision}" if args.precision != "float32" else "")
+        + (f", resuming {args.resume}" if args.resume else ""),
         flush=True,
     )
     result = _search(args, algorithm, net, score, settings)
@@ -196,7 +198,8 @@ def _build(args: argparse.Namespace) -> tuple:
     net = make_network(task, X_train.shape[1], hidden=hidden, activation=args.activation,
                        output=args.output, init=args.init, perceptron=perceptron)  # fmt: skip
     check_foldable(data.scaling, net.output)
-    score = make_objective(net, X_train, y_train, task=task, metric=metric)
+    score = make_objective(net, X_train, y_train, task=task, metric=metric,
+                           precision=args.precision)  # fmt: skip
     options = {k: getattr(args, flag) for k, flag in ALGORITHM_FLAGS.items()}
     options = {k: v for k, v in options.items() if v is not None}
     _check_flags_apply(args.algorithm, options)

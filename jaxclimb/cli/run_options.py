@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from .shared import ALGORITHMS, INITS, METRICS, TRANSFERS, int_list
+from .shared import ALGORITHMS, INITS, METRICS, PRECISIONS, TRANSFERS, int_list
 
 
 def model_options(p: argparse.ArgumentParser) -> None:
@@ -72,6 +72,9 @@ def search_options(p: argparse.ArgumentParser) -> None:
         metavar="N",
         help="racing restarts: after N, 2N, 4N, ... steps the worse half of the climbers stop",
     )
+    search.add_argument("--precision", default="float32", choices=PRECISIONS,
+                        help="the search's products: float32 on every backend (default); "
+                        "tf32, bfloat16: faster on a GPU, scores re-scored in float32")  # fmt: skip
     search.add_argument("--record-every", type=int, default=1, help="history thinning (1)")
     search.add_argument("--seed", type=int, default=0, help="search seed (0)")
     search.add_argument("--devices", type=int, default=None, help="CPU devices (all cores)")

@@ -14,6 +14,7 @@ TRANSFERS = ("step", "sigmoid", "tanh", "relu", "identity", "softmax")
 INITS = ("uniform", "symmetric", "normal", "glorot", "he")
 METRICS = ("accuracy", "log_loss", "mse", "r2")
 SCALINGS = ("standard", "minmax", "none")
+PRECISIONS = ("float32", "tf32", "bfloat16")
 
 
 class UsageError(ValueError):
