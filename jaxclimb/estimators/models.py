@@ -81,8 +81,7 @@ class ClimbingClassifier(ClassifierMixin, ClimbingBase):
             self.classes_, codes = encoder.classes_, encoder.transform(y)
         if len(self.classes_) < 2:
             raise ValueError(
-                "a classifier needs at least 2 classes; got 1 class "
-                f"({self.classes_[0].tolist()!r})"
+                f"a classifier needs at least 2 classes; got 1 class ({self.classes_[0]!r})"
             )
         if sample_weight is not None:
             weighted = np.unique(codes[check_weights(sample_weight, X) > 0])
