@@ -199,6 +199,7 @@ class SearchResult:
         metric = objective.get("metric", "mse")
         if y is None:  # a dummy target of the right kind, for the shapes only
             y = np.zeros(np.shape(X)[0], np.int32 if METRICS[metric].classification else np.float32)
+            metric = "mse" if metric == "r2" else metric  # r2 of a constant is undefined
         kind = objective.get("output_kind")
         return make_score_fn(self.forward, X, y, metric=metric, output_kind=kind)
 

@@ -123,7 +123,8 @@ def test_cli_continuous_target_with_a_classification_metric(tmp_path, capsys):
     path = tmp_path / "reg.csv"
     rows = ["a,b,y"] + [f"{a},{b},{a * 2.5 + b}" for a, b in rng.normal(size=(50, 2))]
     path.write_text("\n".join(rows))
-    assert main(["run", "--data", str(path), "--target", "y", "--quiet", "--steps", "2"]) == 2
+    argv = ["run", "--data", str(path), "--target", "y", "--quiet", "--steps", "2"]
+    assert main([*argv, "--metric", "accuracy"]) == 2  # without --metric: r2 (issue 27)
     assert "continuous" in capsys.readouterr().err
 
 
