@@ -30,14 +30,9 @@ from jax.typing import ArrayLike
 
 from .._checks import check_choice, check_features, check_int, check_targets
 from ..networks import MLP, UNROLL_MAX_FAN_IN
-from ._targets import (
-    check_class_outputs,
-    check_output_values,
-    class_targets,
-    output_kind_of,
-    regression_targets,
-)
+from ._targets import check_class_outputs, check_output_values, score_targets
 from .metrics import HARD_KINDS, METRICS
+from .paths import check_evaluation, metric_value
 from .sampling import current_evaluation_key, sample_rows
 
 
@@ -61,6 +56,7 @@ class ScoreFn:
     compute_dtype: str | None = dataclasses.field(default=None, metadata=dict(static=True))
     n_classes: int | None = dataclasses.field(default=None, metadata=dict(static=True))
     batch_size: int | None = dataclasses.field(default=None, metadata=dict(static=True))
+    evaluation: str = dataclasses.field(default="auto", metadata=dict(static=True))
 
     @property
     def maximize(self) -> bool:
@@ -99,8 +95,12 @@ class ScoreFn:
 
     def metric_value(self, params: Any, X: ArrayLike | None = None, y=None) -> jax.Array:
         """The metric in its own units (log-loss positive, accuracy in [0, 1]), on all rows
-        or on ``(X, y)``."""
-        y = self.y if y is None else y
+        or on ``(X, y)``, along the evaluation path (:mod:`jaxclimb.evaluation.paths`)."""
+        X, y = self.X if X is None else X, self.y if y is None else y
+        return metric_value(self, params, X, y)
+
+    def xla_metric_value(self, params: Any, X: ArrayLike, y) -> jax.Array:
+        """The metric computed from the whole output, as XLA compiles it (any forward)."""
         return METRICS[self.metric].fn(y, self.outputs(params, X), output_kind=self.output_kind)
 
     def __call__(self, params: Any, key: jax.Array | None = None) -> jax.Array:
@@ -186,6 +186,7 @@ def make_score_fn(
     dtype=jnp.float32,
     compute_dtype=None,
     batch_size: int | str | None = "auto",
+    evaluation: str = "auto",
 ) -> ScoreFn:
     """Build the search objective, a :class:`ScoreFn`: ``score(params) -> scalar``, higher
     is better.
@@ -211,6 +212,10 @@ def make_score_fn(
         batch_size: rows per minibatch in a run (a fresh batch per step, shared by the current
             point and its candidates; the best re-scored on all rows at chunk ends).
             ``"auto"``: :data:`AUTO_BATCH_SIZE` rows above :data:`AUTO_MINIBATCH_ROWS` rows.
+        evaluation: ``"xla"``, ``"fused"`` (the Pallas kernel that reduces the metric on
+            chip; built-in MLP only) or ``"auto"`` (the fastest measured path for the
+            backend); see :mod:`jaxclimb.evaluation.paths`. The scores agree to float32
+            rounding (accuracy exactly).
 
     Example:
         >>> import numpy as np
@@ -221,10 +226,11 @@ def make_score_fn(
     """
     check_choice("metric", metric, METRICS)
     _check_forward(forward)
+    check_evaluation(evaluation, forward)
     X = check_features("X", X, jnp.dtype(dtype := _floating("dtype", dtype)))
     y = check_targets("y", y, X.shape[0])
     batch_size = _batch_size(batch_size, X.shape[0])
-    y, output_kind, use_logits, n_classes = _targets(forward, X, y, metric, output_kind, dtype)
+    y, output_kind, use_logits, n_classes = score_targets(forward, X, y, metric, output_kind, dtype)
     return ScoreFn(
         X=jnp.asarray(X, dtype),
         y=jnp.asarray(y),
@@ -235,24 +241,8 @@ def make_score_fn(
         compute_dtype=_compute_dtype(compute_dtype),
         n_classes=n_classes,
         batch_size=batch_size,
+        evaluation=evaluation,
     )
-
-
-def _targets(forward, X, y, metric: str, output_kind: str | None, dtype):
-    """``(y, output_kind, use_logits, n_classes)``, checked against each other."""
-    n_classes = None
-    if METRICS[metric].classification:
-        n_out = forward.layer_sizes[-1] if isinstance(forward, MLP) else None
-        y, n_classes = class_targets(y, n_out)
-    output_kind, use_logits, n_out = output_kind_of(forward, X, metric, output_kind, n_classes)
-    if metric == "log_loss" and output_kind in HARD_KINDS:
-        raise ValueError(
-            "metric='log_loss' needs probabilities or logits, but the output is a hard 0/1 "
-            "label (step transfer); use metric='accuracy' or a sigmoid output"
-        )
-    if not METRICS[metric].classification:
-        y = regression_targets(y, n_out, metric, dtype)
-    return y, output_kind, use_logits, n_classes
 
 
 def _batch_size(batch_size, n_rows: int) -> int | None:
