@@ -32,6 +32,7 @@ import jax
 from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
 from ..evaluation.objectives import ScoreFn
+from ..evaluation.paths import activation_rows
 from ..networks import MLP
 from .devices import core_cache_bytes, device_list
 
@@ -137,7 +138,7 @@ def climber_block(score_fn: Any, platform: str) -> int | None:
     net = score_fn.forward
     if isinstance(net, MLP):
         width = net.layer_sizes[-1] if score_fn.fused else max(net.layer_sizes)
-        activation_bytes = score_fn.X.shape[0] * width * 4
+        activation_bytes = activation_rows(score_fn, platform) * width * 4
     else:
         activation_bytes = score_fn.evaluation_bytes
     return max(1, core_cache_bytes() // activation_bytes)

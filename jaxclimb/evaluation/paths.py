@@ -120,15 +120,15 @@ def _tiles_metric(score, params, X, y) -> jax.Array:
         cast = lambda a: jnp.asarray(a).astype(score.compute_dtype)  # noqa: E731
         params, Xt = jax.tree_util.tree_map(cast, params), cast(Xt)
 
-    def one_tile(sums, tile_data):
-        x, yy, t = tile_data
+    def one_tile(x, yy, t):
         z = net.logits(params, x).astype(jnp.float32)
         valid = t * tile + jnp.arange(tile) < X.shape[0]
-        return sums + tile_sums(z, yy, valid, metric=score.metric,
-                                output_kind=score.output_kind, n_outputs=n_out,
-                                transfer=_transfer(score)), None  # fmt: skip
+        return tile_sums(z, yy, valid, metric=score.metric, output_kind=score.output_kind,
+                         n_outputs=n_out, transfer=_transfer(score))  # fmt: skip
 
-    sums, _ = jax.lax.scan(one_tile, jnp.zeros(n_out), (Xt, yt, jnp.arange(n_tiles)))
+    # the first tile starts the sums, so they carry the climbers' (varying) type
+    rest = (Xt[1:], yt[1:], jnp.arange(1, n_tiles))
+    sums, _ = jax.lax.scan(lambda s, a: (s + one_tile(*a), None), one_tile(Xt[0], yt[0], 0), rest)
     return _finish(score, sums, y)
 
 
