@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 
 from .._version import __version__
 from .common import load_data, start_devices
@@ -94,12 +95,26 @@ def _search(args: argparse.Namespace, algorithm, net, score, settings: dict):
 
     host = {"progress": not args.quiet, "verbose": args.verbose,
             "checkpoint_every": args.checkpoint_every, "max_seconds": args.max_seconds}  # fmt: skip
+    start = time.perf_counter()
     if args.resume is not None:
-        return resume(args.resume, algorithm, net.init, score_fn=score, **host)
-    return run(args.seed, algorithm, net.init, population=args.population, steps=args.steps,
-               record_every=args.record_every, max_attempts=args.max_attempts, score_fn=score,
-               racing=args.racing,
-               config=settings, checkpoint=args.checkpoint, **host)  # fmt: skip
+        result = resume(args.resume, algorithm, net.init, score_fn=score, **host)
+    else:
+        result = run(args.seed, algorithm, net.init, population=args.population,
+                     steps=args.steps, record_every=args.record_every,
+                     max_attempts=args.max_attempts, score_fn=score, racing=args.racing,
+                     config=settings, checkpoint=args.checkpoint, **host)  # fmt: skip
+    if args.verbose:  # where the wall time went
+        wall, compiled, searched = (
+            time.perf_counter() - start,
+            result.compile_seconds,
+            result.run_seconds,
+        )
+        print(
+            f"jaxclimb: run took {wall:.2f} s: compile {compiled:.2f} s, search "
+            f"{searched:.2f} s, host {wall - compiled - searched:.2f} s",
+            file=sys.stderr,
+        )
+    return result
 
 
 def _finish(args: argparse.Namespace, result, data) -> int:
