@@ -31,7 +31,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 LAYERS = {"A": ((10,), "sigmoid"), "B": ((32, 32), "tanh")}
 FULL = {"A": [65_536, 1_048_576], "B": [1_024, 8_192, 32_768]}
 EVALS = {"A": 2e9, "B": 2e8}  # evaluations per timed jaxclimb run, split into steps
-PRECISIONS = {"float32": None, "bfloat16": "bfloat16"}  # search precision -> compute_dtype
+PRECISIONS = ("float32", "tf32", "bfloat16")
 
 
 def problem(name, smoke):
@@ -53,7 +53,7 @@ def jaxclimb_search(X, y, layers, act, population, steps, evaluation, precision)
     import jaxclimb as jc
 
     net = jc.MLP(layers, activation=act, output="sigmoid")
-    score = jc.make_score_fn(net, X, y, evaluation=evaluation, compute_dtype=precision)
+    score = jc.make_score_fn(net, X, y, evaluation=evaluation, precision=precision)
     results = [jc.run(0, jc.hill_climb(score, step_size=0.1), net.init, population=population,
                       steps=steps, score_fn=score, progress=False) for _ in range(2)]  # fmt: skip
     return {"evals_per_s": max(r.evaluations_per_second for r in results),
@@ -138,8 +138,8 @@ def measure(name, population, smoke):
     steps = 3 if smoke else max(2, min(1000, int(EVALS[name] / population)))
     rows = []
     for evaluation in ("fused", "xla"):
-        for precision, dtype in PRECISIONS.items():
-            rows.append((f"jaxclimb {evaluation} {precision}", lambda e=evaluation, d=dtype:
+        for precision in PRECISIONS:
+            rows.append((f"jaxclimb {evaluation} {precision}", lambda e=evaluation, d=precision:
                          jaxclimb_search(X, y, layers, act, population, steps, e, d)))  # fmt: skip
     rows += [
         ("bare forward", lambda: bare_forward(X, y, layers, act, population, steps)),

@@ -31,6 +31,7 @@ import jax.numpy as jnp
 
 from .._checks import check_choice
 from ..networks import MLP
+from ..precision import cast_inputs, matmul_precision
 from .terms import finish, pad_to, target_columns, tile_sums, total_squares
 
 EVALUATIONS = ("auto", "fused", "xla")
@@ -76,11 +77,6 @@ def activation_rows(score, backend: str) -> int:
     return min(rows, CPU_TILE_ROWS) if path_of(score, backend) == "tiles" else rows
 
 
-def precision_of(score) -> str:
-    """The products' precision name (``compute_dtype`` bfloat16, else float32)."""
-    return "bfloat16" if score.compute_dtype == "bfloat16" else "float32"
-
-
 def metric_value(score, params, X, y) -> jax.Array:
     """The metric of one climber on ``(X, y)`` along the path :func:`path_of` chooses."""
     path = path_of(score)
@@ -116,12 +112,11 @@ def _tiles_metric(score, params, X, y) -> jax.Array:
     Xt = pad_to(X, (n_tiles * tile, X.shape[1])).reshape(n_tiles, tile, -1)
     yc = target_columns(y, n_out, classification=score.n_classes is not None)
     yt = pad_to(yc, (n_tiles * tile, n_out)).reshape(n_tiles, tile, n_out)
-    if score.compute_dtype is not None:
-        cast = lambda a: jnp.asarray(a).astype(score.compute_dtype)  # noqa: E731
-        params, Xt = jax.tree_util.tree_map(cast, params), cast(Xt)
+    params, Xt = cast_inputs(score.precision, params, Xt)
 
     def one_tile(x, yy, t):
-        z = net.logits(params, x).astype(jnp.float32)
+        with matmul_precision(score.precision):
+            z = net.logits(params, x).astype(jnp.float32)
         valid = t * tile + jnp.arange(tile) < X.shape[0]
         return tile_sums(z, yy, valid, metric=score.metric, output_kind=score.output_kind,
                          n_outputs=n_out, transfer=_transfer(score))  # fmt: skip
@@ -142,7 +137,7 @@ def _kernel_metric(score, params, X, y) -> jax.Array:
         transfer=_transfer(score), metric=score.metric, output_kind=score.output_kind,
         n_rows=X.shape[0], tile=INTERPRET_TILE_ROWS if interpret else GPU_TILE_ROWS,
         climbers=INTERPRET_CLIMBERS if interpret else GPU_CLIMBERS,
-        precision=precision_of(score), shared_x=True, interpret=interpret,
+        precision=score.precision, shared_x=True, interpret=interpret,
     )  # fmt: skip
     layers = [a[None] for a in pack_layers(spec, params)]
     Xp, yp = pack_data(spec, X, y)
