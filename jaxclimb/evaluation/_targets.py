@@ -8,6 +8,7 @@ Example:
 
 from __future__ import annotations
 
+import jax.numpy as jnp
 import numpy as np
 
 from .._checks import check_choice
@@ -165,3 +166,23 @@ def score_targets(forward, X, y, metric: str, output_kind: str | None, dtype):
     if not METRICS[metric].classification:
         y = regression_targets(y, n_out, metric, dtype)
     return y, output_kind, use_logits, n_classes
+
+
+def check_forward(forward) -> None:
+    if not callable(forward):
+        raise TypeError(f"forward must be callable f(params, X); got {type(forward).__name__}")
+    try:
+        hash(forward)
+    except TypeError:
+        raise TypeError("forward must be hashable (a function or a frozen object)") from None
+
+
+def floating_name(name: str, dtype) -> str:
+    """The name of a floating dtype, or a TypeError naming the argument."""
+    try:
+        dtype = jnp.dtype(dtype).name
+    except TypeError:
+        raise TypeError(f"{name} must be a floating dtype; got {dtype!r}") from None
+    if not jnp.issubdtype(dtype, jnp.floating):
+        raise TypeError(f"{name} must be a floating dtype (float32, ...); got {dtype!r}")
+    return dtype

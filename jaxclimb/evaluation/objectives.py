@@ -31,7 +31,13 @@ from jax.typing import ArrayLike
 from .._checks import check_choice, check_features, check_int, check_targets
 from ..networks import MLP, UNROLL_MAX_FAN_IN
 from ..precision import DEFAULT_PRECISION, cast_inputs, check_precision, matmul_precision
-from ._targets import check_class_outputs, check_output_values, score_targets
+from ._targets import (
+    check_class_outputs,
+    check_forward,
+    check_output_values,
+    floating_name,
+    score_targets,
+)
 from .metrics import HARD_KINDS, METRICS
 from .paths import check_evaluation, metric_value
 from .sampling import current_evaluation_key, sample_rows
@@ -221,10 +227,8 @@ def make_score_fn(
         batch_size: rows per minibatch in a run (a fresh batch per step, shared by the current
             point and its candidates; the best re-scored on all rows at chunk ends).
             ``"auto"``: :data:`AUTO_BATCH_SIZE` rows above :data:`AUTO_MINIBATCH_ROWS` rows.
-        evaluation: ``"xla"``, ``"fused"`` (the Pallas kernel that reduces the metric on
-            chip; built-in MLP only) or ``"auto"`` (the fastest measured path for the
-            backend); see :mod:`jaxclimb.evaluation.paths`. The scores agree to float32
-            rounding (accuracy exactly).
+        evaluation: ``"auto"`` (the fastest measured path), ``"fused"`` (a Pallas kernel;
+            built-in MLP only) or ``"xla"``: :mod:`jaxclimb.evaluation.paths`.
 
     Example:
         >>> import numpy as np
@@ -233,12 +237,7 @@ def make_score_fn(
         >>> float(s({"w": np.array([1.0, 2.0])}))
         -0.0
     """
-    check_choice("metric", metric, METRICS)
-    precision = check_precision(precision)
-    _check_forward(forward)
-    check_evaluation(evaluation, forward)
-    X = check_features("X", X, jnp.dtype(dtype := _floating("dtype", dtype)))
-    y = check_targets("y", y, X.shape[0])
+    X, y, precision, dtype = _checked(forward, X, y, metric, precision, evaluation, dtype)
     batch_size = _batch_size(batch_size, X.shape[0])
     y, output_kind, use_logits, n_classes = score_targets(forward, X, y, metric, output_kind, dtype)
     return ScoreFn(
@@ -255,6 +254,15 @@ def make_score_fn(
     )
 
 
+def _checked(forward, X, y, metric: str, precision, evaluation, dtype):
+    check_choice("metric", metric, METRICS)
+    precision = check_precision(precision)
+    check_forward(forward)
+    check_evaluation(evaluation, forward)
+    X = check_features("X", X, jnp.dtype(dtype := floating_name("dtype", dtype)))
+    return X, check_targets("y", y, X.shape[0]), precision, dtype
+
+
 def _batch_size(batch_size, n_rows: int) -> int | None:
     if batch_size == "auto":
         return AUTO_BATCH_SIZE if n_rows > AUTO_MINIBATCH_ROWS else None
@@ -262,23 +270,3 @@ def _batch_size(batch_size, n_rows: int) -> int | None:
         return None
     batch_size = check_int("batch_size", batch_size, minimum=1)
     return batch_size if batch_size < n_rows else None
-
-
-def _check_forward(forward: Any) -> None:
-    if not callable(forward):
-        raise TypeError(f"forward must be callable f(params, X); got {type(forward).__name__}")
-    try:
-        hash(forward)
-    except TypeError:
-        raise TypeError("forward must be hashable (a function or a frozen object)") from None
-
-
-def _floating(name: str, dtype) -> str:
-    """The name of a floating dtype, or a TypeError naming the argument."""
-    try:
-        dtype = jnp.dtype(dtype).name
-    except TypeError:
-        raise TypeError(f"{name} must be a floating dtype; got {dtype!r}") from None
-    if not jnp.issubdtype(dtype, jnp.floating):
-        raise TypeError(f"{name} must be a floating dtype (float32, ...); got {dtype!r}")
-    return dtype
