@@ -183,3 +183,15 @@ def test_every_transfer_output_and_metric(act, output, metric):
     net, (xla, fused) = _problem((6, 5), act, n_out, output, metric, None, rows=45)
     params = _population(net, 5)
     _assert_equal(metric, jax.jit(jax.vmap(fused))(params), jax.jit(jax.vmap(xla))(params))
+
+
+@pytest.mark.slow  # the kernel interpreted on problem A's 670 rows: about a minute
+def test_the_command_line_takes_the_evaluation_path_and_prints_where_time_went(capsys):
+    from jaxclimb.cli import main
+
+    args = ["run", "--population", "3", "--steps", "2", "--quiet", "--verbose"]
+    assert main([*args, "--evaluation", "fused"]) == 0
+    out = capsys.readouterr()
+    assert "climber" in out.out and "compile" in out.err and "search" in out.err
+    assert main([*args, "--evaluation", "triton"]) != 0
+    assert "--evaluation: invalid choice" in capsys.readouterr().err

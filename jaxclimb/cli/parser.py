@@ -16,6 +16,7 @@ TRANSFERS = ("step", "sigmoid", "tanh", "relu", "identity", "softmax")
 INITS = ("uniform", "symmetric", "normal", "glorot", "he")
 METRICS = ("accuracy", "log_loss", "mse", "r2")
 PRECISIONS = ("float32", "tf32", "bfloat16")
+EVALUATIONS = ("auto", "fused", "xla")
 
 
 RUN_EXAMPLES = """examples:
@@ -104,16 +105,11 @@ def _data_options(p: argparse.ArgumentParser) -> None:
 
 def _model_options(p: argparse.ArgumentParser) -> None:
     model = p.add_argument_group("model")
-    model.add_argument(
-        "--model",
-        choices=("mlp", "perceptron"),
-        default="mlp",
-        help="mlp (default) or perceptron (one step unit, no hidden layer)",
-    )
+    model.add_argument("--model", choices=("mlp", "perceptron"), default="mlp",
+                       help="mlp (default) or perceptron (one step unit, no hidden)")  # fmt: skip
     model.add_argument("--hidden", type=int_list, default=None, help="hidden sizes (10)")
-    model.add_argument(
-        "--activation", default="sigmoid", choices=TRANSFERS[:-1], help="hidden transfer (sigmoid)"
-    )
+    model.add_argument("--activation", default="sigmoid", choices=TRANSFERS[:-1],
+                       help="hidden transfer (sigmoid)")  # fmt: skip
     model.add_argument(
         "--output",
         default=None,
@@ -165,12 +161,13 @@ def _search_options(p: argparse.ArgumentParser) -> None:
     search.add_argument("--precision", default="float32", choices=PRECISIONS,
                         help="the search's products: float32 on every backend (default); "
                         "tf32, bfloat16: faster on a GPU, scores re-scored in float32")  # fmt: skip
+    search.add_argument("--evaluation", default="auto", choices=EVALUATIONS,
+                        help="auto (fastest measured), fused (Pallas kernel), xla")  # fmt: skip
     search.add_argument("--record-every", type=int, default=1, help="history thinning (1)")
     search.add_argument("--seed", type=int, default=0, help="search seed (0)")
     search.add_argument("--devices", type=int, default=None, help="CPU devices (all cores)")
-    search.add_argument(
-        "--coordinator", metavar="HOST:PORT", help="multi-process run: address of process 0"
-    )
+    search.add_argument("--coordinator", metavar="HOST:PORT",
+                        help="multi-process run: address of process 0")  # fmt: skip
     search.add_argument("--num-processes", type=int, default=None, help="multi-process run")
     search.add_argument("--process-id", type=int, default=None, help="multi-process run")
 

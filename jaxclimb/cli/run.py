@@ -231,7 +231,7 @@ def _build(args: argparse.Namespace) -> tuple:
         perceptron=perceptron,
     )
     score = make_objective(net, X_train, y_train, task=task, metric=metric,
-                           precision=args.precision)  # fmt: skip
+                           precision=args.precision, evaluation=args.evaluation)  # fmt: skip
     options = {k: getattr(args, flag) for k, flag in ALGORITHM_FLAGS.items()}
     options = {k: v for k, v in options.items() if v is not None}
     _check_flags_apply(args.algorithm, options)
