@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 
 from .._version import __version__
 from .common import start_devices
@@ -95,14 +96,28 @@ def _search(args: argparse.Namespace, algorithm, net, score, settings: dict):
 
     host = {"progress": not args.quiet, "verbose": args.verbose,
             "checkpoint_every": args.checkpoint_every, "max_seconds": args.max_seconds}  # fmt: skip
+    start = time.perf_counter()
     if args.resume is not None:
         steps = args.steps if getattr(args, "extended", False) else None
-        return resume(args.resume, algorithm, net.init, score_fn=score, steps=steps,
-                      checkpoint=args.checkpoint or args.resume, **host)  # fmt: skip
-    return run(args.seed, algorithm, net.init, population=args.population, steps=args.steps,
-               record_every=args.record_every, max_attempts=args.max_attempts, score_fn=score,
-               racing=args.racing,
-               config=settings, checkpoint=args.checkpoint, **host)  # fmt: skip
+        result = resume(args.resume, algorithm, net.init, score_fn=score, steps=steps,
+                        checkpoint=args.checkpoint or args.resume, **host)  # fmt: skip
+    else:
+        result = run(args.seed, algorithm, net.init, population=args.population,
+                     steps=args.steps, record_every=args.record_every,
+                     max_attempts=args.max_attempts, score_fn=score, racing=args.racing,
+                     config=settings, checkpoint=args.checkpoint, **host)  # fmt: skip
+    if args.verbose:  # where the wall time went
+        wall, compiled, searched = (
+            time.perf_counter() - start,
+            result.compile_seconds,
+            result.run_seconds,
+        )
+        print(
+            f"jaxclimb: run took {wall:.2f} s: compile {compiled:.2f} s, search "
+            f"{searched:.2f} s, host {wall - compiled - searched:.2f} s",
+            file=sys.stderr,
+        )
+    return result
 
 
 def _finish(args: argparse.Namespace, result, data) -> int:
@@ -199,7 +214,7 @@ def _build(args: argparse.Namespace) -> tuple:
                        output=args.output, init=args.init, perceptron=perceptron)  # fmt: skip
     check_foldable(data.scaling, net.output)
     score = make_objective(net, X_train, y_train, task=task, metric=metric,
-                           precision=args.precision)  # fmt: skip
+                           precision=args.precision, evaluation=args.evaluation)  # fmt: skip
     options = {k: getattr(args, flag) for k, flag in ALGORITHM_FLAGS.items()}
     options = {k: v for k, v in options.items() if v is not None}
     _check_flags_apply(args.algorithm, options)

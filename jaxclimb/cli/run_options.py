@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from .shared import ALGORITHMS, INITS, METRICS, PRECISIONS, TRANSFERS, int_list
+from .shared import ALGORITHMS, EVALUATIONS, INITS, METRICS, PRECISIONS, TRANSFERS, int_list
 
 
 def model_options(p: argparse.ArgumentParser) -> None:
@@ -75,6 +75,8 @@ def search_options(p: argparse.ArgumentParser) -> None:
     search.add_argument("--precision", default="float32", choices=PRECISIONS,
                         help="the search's products: float32 on every backend (default); "
                         "tf32, bfloat16: faster on a GPU, scores re-scored in float32")  # fmt: skip
+    search.add_argument("--evaluation", default="auto", choices=EVALUATIONS,
+                        help="auto (fastest measured), fused (Pallas kernel), xla")  # fmt: skip
     search.add_argument("--record-every", type=int, default=1, help="history thinning (1)")
     search.add_argument("--seed", type=int, default=0, help="search seed (0)")
     search.add_argument("--devices", type=int, default=None, help="CPU devices (all cores)")
