@@ -40,7 +40,7 @@ _LAZY = {
     "algorithms": (
         "REGISTRY", "Algorithm", "ClimberState", "SearchState", "StepInfo", "Traits",
         "evolution_strategy", "genetic", "gradient_descent", "hill_climb", "simulated_annealing",
-        "tree_select", "with_restarts", "GeomDecay", "ArithDecay", "ExpDecay",
+        "snes", "tree_select", "with_restarts", "GeomDecay", "ArithDecay", "ExpDecay",
     ),
     "comparison": ("Comparison", "compare", "compare_results"),
     "estimators": ("ClimbingClassifier", "ClimbingRegressor"),
@@ -107,6 +107,7 @@ __all__ = [
     "resume",
     "run",
     "simulated_annealing",
+    "snes",
     "tasks",
     "tree_select",
     "use_cpu_cores",
@@ -148,6 +149,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
         gradient_descent,
         hill_climb,
         simulated_annealing,
+        snes,
         tree_select,
         with_restarts,
     )  # fmt: skip

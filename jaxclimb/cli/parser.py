@@ -11,7 +11,7 @@ import argparse
 from .._version import __version__
 
 DESCRIPTION = "Gradient-free, population-based optimisation of neural-network weights in JAX."
-ALGORITHMS = ("hill-climb", "annealing", "genetic", "gradient", "es")
+ALGORITHMS = ("hill-climb", "annealing", "genetic", "gradient", "es", "snes")
 TRANSFERS = ("step", "sigmoid", "tanh", "relu", "identity", "softmax")
 INITS = ("uniform", "symmetric", "normal", "glorot", "he")
 METRICS = ("accuracy", "log_loss", "mse", "r2")
@@ -139,7 +139,7 @@ def _search_options(p: argparse.ArgumentParser) -> None:
         help="hill-climb (default), annealing, genetic (--population "
         "independent runs of --pop-size), gradient (log_loss, mse or r2: not accuracy) or es "
         "(an evolution strategy: --population runs of --pop-size perturbations, --step-size "
-        "is sigma)",
+        "is sigma) or snes (separable natural evolution strategy: per-weight sigmas)",
     )
     search.add_argument(
         "--budget",
@@ -210,7 +210,7 @@ def _algorithm_options(p: argparse.ArgumentParser) -> None:
     a.add_argument("--init-temp", type=float, help="annealing: first temperature (1.0)")
     a.add_argument("--decay", type=float, help="annealing: the schedule's decay")
     a.add_argument("--min-temp", type=float, help="annealing: lowest temperature (0.001)")
-    a.add_argument("--pop-size", type=int, help="genetic, es: individuals per run (64)")
+    a.add_argument("--pop-size", type=int, help="genetic, es, snes: individuals per run (64)")
     a.add_argument("--mutation-prob", type=float, help="genetic: gene mutation rate (0.1)")
     a.add_argument(
         "--selection",
@@ -224,7 +224,10 @@ def _algorithm_options(p: argparse.ArgumentParser) -> None:
     a.add_argument(
         "--optimizer", choices=("sgd", "adam"), help="gradient (sgd), es (adam): sgd or adam"
     )
-    a.add_argument("--learning-rate", type=float, help="es: the mean's learning rate (0.03)")
+    a.add_argument("--learning-rate", type=float, help="es, snes: the mean's rate (0.03, 1)")
+    a.add_argument(
+        "--sigma-learning-rate", type=float, help="snes: sigma's rate ((3 + ln d) / 5 sqrt d)"
+    )
     a.add_argument("--sigma-decay", type=float, help="es: sigma x this per step (1)")
     a.add_argument("--sigma-min", type=float, help="es: sigma's floor (0)")
 

@@ -32,6 +32,7 @@ ALGORITHM_FLAGS = {  # option of algorithms.make: the command-line attribute
     "n_elites": "elites",
     "optimizer": "optimizer",
     "learning_rate": "learning_rate",
+    "sigma_learning_rate": "sigma_learning_rate",
     "sigma_decay": "sigma_decay",
     "sigma_min": "sigma_min",
     "restarts": "restarts",
@@ -39,7 +40,7 @@ ALGORITHM_FLAGS = {  # option of algorithms.make: the command-line attribute
 }
 
 
-GRADED = ("gradient", "es")
+GRADED = ("gradient", "es", "snes")
 """Algorithms that follow a gradient (exact or estimated from score differences): on
 accuracy's plateaus they get none, so they search log-loss unless ``--metric`` says."""
 
