@@ -9,7 +9,7 @@ Problems (stand-ins built with ``make_classification``, never scikit-learn's rea
 * ``clf64x10``: a 64-32-10 network with step hidden units (2,410 weights), 1,800 rows,
   10 classes;
 * ``cartpole``: a 4-16-1 tanh policy (97 weights) on jaxclimb's pure-JAX cart-pole
-  (:mod:`jaxclimb.control`), mean return over 8 episodes of at most 200 steps.
+  (:mod:`jaxclimb.evaluation.rollout`), mean return over 8 episodes of at most 200 steps.
 
 Methods, each spending the same ``--budget`` objective evaluations per fit:
 
@@ -143,7 +143,7 @@ def classification_row(problem, method, seed, budget):
 
 def control_row(method, seed, budget):
     from jaxclimb.algorithms.defaults import choose_search
-    from jaxclimb.control import CartPole, rollout_objective
+    from jaxclimb.evaluation.rollout import CartPole, rollout_objective
 
     policy = jc.MLP((4, 16, 1), activation="tanh", output="tanh", init="glorot")
     env = CartPole()

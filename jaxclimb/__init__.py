@@ -49,6 +49,7 @@ _LAZY = {
     "evaluation.metrics": ("METRICS", "accuracy", "log_loss", "mse", "r2"),
     "evaluation.objectives": ("ScoreFn", "make_score_fn"),
     "evaluation.sampling": ("KeyedObjective",),
+    "evaluation.rollout": ("CartPole", "rollout_objective"),
     "plots": ("plot_comparison", "plot_run"),
     "results": ("SearchResult",),
     "engine": ("resume", "run", "population_mesh", "use_cpu_cores"),
@@ -70,6 +71,7 @@ __all__ = [
     "TRANSFERS",
     "Algorithm",
     "ArithDecay",
+    "CartPole",
     "ClimberState",
     "ClimbingClassifier",
     "ClimbingRegressor",
@@ -105,6 +107,7 @@ __all__ = [
     "population_mesh",
     "r2",
     "resume",
+    "rollout_objective",
     "run",
     "simulated_annealing",
     "snes",
@@ -159,6 +162,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     from .evaluation.metrics import METRICS, accuracy, log_loss, mse, r2
     from .evaluation.objectives import ScoreFn, make_score_fn
     from .evaluation.sampling import KeyedObjective
+    from .evaluation.rollout import CartPole, rollout_objective
     from .mutation import gaussian
     from .networks import MLP, TRANSFERS, init_mlp, mlp_forward, perceptron
     from .plots import plot_comparison, plot_run

@@ -39,7 +39,7 @@ import jax.numpy as jnp
 from jax.flatten_util import ravel_pytree
 
 from .._checks import check_float, check_int
-from ..batching import evaluate_many
+from ..evaluation.batching import evaluate_many
 from ..prng import normal
 from .acceptance import distribution_step
 from .base import Algorithm, SearchState, Traits, bind, state_type
