@@ -42,8 +42,9 @@ import jax.numpy as jnp
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(__file__))
-import jaxclimb as jc  # noqa: E402
-from standins import standin  # noqa: E402
+from standins import standin
+
+import jaxclimb as jc
 
 METHODS = ("default", "es", "snes", "evosax SNES", "evosax Open_ES", "evosax PGPE",
            "evosax SimpleGA")  # fmt: skip
@@ -151,19 +152,25 @@ def control_row(method, seed, budget):
     test = rollout_objective(env.step, env.reset, policy, episodes=64, max_steps=200)
     fixed = lambda w: test(w, jax.random.key(10_000))  # noqa: E731 - 64 held-out episodes
     if method.startswith("evosax"):
-        # evosax has no keyed objective: each generation's samples share one episode key
+        # evosax's loop hands the objective no key: it searches the seed's 8 fixed episodes
         score = lambda w: objective(w, jax.random.key(seed))  # noqa: E731
         weights, seconds = fit_evosax(method.split()[1], score, policy.init, fixed, seed, budget)
         return float(fixed(weights)), seconds, method
-    name = None if method == "default" else method
-    chosen = choose_search(policy.n_weights, budget, smooth=False, algorithm=name)
-    algo = jc.algorithms.make(chosen.algorithm, objective, policy.init, **chosen.options)
+    if method == "default":  # what the estimators' algorithm="auto" would pick
+        chosen = choose_search(policy.n_weights, budget, smooth=False)
+        name, options, population = chosen.algorithm, chosen.options, chosen.population
+        steps, search = chosen.steps, chosen.describe()
+    else:  # one run of the algorithm with its defaults
+        name, options, population, search = method, {}, 1, method
+    algo = jc.algorithms.make(name, objective, policy.init, **options)
+    if method != "default":
+        steps = budget // algo.traits.evaluations_per_step
     start = time.perf_counter()
-    r = jc.run(seed, algo, policy.init, population=chosen.population, steps=chosen.steps,
+    r = jc.run(seed, algo, policy.init, population=population, steps=steps,
                score_fn=objective, progress=False)  # fmt: skip
     seconds = time.perf_counter() - start
     best = jax.tree_util.tree_map(lambda x: x[int(np.argmax(r.best_score))], r.best_params)
-    return float(fixed(best)), seconds, chosen.describe()
+    return float(fixed(best)), seconds, search
 
 
 def main(argv=None) -> None:

@@ -31,5 +31,5 @@ result = jc.run(0, search, net.init, population=16, steps=STEPS, racing=10, scor
                 progress=False)  # fmt: skip
 start = float(objective.full(net.init(jax.random.key(0))))
 best = float(result.best_score.max())
-print(f"gymnax CartPole-v1: mean return of a random policy {start:.1f}, after {STEPS} steps {best:.1f} "
-      f"(of 200)")  # fmt: skip
+print(f"gymnax CartPole-v1: mean return of a random policy {start:.1f}, after {STEPS} steps "
+      f"{best:.1f} (of 200)")  # fmt: skip

@@ -161,8 +161,8 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     from .estimators import ClimbingClassifier, ClimbingRegressor
     from .evaluation.metrics import METRICS, accuracy, log_loss, mse, r2
     from .evaluation.objectives import ScoreFn, make_score_fn
-    from .evaluation.sampling import KeyedObjective
     from .evaluation.rollout import CartPole, rollout_objective
+    from .evaluation.sampling import KeyedObjective
     from .mutation import gaussian
     from .networks import MLP, TRANSFERS, init_mlp, mlp_forward, perceptron
     from .plots import plot_comparison, plot_run

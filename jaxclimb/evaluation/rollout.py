@@ -10,12 +10,12 @@ and its candidates fly the same starts, and the best so far is re-scored on fixe
 
 The environment: ``reset(key) -> (obs, state)`` and ``step(key, state, action) -> (obs,
 state, reward, done, info)``, or gymnasium's ``(obs, state, reward, terminated, truncated,
-info)`` (gymnax 1.0's; an episode ends at either): gymnax's bound methods as they are (``env.reset``,
-``env.step``: they take their ``params`` as an optional last argument), or any pure-JAX
-environment of one's own such as :class:`CartPole`. The policy: ``policy(params, obs) ->
-action`` for one observation, e.g. a :class:`~jaxclimb.MLP` (``MLP(...)`` called on one
-observation returns its output vector), or ``lambda p, obs: jnp.argmax(net(p, obs))`` for
-a discrete action.
+info)`` (gymnax 1.0's; an episode ends at either): gymnax's bound methods as they are
+(``env.reset``, ``env.step``: they take their ``params`` as an optional last argument), or
+any pure-JAX environment of one's own such as :class:`CartPole`. The policy:
+``policy(params, obs) -> action`` for one observation, e.g. a :class:`~jaxclimb.MLP`
+(called on one observation it returns its output vector), or
+``lambda p, obs: jnp.argmax(net(p, obs))`` for a discrete action.
 
 Example:
     >>> import jax, jaxclimb as jc
@@ -159,7 +159,8 @@ class CartPole:
             self.half_length * (4.0 / 3.0 - self.masspole * cos**2 / total)
         )
         x_acc = temp - polemass_length * theta_acc * cos / total
-        new = jnp.stack([x + self.tau * x_dot, x_dot + self.tau * x_acc,
-                         theta + self.tau * theta_dot, theta_dot + self.tau * theta_acc])  # fmt: skip
+        tau = self.tau
+        new = jnp.stack([x + tau * x_dot, x_dot + tau * x_acc, theta + tau * theta_dot,
+                         theta_dot + tau * theta_acc])  # fmt: skip
         done = (jnp.abs(new[0]) > self.x_limit) | (jnp.abs(new[2]) > self.theta_limit)
         return new, new, jnp.float32(1.0), done, {}
