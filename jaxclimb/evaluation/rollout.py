@@ -81,7 +81,8 @@ def _transition(out: tuple) -> tuple:
         raise TypeError(
             "env_step must return (obs, state, reward, done, info) or (obs, state, reward, "
             f"terminated, truncated, info); got {type(out).__name__} of {len(out)} items"
-            if isinstance(out, tuple) else f"env_step must return a tuple; got {type(out)}"
+            if isinstance(out, tuple)
+            else f"env_step must return a tuple; got {type(out)}"
         )
     done = out[3] if len(out) == 5 else jnp.logical_or(out[3], out[4])
     return out[0], out[1], out[2], done
