@@ -134,9 +134,10 @@ def _search_options(p: argparse.ArgumentParser) -> None:
     search = p.add_argument_group("search")
     search.add_argument(
         "--algorithm",
-        default="hill-climb",
+        default=None,
         choices=ALGORITHMS,
-        help="hill-climb (default), annealing, genetic (--population "
+        help="default: hill-climb, or with --budget the search chosen for the network and "
+        "objective (hill-climb, snes or es; printed); hill-climb, annealing, genetic (--population "
         "independent runs of --pop-size), gradient (log_loss, mse or r2: not accuracy) or es "
         "(an evolution strategy: --population runs of --pop-size perturbations, --step-size "
         "is sigma) or snes (separable natural evolution strategy: per-weight sigmas)",

@@ -66,13 +66,15 @@ def run_command(args: argparse.Namespace) -> int:
     net, score, algorithm, options, data = _build(args)
     source = data[-1]
     settings = {"algorithm": args.algorithm, "step_size": args.step_size, **options,
+                "search": args.search.to_config() if args.search else {"reason": "given"},
                 "seed": args.seed, "data": source, "model": net.to_config(),
                 "cli": {k: getattr(args, k) for k in SEARCH_OPTIONS}}  # fmt: skip
     sizes = "-".join(map(str, net.layer_sizes))
     print(
         f"jaxclimb {__version__}: {args.algorithm} {args.population} x {args.steps} steps, "
         f"{args.model} {sizes} ({net.output} output), step size {args.step_size}, data {source}"
-        + (f", resuming {args.resume}" if args.resume else ""),
+        + (f", resuming {args.resume}" if args.resume else "")
+        + (f"\nsearch chosen for the budget: {args.search.describe()}" if args.search else ""),
         flush=True,
     )
     result = _search(args, algorithm, net, score, settings)
@@ -215,6 +217,10 @@ def _build(args: argparse.Namespace) -> tuple:
         init=args.init,
         perceptron=perceptron,
     )
+    _choose_algorithm(args, net, metric)
+    if args.search is not None and args.algorithm in GRADED and args.metric is None:
+        metric, args.chosen_by = "log_loss", "accuracy"  # as a graded --algorithm searches
+        task = task_of(y_train, metric, y_test=y_test)
     score = make_objective(net, X_train, y_train, task=task, metric=metric)
     options = {k: getattr(args, flag) for k, flag in ALGORITHM_FLAGS.items()}
     options = {k: v for k, v in options.items() if v is not None}
@@ -227,6 +233,28 @@ def _build(args: argparse.Namespace) -> tuple:
         options["round_steps"] = max(1, args.steps // (options["restarts"] + 1))  # mlrose
     algorithm = make(args.algorithm, score, net.init, step_size=args.step_size, **options)
     return net, score, algorithm, options, data
+
+
+def _choose_algorithm(args: argparse.Namespace, net, metric: str) -> None:
+    """No ``--algorithm``: the hill climber, or with ``--budget`` the search
+    :func:`~jaxclimb.algorithms.defaults.choose_search` picks (kept in ``args.search``)."""
+    args.search = None
+    if args.algorithm is not None:
+        return
+    if args.budget is None:
+        args.algorithm = "hill-climb"
+        return
+    from ..algorithms.defaults import choose_search
+
+    transfers = {net.output, *([net.activation] if isinstance(net.activation, str)
+                               else net.activation)}  # fmt: skip
+    smooth = metric != "accuracy" and "step" not in transfers
+    chosen = choose_search(net.n_weights, args.budget, smooth=smooth, step_size=args.step_size)
+    args.algorithm, args.search = chosen.algorithm, chosen
+    if chosen.algorithm != "hill-climb":
+        args.pop_size = chosen.options["pop_size"] if args.pop_size is None else args.pop_size
+        if args.population is None and args.steps is None:
+            args.population = chosen.population
 
 
 def _check_flags_apply(algorithm: str, options: dict) -> None:
