@@ -280,4 +280,5 @@ def _objective_config(score_fn: ScoreFn) -> dict:
         "metric": score_fn.metric,
         "direction": score_fn.direction,
         "output_kind": score_fn.output_kind,
+        "precision": score_fn.precision,  # of the search; what is reported is float32
     }

@@ -7,6 +7,8 @@ network's size, and keeps the climber that is best by the user's metric (accurac
 
 from __future__ import annotations
 
+import functools
+
 import jax
 import numpy as np
 from sklearn.base import BaseEstimator
@@ -23,13 +25,18 @@ from ..algorithms.defaults import (
     scaled_options,
 )
 from ..engine import run
+from ..precision import DEFAULT_PRECISION, matmul_precision
 from ..tasks import Task, make_network, training_objective
 from .fitting import EarlyStopping, WarmStart, choose, metric_of_all, seed_of
 
 DEFAULT_ALPHA = 10.0
 """L2 penalty of the estimators (scikit-learn's MLP meaning; see benchmarks/README.md)."""
 
-_outputs = jax.jit(lambda net, params, X: net.logits(params, X), static_argnums=0)
+
+@functools.partial(jax.jit, static_argnums=0)
+def _outputs(net, params, X):
+    with matmul_precision(DEFAULT_PRECISION):  # predictions in float32, whatever was searched
+        return net.logits(params, X)
 
 
 def check_weights(sample_weight, X) -> np.ndarray:
@@ -68,6 +75,7 @@ class ClimbingBase(BaseEstimator):
         tol=1e-4,
         warm_start=False,
         max_seconds=None,
+        precision=DEFAULT_PRECISION,
         random_state=None,
         verbose=0,
     ):
@@ -94,7 +102,8 @@ class ClimbingBase(BaseEstimator):
             searched = "log_loss" if net.output != "step" else "accuracy"
         objective = dict(net=net, task=task, name="objective", sample_weight=w_fit)
         alpha = check_float("alpha", self.alpha, low=0.0) if searched != "accuracy" else 0.0
-        score = training_objective(X=X_fit, y=y_fit, metric=searched, alpha=alpha, **objective)
+        score = training_objective(X=X_fit, y=y_fit, metric=searched, alpha=alpha,
+                                   precision=self.precision, **objective)  # fmt: skip
         transfers = {net.output, *([net.activation] if isinstance(net.activation, str)
                                    else net.activation)}  # fmt: skip
         smooth = searched != "accuracy" and "step" not in transfers
