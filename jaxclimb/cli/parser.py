@@ -137,16 +137,14 @@ def _search_options(p: argparse.ArgumentParser) -> None:
         "--algorithm",
         default=None,
         choices=ALGORITHMS,
-        help="default: hill-climb, or with --budget the search chosen for the network and "
-        "objective (hill-climb, snes or es; printed); hill-climb, annealing, genetic (--population "
-        "independent runs of --pop-size), gradient (log_loss, mse or r2: not accuracy) or es "
-        "(an evolution strategy: --population runs of --pop-size perturbations, --step-size "
-        "is sigma) or snes (separable natural evolution strategy: per-weight sigmas)",
+        help="hill-climb (default; with --budget, the search chosen for the network and "
+        "objective, printed), annealing, genetic (--population runs of --pop-size), gradient "
+        "(not accuracy), es or snes (evolution strategies: --population runs of --pop-size "
+        "samples, --step-size is sigma; snes adapts one sigma per weight)",
     )
     search.add_argument(
         "--budget",
         type=int,
-        default=None,
         help="objective evaluations to spend: --population and --steps not given are derived "
         "from it and the network's size",
     )
@@ -226,9 +224,7 @@ def _algorithm_options(p: argparse.ArgumentParser) -> None:
         "--optimizer", choices=("sgd", "adam"), help="gradient (sgd), es (adam): sgd or adam"
     )
     a.add_argument("--learning-rate", type=float, help="es, snes: the mean's rate (0.03, 1)")
-    a.add_argument(
-        "--sigma-learning-rate", type=float, help="snes: sigma's rate ((3 + ln d) / 5 sqrt d)"
-    )
+    a.add_argument("--sigma-learning-rate", type=float, help="snes: sigma's rate (paper's)")
     a.add_argument("--sigma-decay", type=float, help="es: sigma x this per step (1)")
     a.add_argument("--sigma-min", type=float, help="es: sigma's floor (0)")
 
