@@ -20,6 +20,7 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import inspect
 import math
@@ -92,6 +93,8 @@ def make(
     if name == "snes" and "pop_size" not in given:
         given["pop_size"] = snes_population(count_weights(init_params))
     algorithm = REGISTRY[name](score_fn, **given)
+    if not algorithm.traits.name:  # results are labelled with the name it was made by
+        algorithm = algorithm._replace(traits=dataclasses.replace(algorithm.traits, name=name))
     if not restart:
         return algorithm
     restarts = restart.get("restarts")
