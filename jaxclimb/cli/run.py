@@ -13,6 +13,7 @@ import time
 
 from .._version import __version__
 from .common import start_devices
+from .data import GRADED
 from .resume import SEARCH_OPTIONS as BASE_OPTIONS
 from .resume import resume_hint, resumed_args
 
@@ -35,6 +36,7 @@ ALGORITHM_FLAGS = {  # option of algorithms.make: the command-line attribute
     "n_elites": "elites",
     "optimizer": "optimizer",
     "learning_rate": "learning_rate",
+    "sigma_learning_rate": "sigma_learning_rate",
     "sigma_decay": "sigma_decay",
     "sigma_min": "sigma_min",
     "restarts": "restarts",
@@ -59,6 +61,7 @@ def run_command(args: argparse.Namespace) -> int:
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - for the rest of the process
     net, score, algorithm, options, data = _build(args)
     settings = {"algorithm": args.algorithm, "step_size": args.step_size, **options,
+                "search": args.search.to_config() if args.search else {"reason": "given"},
                 "seed": args.seed, "data": data.source, "model": net.to_config(),
                 "cli": {k: getattr(args, k) for k in (*SEARCH_OPTIONS, "search_steps")},
                 "command": getattr(args, "command_line", None)}  # fmt: skip
@@ -69,7 +72,8 @@ def run_command(args: argparse.Namespace) -> int:
         f"{args.model} {sizes} ({net.output} output), step size {args.step_size}, data "
         f"{data.source}{scaled}"
         + (f", precision {args.precision}" if args.precision != "float32" else "")
-        + (f", resuming {args.resume}" if args.resume else ""),
+        + (f", resuming {args.resume}" if args.resume else "")
+        + (f"\nsearch chosen for the budget: {args.search.describe()}" if args.search else ""),
         flush=True,
     )
     result = _search(args, algorithm, net, score, settings)
@@ -208,11 +212,15 @@ def _build(args: argparse.Namespace) -> tuple:
     )
     data = prepare(args, table, metric)
     X_train, _, y_train, y_test = data.search
-    task = task_of(y_train, metric, y_test=y_test)
     hidden = args.hidden if args.hidden is not None else (() if perceptron else (10,))
+    task = task_of(y_train, metric, y_test=y_test)
     net = make_network(task, X_train.shape[1], hidden=hidden, activation=args.activation,
                        output=args.output, init=args.init, perceptron=perceptron)  # fmt: skip
     check_foldable(data.scaling, net.output)
+    _choose_algorithm(args, net, metric)
+    if args.search is not None and args.algorithm in GRADED and args.metric is None:
+        metric, args.chosen_by = "log_loss", "accuracy"  # as a graded --algorithm searches
+        task = task_of(y_train, metric, y_test=y_test)
     score = make_objective(net, X_train, y_train, task=task, metric=metric,
                            precision=args.precision, evaluation=args.evaluation)  # fmt: skip
     options = {k: getattr(args, flag) for k, flag in ALGORITHM_FLAGS.items()}
@@ -227,6 +235,29 @@ def _build(args: argparse.Namespace) -> tuple:
         options["round_steps"] = max(1, args.search_steps // (options["restarts"] + 1))  # mlrose
     algorithm = make(args.algorithm, score, net.init, step_size=args.step_size, **options)
     return net, score, algorithm, options, data
+
+
+def _choose_algorithm(args: argparse.Namespace, net, metric: str) -> None:
+    """No ``--algorithm``: the hill climber, or with ``--budget`` the search
+    :func:`~jaxclimb.algorithms.defaults.choose_search` picks (kept in ``args.search``)."""
+    args.search = None
+    if args.algorithm is not None:
+        return
+    if args.budget is None or args.metric == "accuracy" or net.output == "step":
+        # an ES needs a smooth surrogate: not with accuracy asked for or a step output
+        args.algorithm = "hill-climb"
+        return
+    from ..algorithms.defaults import choose_search
+
+    transfers = {net.output, *([net.activation] if isinstance(net.activation, str)
+                               else net.activation)}  # fmt: skip
+    smooth = metric != "accuracy" and "step" not in transfers
+    chosen = choose_search(net.n_weights, args.budget, smooth=smooth, step_size=args.step_size)
+    args.algorithm, args.search = chosen.algorithm, chosen
+    if chosen.algorithm != "hill-climb":
+        args.pop_size = chosen.options["pop_size"] if args.pop_size is None else args.pop_size
+        if args.population is None and args.steps is None:
+            args.population = chosen.population
 
 
 def _check_flags_apply(algorithm: str, options: dict) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 
-ALGORITHMS = ("hill-climb", "annealing", "genetic", "gradient", "es")
+ALGORITHMS = ("hill-climb", "annealing", "genetic", "gradient", "es", "snes")
 TRANSFERS = ("step", "sigmoid", "tanh", "relu", "identity", "softmax")
 INITS = ("uniform", "symmetric", "normal", "glorot", "he")
 METRICS = ("accuracy", "log_loss", "mse", "r2")

@@ -246,8 +246,11 @@ def population_map(fn: Callable, layout: Layout | None = None, *, idle: Callable
     def mapped(shared, *args):
         spec = PartitionSpec(POPULATION_AXIS)
         in_specs = (PartitionSpec(),) + (spec,) * len(args)
-        # check_vma off: an idle block's stand-in outputs need not be typed as varying
+        # check_vma off: every output is split by climber, so there is nothing to check, and
+        # the check would reject the user's own lax.scan / while_loop whose initial carry
+        # does not depend on the weights (replicated in, varying out), and an idle block's
+        # stand-in outputs (not typed as varying)
         return jax.shard_map(local, mesh=layout.mesh, in_specs=in_specs, out_specs=spec,
-                             check_vma=idle is None)(shared, *args)  # fmt: skip
+                             check_vma=False)(shared, *args)  # fmt: skip
 
     return mapped
