@@ -1,4 +1,8 @@
-"""A pure-JAX control task with a stochastic objective: each evaluation flies episodes
+"""
+A control task with random starts
+=================================
+
+A pure-JAX control task with a stochastic objective: each evaluation flies episodes
 from random starts, drawn from the key the engine hands the objective every step.
 
     python examples/control_task.py

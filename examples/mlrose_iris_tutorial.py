@@ -1,4 +1,8 @@
-"""docs/REFERENCE.md B: mlrose's weight-optimisation tutorial (iris), run by ``jaxclimb.mlrose``.
+"""
+mlrose's iris tutorial, run by jaxclimb.mlrose
+==============================================
+
+docs/REFERENCE.md B: mlrose's weight-optimisation tutorial (iris), run by ``jaxclimb.mlrose``.
 
 The tutorial's steps and calls, with ``from jaxclimb import mlrose`` in place of
 ``import mlrose``. One other change: the tutorial one-hot encodes with ``.todense()``, an

@@ -1,4 +1,8 @@
-"""docs/REFERENCE.md problem A, both rows of the tutorial, with a population instead of one climber.
+"""
+Problem A: the tutorial's two networks with a population
+========================================================
+
+docs/REFERENCE.md problem A, both rows of the tutorial, with a population instead of one climber.
 
     python examples/problem_a_tutorial.py
 

@@ -1,4 +1,8 @@
-"""A plain-function objective: the 10-dimensional Rastrigin function, no network at all.
+"""
+A plain function: Rastrigin
+===========================
+
+A plain-function objective: the 10-dimensional Rastrigin function, no network at all.
 
     python examples/rastrigin.py
 

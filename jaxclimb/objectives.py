@@ -49,7 +49,7 @@ class ScoreFn:
     It is a PyTree whose leaves are the data, so a compiled search takes the data as an
     argument instead of baking it into the program. With ``batch_size`` set it is *keyed*:
     inside a run each step scores on ``batch_size`` rows drawn with that step's key
-    (:mod:`jaxclimb.sampling`); called without a key it scores on all rows.
+    (:class:`~jaxclimb.KeyedObjective`); called without a key it scores on all rows.
     """
 
     X: jax.Array
@@ -123,7 +123,7 @@ class ScoreFn:
 
     @property
     def outputs_unchecked(self) -> bool:
-        """True for a user forward scored as a classifier: :meth:`check_outputs` applies."""
+        """Whether :meth:`check_outputs` applies (a user forward scored as a classifier)."""
         return not isinstance(self.forward, MLP) and METRICS[self.metric].classification
 
     def check_outputs(self, params: Any) -> None:
@@ -154,8 +154,8 @@ class ScoreFn:
 
     @property
     def evaluation_bytes(self) -> int:
-        """A generous estimate of the temporaries one evaluation needs: every row's
-        activations of every layer, a few times over."""
+        """A generous estimate of the bytes of temporaries one evaluation needs (every
+        row's activations of every layer, a few times over)."""
         rows, features = self.X.shape
         rows = min(rows, self.batch_size or rows)
         net = self.forward
@@ -201,7 +201,7 @@ def make_score_fn(
             Regression: ``(n_samples,)`` or ``(n_samples, n_outputs)``.
         metric: ``"accuracy"``, ``"log_loss"`` (maximised as its negative), ``"mse"`` or ``"r2"``.
         output_kind: what ``forward`` returns: ``"logit"``, ``"probability"``, ``"label"``
-            or ``"value"`` (see :mod:`jaxclimb.metrics`). Inferred for an :class:`MLP`;
+            or ``"value"`` (see :data:`~jaxclimb.METRICS`). Inferred for an :class:`MLP`;
             required for a user function whenever the metric depends on it (log-loss,
             binary accuracy). ``run`` checks the first climber's outputs against it.
         dtype: floating dtype the data are stored (and checked finite) in.
@@ -210,7 +210,8 @@ def make_score_fn(
             the metric stay in ``dtype``.
         batch_size: rows per minibatch in a run (a fresh batch per step, shared by the current
             point and its candidates; the best re-scored on all rows at chunk ends).
-            ``"auto"``: :data:`AUTO_BATCH_SIZE` rows above :data:`AUTO_MINIBATCH_ROWS` rows.
+            ``"auto"``: :data:`~jaxclimb.objectives.AUTO_BATCH_SIZE` rows above
+            :data:`~jaxclimb.objectives.AUTO_MINIBATCH_ROWS` rows.
 
     Example:
         >>> import numpy as np

@@ -240,7 +240,7 @@ class SearchResult:
     def load(
         cls, path: str | os.PathLike, *, forward: Callable | None = None, params_like: Any = None
     ) -> SearchResult:
-        """Read a result written by :meth:`save`.
+        """Read a result written by :meth:`SearchResult.save`.
 
         Args:
             path: the ``.npz`` file.
