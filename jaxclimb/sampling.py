@@ -31,7 +31,7 @@ import numpy as np
 _KEY: contextvars.ContextVar[jax.Array | None] = contextvars.ContextVar("evaluation_key",
                                                                        default=None)  # fmt: skip
 FULL_EVALUATION_SEED = 0
-"""The seed of the fixed key a :class:`KeyedObjective`'s :meth:`~KeyedObjective.full`
+"""The seed of the fixed key a :class:`KeyedObjective`'s :meth:`~jaxclimb.KeyedObjective.full`
 evaluation uses: one yardstick for every climber at every chunk boundary."""
 
 
