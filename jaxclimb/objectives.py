@@ -173,7 +173,8 @@ class ScoreFn:
 AUTO_MINIBATCH_ROWS = 65_536
 """``batch_size="auto"`` scores minibatches when the data have more rows than this."""
 AUTO_BATCH_SIZE = 8_192
-"""The rows of one minibatch under ``batch_size="auto"``."""
+"""The rows of one minibatch under ``batch_size="auto"``, used when the data have more
+than :data:`AUTO_MINIBATCH_ROWS` rows."""
 
 
 def make_score_fn(
@@ -210,8 +211,7 @@ def make_score_fn(
             the metric stay in ``dtype``.
         batch_size: rows per minibatch in a run (a fresh batch per step, shared by the current
             point and its candidates; the best re-scored on all rows at chunk ends).
-            ``"auto"``: :data:`~jaxclimb.objectives.AUTO_BATCH_SIZE` rows above
-            :data:`~jaxclimb.objectives.AUTO_MINIBATCH_ROWS` rows.
+            ``"auto"``: as :data:`~jaxclimb.objectives.AUTO_BATCH_SIZE` says.
 
     Example:
         >>> import numpy as np

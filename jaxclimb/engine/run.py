@@ -70,11 +70,9 @@ def run(
         score_fn: the ``make_score_fn`` objective, for metrics in their units and predict.
         devices: devices to shard the population over (default: all of the default backend);
             ``config``: extra JSON-ready settings recorded in the result.
-        population: independent climbers (each one search from its own start).
-        steps: steps per climber.
+        population, steps: independent climbers, and the steps each one takes.
         record_every, chunk_steps, max_attempts, block_size, memory_budget, racing: the
-            rest of the run's shape (``racing``: racing restarts); see
-            :class:`~jaxclimb.engine.RunConfig`.
+            rest of the run's shape, see :class:`~jaxclimb.engine.RunConfig`.
         progress, verbose, checkpoint, checkpoint_every, callback, max_seconds, monitor:
             what happens between chunks, see :class:`~jaxclimb.engine.HostOptions`.
 
