@@ -59,7 +59,7 @@ nitpick_ignore_regex = [
 
 autosummary_generate = True
 autosummary_imported_members = True
-autodoc_default_options = {"members": True, "undoc-members": False}
+autodoc_default_options: dict[str, object] = {}  # members are listed by each page or template
 autodoc_member_order = "bysource"
 autodoc_typehints = "description"
 autodoc_typehints_format = "short"
