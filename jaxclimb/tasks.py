@@ -29,9 +29,10 @@ import jax.numpy as jnp
 import numpy as np
 
 from ._checks import check_choice, check_float, check_int
-from .metrics import METRICS, class_predictions
+from .evaluation.metrics import METRICS, class_predictions
+from .evaluation.objectives import ScoreFn, make_score_fn
 from .networks import MLP, TRANSFERS
-from .objectives import ScoreFn, make_score_fn
+from .precision import DEFAULT_PRECISION
 
 KINDS = ("binary", "multiclass", "regression")
 
@@ -142,16 +143,18 @@ def make_network(
 
 
 def make_objective(
-    net: MLP, X: Any, y: Any, *, task: Task, metric: str | None = None, name: str = "metric"
-) -> ScoreFn:
+    net: MLP, X: Any, y: Any, *, task: Task, metric: str | None = None, name: str = "metric",
+    precision: str = DEFAULT_PRECISION,
+) -> ScoreFn:  # fmt: skip
     """The search objective of ``net`` on ``(X, y)``: ``metric`` (default: the task's),
-    which must suit the task; errors call the option ``name`` (the front end's word)."""
+    which must suit the task, evaluated in ``precision``; errors call the option ``name``
+    (the front end's word)."""
     metric = task.default_metric if metric is None else metric
     check_choice(name, metric, METRICS)
     if METRICS[metric].classification != task.classification:
         kind = "classification" if task.classification else "regression"
         raise ValueError(f"{name}={metric!r} does not suit a {kind} task")
-    return make_score_fn(net, X, y, metric=metric)
+    return make_score_fn(net, X, y, metric=metric, precision=precision)
 
 
 @jax.tree_util.register_dataclass
@@ -179,6 +182,10 @@ class TrainingScore(ScoreFn):
         penalty = 0.5 * self.alpha * sum(jnp.sum(layer["w"] ** 2) for layer in params)
         return (value if self.maximize else -value) - penalty / self.X.shape[0]
 
+    def full(self, params: Any) -> jax.Array:
+        """The score (penalty included) on all rows in float32."""
+        return self.in_float32()(params)
+
 
 def _columns(a: jax.Array) -> jax.Array:
     return a[:, None] if a.ndim == 1 else a
@@ -204,10 +211,11 @@ def _per_row(metric: str, y: jax.Array, out: jax.Array, kind: str) -> jax.Array:
 def training_objective(
     net: MLP, X: Any, y: Any, *, task: Task, metric: str | None = None,
     sample_weight: Any = None, alpha: float = 0.0, name: str = "objective",
+    precision: str = DEFAULT_PRECISION,
 ) -> TrainingScore:  # fmt: skip
     """:func:`make_objective` with per-row ``sample_weight`` (default: all ones) and an L2
     penalty ``alpha`` (scikit-learn's MLP meaning), as the estimators search it."""
-    base = make_objective(net, X, y, task=task, metric=metric, name=name)
+    base = make_objective(net, X, y, task=task, metric=metric, name=name, precision=precision)
     alpha = check_float("alpha", alpha, low=0.0)
     n = base.X.shape[0]
     if sample_weight is None:

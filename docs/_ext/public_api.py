@@ -20,9 +20,7 @@ GROUPS = {  # source module of a lazily loaded name -> the heading of its table
     "results": "Results",
     "algorithms": "Algorithms",
     "networks": "Networks",
-    "objectives": "Objectives and metrics",
-    "metrics": "Objectives and metrics",
-    "sampling": "Objectives and metrics",
+    "evaluation": "Objectives and metrics",
     "mutation": "Moves",
     "estimators": "scikit-learn estimators",
     "comparison": "Comparing populations",
@@ -47,7 +45,8 @@ def public_groups() -> dict[str, list[str]]:
         if name in jaxclimb._SUBMODULES:
             heading = MODULES
         else:
-            heading = GROUPS.get(module, f"From ``jaxclimb.{module}``")
+            top = module.split(".")[0]  # evaluation.metrics -> evaluation
+            heading = GROUPS.get(module, GROUPS.get(top, f"From ``jaxclimb.{module}``"))
         groups.setdefault(heading, []).append(name)
     order = [*dict.fromkeys(GROUPS.values()), MODULES]
     return dict(sorted(groups.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order

@@ -15,6 +15,7 @@ ALGORITHMS = ("hill-climb", "annealing", "genetic", "gradient", "es")
 TRANSFERS = ("step", "sigmoid", "tanh", "relu", "identity", "softmax")
 INITS = ("uniform", "symmetric", "normal", "glorot", "he")
 METRICS = ("accuracy", "log_loss", "mse", "r2")
+PRECISIONS = ("float32", "tf32", "bfloat16")
 
 
 RUN_EXAMPLES = """examples:
@@ -158,13 +159,12 @@ def _search_options(p: argparse.ArgumentParser) -> None:
     )
     search.add_argument("--step-size", type=float, default=0.1, help="mutation std (0.1)")
     search.add_argument("--max-attempts", type=int, default=None, help="stop after no gain")
-    search.add_argument(
-        "--racing",
-        type=int,
-        default=None,
-        metavar="N",
-        help="racing restarts: after N, 2N, 4N, ... steps the worse half of the climbers stop",
-    )
+    search.add_argument("--racing", type=int, default=None, metavar="N",
+                        help="racing restarts: after N, 2N, 4N, ... steps the worse half "
+                        "of the climbers stop")  # fmt: skip
+    search.add_argument("--precision", default="float32", choices=PRECISIONS,
+                        help="the search's products: float32 on every backend (default); "
+                        "tf32, bfloat16: faster on a GPU, scores re-scored in float32")  # fmt: skip
     search.add_argument("--record-every", type=int, default=1, help="history thinning (1)")
     search.add_argument("--seed", type=int, default=0, help="search seed (0)")
     search.add_argument("--devices", type=int, default=None, help="CPU devices (all cores)")

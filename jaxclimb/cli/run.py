@@ -46,7 +46,7 @@ accuracy's plateaus they get none, so they search log-loss unless ``--metric`` s
 SEARCH_OPTIONS = (
     "data", "target", "test_size", "split_seed", "model", "hidden", "activation", "output",
     "init", "metric", "algorithm", "budget", "population", "steps", "step_size", "max_attempts",
-    "racing", "record_every", "seed", *ALGORITHM_FLAGS.values(),
+    "racing", "record_every", "seed", "precision", *ALGORITHM_FLAGS.values(),
 )  # fmt: skip
 """What defines a search: saved in its checkpoint, taken back by ``--resume``."""
 
@@ -71,6 +71,7 @@ def run_command(args: argparse.Namespace) -> int:
     print(
         f"jaxclimb {__version__}: {args.algorithm} {args.population} x {args.steps} steps, "
         f"{args.model} {sizes} ({net.output} output), step size {args.step_size}, data {source}"
+        + (f", precision {args.precision}" if args.precision != "float32" else "")
         + (f", resuming {args.resume}" if args.resume else ""),
         flush=True,
     )
@@ -214,7 +215,8 @@ def _build(args: argparse.Namespace) -> tuple:
         init=args.init,
         perceptron=perceptron,
     )
-    score = make_objective(net, X_train, y_train, task=task, metric=metric)
+    score = make_objective(net, X_train, y_train, task=task, metric=metric,
+                           precision=args.precision)  # fmt: skip
     options = {k: getattr(args, flag) for k, flag in ALGORITHM_FLAGS.items()}
     options = {k: v for k, v in options.items() if v is not None}
     _check_flags_apply(args.algorithm, options)

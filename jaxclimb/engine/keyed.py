@@ -1,9 +1,10 @@
-"""Keyed objectives in the engine: a fresh evaluation key every step, fair comparisons, and
-the best so far re-scored at chunk boundaries.
+"""Keyed and reduced-precision objectives in the engine: a fresh evaluation key every step,
+fair comparisons, and the best so far re-scored at chunk boundaries.
 
-For an objective that draws randomness (a minibatch :class:`~jaxclimb.objectives.ScoreFn`,
-a :class:`~jaxclimb.sampling.KeyedObjective`), :func:`with_evaluation_keys` wraps the
-algorithm so that, at every step of every climber:
+For an objective that draws randomness (a minibatch
+:class:`~jaxclimb.evaluation.objectives.ScoreFn`, a
+:class:`~jaxclimb.evaluation.sampling.KeyedObjective`), :func:`with_evaluation_keys` wraps
+the algorithm so that, at every step of every climber:
 
 * every evaluation of the step sees one key, ``fold_in(step_key, EVALUATION_SALT)``
   (the same rows of a minibatch, the same episode starts);
@@ -13,12 +14,15 @@ algorithm so that, at every step of every climber:
 
 and :func:`rescore_best` re-scores every climber's best weights with the objective's
 ``full`` evaluation (all rows; a fixed key) at the end of every chunk, so the chosen
-climber is chosen on equal terms.
+climber is chosen on equal terms. An objective searched at a reduced precision
+(``precision="tf32"`` or ``"bfloat16"``, :mod:`jaxclimb.precision`) gets the same re-scoring
+in float32 (:func:`with_float32_rescoring`; its steps are unchanged): every number a run
+reports is a float32 score of the weights it reports.
 
 Example:
     >>> import jax, jax.numpy as jnp
     >>> from jaxclimb.algorithms import hill_climb
-    >>> from jaxclimb.sampling import KeyedObjective
+    >>> from jaxclimb.evaluation.sampling import KeyedObjective
     >>> f = KeyedObjective(lambda p, key: -jnp.sum((p - jax.random.normal(key)) ** 2))
     >>> algo = with_evaluation_keys(hill_climb(f), f)
     >>> state = algo.init(jax.random.key(0), jnp.zeros(2))
@@ -37,8 +41,9 @@ import jax.numpy as jnp
 from jax.tree_util import Partial
 
 from ..algorithms.base import Algorithm, SearchState, as_pytree
+from ..evaluation.sampling import evaluation_key
+from ..precision import is_reduced
 from ..prng import fold_in
-from ..sampling import evaluation_key
 
 EVALUATION_SALT = 0x6B657964  # "keyd": the evaluation key is fold_in(step_key, this)
 
@@ -46,6 +51,29 @@ EVALUATION_SALT = 0x6B657964  # "keyd": the evaluation key is fold_in(step_key, 
 def is_keyed(score_fn: Any) -> bool:
     """True for an objective that wants a key per evaluation."""
     return bool(getattr(score_fn, "keyed", False))
+
+
+def searched_as(algorithm: Algorithm, objective: Any) -> Algorithm:
+    """``algorithm`` as the engine runs it for ``objective``: with evaluation keys for a
+    keyed one, its best re-scored in float32 for a reduced precision, else unchanged."""
+    if is_keyed(objective):
+        return with_evaluation_keys(algorithm, objective)
+    if is_reduced(getattr(objective, "precision", "float32")):
+        return with_float32_rescoring(algorithm, objective)
+    return algorithm
+
+
+def with_float32_rescoring(algorithm: Algorithm, objective: Any) -> Algorithm:
+    """``algorithm`` with every climber's best re-scored by ``objective.full`` (float32, all
+    rows) at the start and at the end of every chunk (:func:`rescore_best`); its steps, and
+    its comparisons between candidates, stay in the objective's own precision."""
+    inner = as_pytree(algorithm)
+    return Algorithm(
+        init=Partial(_init, objective, inner),
+        step=Partial(_step_unchanged, objective, inner),
+        terminate=inner.terminate,
+        traits=algorithm.traits,
+    )
 
 
 def with_evaluation_keys(algorithm: Algorithm, objective: Any) -> Algorithm:
@@ -77,6 +105,11 @@ def _step(objective, inner: Algorithm, key: jax.Array, state):
     return new_state, info._replace(n_evaluations=info.n_evaluations + 1)
 
 
+def _step_unchanged(objective, inner: Algorithm, key: jax.Array, state):
+    del objective  # kept for :func:`keyed_objective` and the chunk ends' re-scoring
+    return inner.step(key, state)
+
+
 def _step_coupled(objective, inner: Algorithm, key: jax.Array, state):
     """A coupled population (a GA run) scores its children on the step's key."""
     del objective
@@ -96,15 +129,17 @@ def _with_current_score(state: SearchState, score: jax.Array) -> SearchState:
 
 
 def keyed_objective(algorithm: Algorithm) -> Any:
-    """The objective of an algorithm wrapped by :func:`with_evaluation_keys`, else None."""
+    """The objective of an algorithm wrapped by :func:`with_evaluation_keys` or
+    :func:`with_float32_rescoring`, else None."""
     step = algorithm.step
-    keyed = isinstance(step, Partial) and step.func in (_step, _step_coupled)
+    keyed = isinstance(step, Partial) and step.func in (_step, _step_coupled, _step_unchanged)
     return step.args[0] if keyed else None
 
 
 def rescore_best(algorithm: Algorithm, state: Any, population_map) -> Any:
     """Every climber's best score re-computed with the objective's ``full`` evaluation
-    (the state unchanged for an unkeyed algorithm). ``population_map`` maps over climbers."""
+    (the state unchanged for an algorithm neither wrapper made). ``population_map`` maps
+    over climbers."""
     objective = keyed_objective(algorithm)
     if objective is None:
         return state

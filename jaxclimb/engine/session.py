@@ -12,12 +12,12 @@ import jax.numpy as jnp
 import numpy as np
 
 from ..algorithms.base import Algorithm, as_pytree
-from ..objectives import ScoreFn
+from ..evaluation.objectives import ScoreFn
 from ..results import SearchResult
 from .checkpoint import restore_keys
 from .config import NO_LIMIT, HostOptions, RunConfig
 from .fingerprint import differences, fingerprint
-from .keyed import is_keyed, with_evaluation_keys
+from .keyed import searched_as
 from .layout import climber_sharding, plan_layout, population_shardings, replicated
 from .loop import Loop
 from .program import Programs, compile_programs
@@ -47,8 +47,8 @@ class Session:
         )
         mesh = self.layout.mesh
         self.whole, by_climber = replicated(mesh), climber_sharding(mesh)
-        if is_keyed(score_fn):  # a fresh key per step; the best re-scored at chunk ends
-            algorithm = with_evaluation_keys(algorithm, score_fn)
+        # keyed or reduced precision: the best re-scored at chunk ends (engine/keyed.py)
+        algorithm = searched_as(algorithm, score_fn)
         self.algorithm = place(as_pytree(algorithm), self.whole)
         padded = self.layout.padded
         self.ids = place(np.arange(padded, dtype=np.int32), by_climber)

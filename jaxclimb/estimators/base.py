@@ -7,6 +7,8 @@ network's size, and keeps the climber that is best by the user's metric (accurac
 
 from __future__ import annotations
 
+import functools
+
 import jax
 import numpy as np
 from sklearn.base import BaseEstimator
@@ -17,13 +19,18 @@ from .._checks import check_float, check_int, store_params
 from ..algorithms import make
 from ..algorithms.defaults import DEFAULT_BUDGET, plan, scaled_options
 from ..engine import run
+from ..precision import DEFAULT_PRECISION, matmul_precision
 from ..tasks import Task, make_network, training_objective
 from .fitting import EarlyStopping, WarmStart, choose, metric_of_all, seed_of
 
 DEFAULT_ALPHA = 10.0
 """L2 penalty of the estimators (scikit-learn's MLP meaning; see benchmarks/README.md)."""
 
-_outputs = jax.jit(lambda net, params, X: net.logits(params, X), static_argnums=0)
+
+@functools.partial(jax.jit, static_argnums=0)
+def _outputs(net, params, X):
+    with matmul_precision(DEFAULT_PRECISION):  # predictions in float32, whatever was searched
+        return net.logits(params, X)
 
 
 def check_weights(sample_weight, X) -> np.ndarray:
@@ -62,6 +69,7 @@ class ClimbingBase(BaseEstimator):
         tol=1e-4,
         warm_start=False,
         max_seconds=None,
+        precision=DEFAULT_PRECISION,
         random_state=None,
         verbose=0,
     ):
@@ -88,7 +96,8 @@ class ClimbingBase(BaseEstimator):
             searched = "log_loss" if net.output != "step" else "accuracy"
         objective = dict(net=net, task=task, name="objective", sample_weight=w_fit)
         alpha = check_float("alpha", self.alpha, low=0.0) if searched != "accuracy" else 0.0
-        score = training_objective(X=X_fit, y=y_fit, metric=searched, alpha=alpha, **objective)
+        score = training_objective(X=X_fit, y=y_fit, metric=searched, alpha=alpha,
+                                   precision=self.precision, **objective)  # fmt: skip
         algorithm, population, steps = self._algorithm(score, net)
         init = net.init
         if warm:

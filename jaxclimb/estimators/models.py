@@ -49,6 +49,10 @@ class ClimbingClassifier(ClassifierMixin, ClimbingBase):
             for ``n_iter_no_change`` checks, and keep the best validation weights.
         warm_start: continue from the fitted population (same network) instead of anew.
         max_seconds: stop the search at a chunk boundary after this many seconds.
+        precision: the search's evaluations: ``"float32"`` (full float32 products on
+            every backend), ``"tf32"`` or ``"bfloat16"`` (faster on a GPU; see
+            :mod:`jaxclimb.precision`). The chosen climber, the reported scores and the
+            predictions are computed in float32 whatever the choice.
         random_state: None, an int or a numpy Generator.
         verbose: 1 shows a progress bar, 2 also logs improvements.
 

@@ -4,8 +4,8 @@ Inside a search, a *score* is always "higher is better": :func:`make_score_fn` n
 metrics that are minimised (log-loss, MSE) so no algorithm has to know the direction. The
 objective also tells algorithms what they may ask of it without knowing the network:
 whether it is differentiable, how much memory one evaluation needs, and how to evaluate
-many candidates at once (:func:`jaxclimb.batching.evaluate_many`). Metrics and output kinds are in
-:mod:`jaxclimb.metrics`.
+many candidates at once (:func:`jaxclimb.evaluation.batching.evaluate_many`). Metrics and
+output kinds are in :mod:`jaxclimb.evaluation.metrics`.
 
 Example:
     >>> import jax, numpy as np
@@ -28,7 +28,9 @@ import jax.numpy as jnp
 import numpy as np
 from jax.typing import ArrayLike
 
-from ._checks import check_choice, check_features, check_int, check_targets
+from .._checks import check_choice, check_features, check_int, check_targets
+from ..networks import MLP, UNROLL_MAX_FAN_IN
+from ..precision import DEFAULT_PRECISION, cast_inputs, check_precision, matmul_precision
 from ._targets import (
     check_class_outputs,
     check_output_values,
@@ -37,7 +39,6 @@ from ._targets import (
     regression_targets,
 )
 from .metrics import HARD_KINDS, METRICS
-from .networks import MLP, UNROLL_MAX_FAN_IN
 from .sampling import current_evaluation_key, sample_rows
 
 
@@ -49,7 +50,8 @@ class ScoreFn:
     It is a PyTree whose leaves are the data, so a compiled search takes the data as an
     argument instead of baking it into the program. With ``batch_size`` set it is *keyed*:
     inside a run each step scores on ``batch_size`` rows drawn with that step's key
-    (:class:`~jaxclimb.KeyedObjective`); called without a key it scores on all rows.
+    (:class:`~jaxclimb.KeyedObjective`); called without a key it scores on all rows. It
+    evaluates in its ``precision`` (:mod:`jaxclimb.precision`); :meth:`full` always in float32.
     """
 
     X: jax.Array
@@ -58,7 +60,7 @@ class ScoreFn:
     metric: str = dataclasses.field(metadata=dict(static=True))
     output_kind: str = dataclasses.field(metadata=dict(static=True))
     use_logits: bool = dataclasses.field(metadata=dict(static=True))
-    compute_dtype: str | None = dataclasses.field(default=None, metadata=dict(static=True))
+    precision: str = dataclasses.field(default=DEFAULT_PRECISION, metadata=dict(static=True))
     n_classes: int | None = dataclasses.field(default=None, metadata=dict(static=True))
     batch_size: int | None = dataclasses.field(default=None, metadata=dict(static=True))
 
@@ -80,14 +82,14 @@ class ScoreFn:
     def outputs(self, params: Any, X: ArrayLike | None = None) -> jax.Array:
         """What the metric sees: logits (fast path for MLPs) or the network output."""
         X = self.X if X is None else X
-        if self.compute_dtype is not None:  # e.g. bfloat16 on a GPU: the metric stays float32
-            cast = lambda a: jnp.asarray(a).astype(self.compute_dtype)  # noqa: E731
-            params, X = jax.tree_util.tree_map(cast, params), cast(X)
-        out = self.forward.logits(params, X) if self.use_logits else self.forward(params, X)
-        if not hasattr(out, "shape") or out.ndim not in (1, 2) or out.shape[0] != X.shape[0]:
+        n_rows = X.shape[0]
+        with matmul_precision(self.precision):  # bfloat16: the metric stays float32
+            params, X = cast_inputs(self.precision, params, X)
+            out = self.forward.logits(params, X) if self.use_logits else self.forward(params, X)
+        if not hasattr(out, "shape") or out.ndim not in (1, 2) or out.shape[0] != n_rows:
             raise ValueError(
                 f"forward(params, X) must return (n_samples,) or (n_samples, n_outputs) for "
-                f"{X.shape[0]} rows; got shape {getattr(out, 'shape', type(out).__name__)}"
+                f"{n_rows} rows; got shape {getattr(out, 'shape', type(out).__name__)}"
             )
         if not jnp.issubdtype(out.dtype, jnp.floating):
             raise TypeError(f"forward(params, X) must return floats; got dtype {out.dtype}")
@@ -95,7 +97,7 @@ class ScoreFn:
             check_class_outputs(out.shape, self.n_classes)
             if out.ndim == 2 and out.shape[1] == 1:
                 out = out[:, 0]
-        return out.astype(jnp.float32) if self.compute_dtype is not None else out
+        return out.astype(jnp.float32) if jnp.finfo(out.dtype).bits < 32 else out
 
     def metric_value(self, params: Any, X: ArrayLike | None = None, y=None) -> jax.Array:
         """The metric in its own units (log-loss positive, accuracy in [0, 1]), on all rows
@@ -105,16 +107,24 @@ class ScoreFn:
 
     def __call__(self, params: Any, key: jax.Array | None = None) -> jax.Array:
         key = current_evaluation_key() if key is None and self.keyed else key
-        if key is None or not self.keyed:
-            return self.full(params)
-        rows = sample_rows(key, self.X.shape[0], self.batch_size)
-        value = self.metric_value(params, self.X[rows], self.y[rows])
+        if key is None or not self.keyed:  # all rows, in the search's precision
+            value = self.metric_value(params)
+        else:
+            rows = sample_rows(key, self.X.shape[0], self.batch_size)
+            value = self.metric_value(params, self.X[rows], self.y[rows])
         return value if self.maximize else -value
 
     def full(self, params: Any) -> jax.Array:
-        """The score on all rows (a keyed run re-scores the best so far with it)."""
-        value = self.metric_value(params)
+        """The score on all rows in float32: what a run reports (it re-scores the best so
+        far with it when it searched minibatches or a reduced precision)."""
+        value = self.in_float32().metric_value(params)
         return value if self.maximize else -value
+
+    def in_float32(self) -> ScoreFn:
+        """This objective with full float32 products (itself when it has them)."""
+        if self.precision == DEFAULT_PRECISION:
+            return self
+        return dataclasses.replace(self, precision=DEFAULT_PRECISION)
 
     def to_metric(self, score: ArrayLike) -> np.ndarray:
         """Convert scores (higher is better) back to metric units."""
@@ -185,7 +195,7 @@ def make_score_fn(
     metric: str = "accuracy",
     output_kind: str | None = None,
     dtype=jnp.float32,
-    compute_dtype=None,
+    precision: str = DEFAULT_PRECISION,
     batch_size: int | str | None = "auto",
 ) -> ScoreFn:
     """Build the search objective, a :class:`ScoreFn`: ``score(params) -> scalar``, higher
@@ -206,12 +216,11 @@ def make_score_fn(
             required for a user function whenever the metric depends on it (log-loss,
             binary accuracy). ``run`` checks the first climber's outputs against it.
         dtype: floating dtype the data are stored (and checked finite) in.
-        compute_dtype: run the forward pass in this dtype (``"bfloat16"`` halves memory
-            traffic on GPUs and TPUs; on CPUs it is emulated and slower); the weights and
-            the metric stay in ``dtype``.
+        precision: ``"float32"`` (float32 products on every backend), ``"tf32"`` or
+            ``"bfloat16"`` (faster on a GPU; reports stay float32): :mod:`jaxclimb.precision`.
         batch_size: rows per minibatch in a run (a fresh batch per step, shared by the current
             point and its candidates; the best re-scored on all rows at chunk ends).
-            ``"auto"``: as :data:`~jaxclimb.objectives.AUTO_BATCH_SIZE` says.
+            ``"auto"``: as :data:`~jaxclimb.evaluation.objectives.AUTO_BATCH_SIZE` says.
 
     Example:
         >>> import numpy as np
@@ -221,6 +230,7 @@ def make_score_fn(
         -0.0
     """
     check_choice("metric", metric, METRICS)
+    precision = check_precision(precision)
     _check_forward(forward)
     X = check_features("X", X, jnp.dtype(dtype := _floating("dtype", dtype)))
     y = check_targets("y", y, X.shape[0])
@@ -233,7 +243,7 @@ def make_score_fn(
         metric=metric,
         output_kind=output_kind,
         use_logits=use_logits,
-        compute_dtype=_compute_dtype(compute_dtype),
+        precision=precision,
         n_classes=n_classes,
         batch_size=batch_size,
     )
@@ -272,10 +282,6 @@ def _check_forward(forward: Any) -> None:
         hash(forward)
     except TypeError:
         raise TypeError("forward must be hashable (a function or a frozen object)") from None
-
-
-def _compute_dtype(compute_dtype) -> str | None:
-    return None if compute_dtype is None else _floating("compute_dtype", compute_dtype)
 
 
 def _floating(name: str, dtype) -> str:

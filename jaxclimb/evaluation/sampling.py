@@ -101,7 +101,8 @@ class KeyedObjective:
         return self.fn(params, key)
 
     def full(self, params: Any) -> jax.Array:
-        """The score with the fixed key of :data:`~jaxclimb.sampling.FULL_EVALUATION_SEED`."""
+        """The score with the fixed key of
+        :data:`~jaxclimb.evaluation.sampling.FULL_EVALUATION_SEED`."""
         return self.fn(params, jax.random.key(FULL_EVALUATION_SEED))
 
     def to_metric(self, score: Any) -> np.ndarray:
