@@ -47,3 +47,18 @@ def test_a_constant_is_documented_by_the_string_after_it():
 def test_every_public_name_is_on_the_api_page():
     grouped = [name for names in public_api.public_groups().values() for name in names]
     assert sorted(grouped) == sorted(jc.__all__)
+
+
+def test_the_link_checker_finds_a_missing_page_and_a_missing_anchor(tmp_path):
+    import check_links
+
+    (tmp_path / "index.html").write_text(
+        '<a href="page.html#here">ok</a> <a href="gone.html">gone</a>'
+        '<a href="page.html#nowhere">no anchor</a> <a href="https://example.org">out</a>'
+    )
+    (tmp_path / "page.html").write_text('<h1 id="here">x</h1><img src="index.html">')
+    broken, checked = check_links.broken_links(tmp_path)
+    assert checked == 4  # the external link is not counted
+    assert broken == ["index.html: gone.html (no such file)",
+                      "index.html: page.html#nowhere (no such anchor)"]  # fmt: skip
+    assert check_links.main([str(tmp_path)]) == 1
