@@ -1,4 +1,8 @@
-"""An Equinox model trained without gradients, saved, loaded and reported.
+"""
+An Equinox model, saved and reloaded
+====================================
+
+An Equinox model trained without gradients, saved, loaded and reported.
 
     python examples/equinox_model.py
 

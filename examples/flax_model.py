@@ -1,4 +1,8 @@
-"""A Flax (linen) model trained without gradients: any ``f(params, X)`` works.
+"""
+A Flax model
+============
+
+A Flax (linen) model trained without gradients: any ``f(params, X)`` works.
 
     python examples/flax_model.py
 

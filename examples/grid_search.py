@@ -1,4 +1,8 @@
-"""GridSearchCV over step size and population size, in a Pipeline with a scaler.
+"""
+A grid search in a Pipeline
+===========================
+
+GridSearchCV over step size and population size, in a Pipeline with a scaler.
 
     python examples/grid_search.py
 

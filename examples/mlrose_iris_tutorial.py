@@ -1,4 +1,8 @@
-"""docs/REFERENCE.md B: mlrose's weight-optimisation tutorial (iris), run by ``jaxclimb.mlrose``.
+"""
+mlrose's iris tutorial, run by jaxclimb.mlrose
+==============================================
+
+docs/REFERENCE.md B: mlrose's weight-optimisation tutorial (iris), run by ``jaxclimb.mlrose``.
 
 The tutorial's steps and calls, with ``from jaxclimb import mlrose`` in place of
 ``import mlrose``. One other change: the tutorial one-hot encodes with ``.todense()``, an
@@ -10,6 +14,7 @@ jaxclimb's own ``ClimbingClassifier`` on the same split.
     python examples/mlrose_iris_tutorial.py
 """
 
+import matplotlib.pyplot as plt
 import numpy as np
 from sklearn.datasets import load_iris
 from sklearn.metrics import accuracy_score
@@ -83,3 +88,10 @@ print(
     f"  test accuracy across its {clf.result_.population} climbers: median "
     f"{np.median(per_climber):.3f}, quartiles {np.quantile(per_climber, [0.25, 0.75])}"
 )
+
+fig, ax = plt.subplots(figsize=(7, 4))
+for algorithm, curve in curves.items():
+    ax.plot(curve[:, 0] if curve.ndim == 2 else curve, label=algorithm)
+ax.set(xlabel="iteration", ylabel="training loss", title="the tutorial's network, four algorithms")
+ax.legend()
+plt.show()

@@ -1,4 +1,8 @@
-"""A plain-function objective: the 10-dimensional Rastrigin function, no network at all.
+"""
+A plain function: Rastrigin
+===========================
+
+A plain-function objective: the 10-dimensional Rastrigin function, no network at all.
 
     python examples/rastrigin.py
 
@@ -9,6 +13,8 @@ each step moving one coordinate.
 
 import jax
 import jax.numpy as jnp
+import matplotlib.pyplot as plt
+import numpy as np
 
 import jaxclimb as jc
 
@@ -28,9 +34,18 @@ climb = jc.with_restarts(
     jc.hill_climb(score, step_size=0.5, mutate_count=1), init_params, patience=300
 )
 anneal = jc.simulated_annealing(score, step_size=0.5, mutate_count=1, init_temp=2.0)
+fig, ax = plt.subplots(figsize=(7, 4))
 for name, algorithm in (("hill climbing + restarts", climb), ("simulated annealing", anneal)):
     result = jc.run(0, algorithm, init_params, population=256, steps=3000, progress=False)
+    values = -result.history  # Rastrigin value of each climber's best, at recorded steps
+    line = ax.plot(result.history_steps, np.median(values, axis=0), label=f"{name}: median")
+    ax.plot(result.history_steps, values.min(axis=0), linestyle="--", color=line[0].get_color(),
+            label=f"{name}: best")  # fmt: skip
     print(
         f"{name}: best Rastrigin value {-result.best_score.max():.3f} "
         f"(median over climbers {-jnp.median(result.best_score):.2f}; optimum 0)"
     )
+ax.set(xlabel="step", ylabel="Rastrigin value (0 is the optimum)", yscale="symlog",
+       title="256 climbers per algorithm")  # fmt: skip
+ax.legend()
+plt.show()

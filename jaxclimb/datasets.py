@@ -1,4 +1,4 @@
-"""Built-in problems, train/test splits, and the CLI's data (CSV files: :mod:`.csvfile`).
+"""Built-in problems, train/test splits, and the CLI's data (CSV files: ``jaxclimb/csvfile.py``).
 
 Example:
     >>> X_train, X_test, y_train, y_test = problem_a()

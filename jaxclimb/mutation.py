@@ -178,7 +178,7 @@ def gaussian(
             uniformly without replacement; ``None`` or ``1.0`` moves all of them.
         count: move exactly ``count`` weights instead.
         step_scale: None (one step for every weight) or ``"fan-in"``: each weight's
-            noise multiplied by its layer's scale (:func:`step_scales`).
+            noise multiplied by its layer's scale (:func:`~jaxclimb.mutation.step_scales`).
 
     Returns:
         A PyTree with the same structure, shapes and dtypes as ``params``.

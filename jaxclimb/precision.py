@@ -11,12 +11,12 @@
   error, so that one script runs everywhere.
 * ``"bfloat16"``: the forward pass in bfloat16 (weights and data rounded to an 8-bit
   mantissa; the output cast back to float32 before the metric). Half the memory traffic on
-  a GPU or TPU; a CPU emulates it, slower than float32 (see README).
+  a GPU or TPU; a CPU emulates it, slower than float32 (docs/guides/devices.md).
 
 Whatever precision a search runs in, the weights stay float32 and every number jaxclimb
 reports (``best_score``, ``best_metric``, the chosen climber, the CLI's table, predictions)
 is computed in float32: the engine re-scores each climber's best in float32 at the end of
-every chunk (:mod:`jaxclimb.engine.keyed`).
+every chunk (``jaxclimb/engine/keyed.py``).
 
 Example:
     >>> check_precision("tf32")

@@ -46,11 +46,12 @@ class SearchResult:
         final_score: ``(P,)`` score of each climber's current point at the end.
         history: ``(P, R)`` best score so far, recorded at ``history_steps`` (step 0 first).
         history_steps: ``(R,)`` the step after which each history column was recorded.
-        n_accepted, n_evaluations, n_nonfinite, n_steps: ``(P,)`` counts per climber.
+        n_accepted: ``(P,)`` accepted moves per climber; ``n_evaluations``, ``n_nonfinite``
+            (non-finite scores) and ``n_steps`` are ``(P,)`` counts too.
         steps_run: steps the run made (fewer than asked when it stopped early).
         stopped_early: every climber reached ``max_attempts`` without improving.
         interrupted: the run was stopped by Ctrl-C; the result holds what it had.
-        compile_seconds, run_seconds: time to compile, and to run after compiling.
+        compile_seconds: time to compile; ``run_seconds`` the time to run after compiling.
         config: the settings of the run (JSON-ready).
         forward: the network or forward function, for ``predict`` (an MLP is rebuilt from
             the config after ``load``; a user function must be passed to ``load``).
@@ -244,9 +245,9 @@ class SearchResult:
     def load(
         cls, path: str | os.PathLike, *, forward: Callable | None = None, params_like: Any = None
     ) -> SearchResult:
-        """Read a result written by :meth:`save`; a ValueError naming the file and the field
-        for a header that is incomplete, edited or does not match the arrays, and an
-        :class:`IsACheckpointError` (a ValueError) saying how to resume a checkpoint.
+        """Read a result written by :meth:`SearchResult.save`; a ValueError naming the file
+        and the field for a header that is incomplete, edited or does not match the arrays,
+        and an ``IsACheckpointError`` (a ValueError) saying how to resume a checkpoint.
 
         Args:
             path: the ``.npz`` file.

@@ -70,7 +70,7 @@ def simulated_annealing(
         step_size: standard deviation of the Gaussian move.
         schedule: ``"geometric"``, ``"arithmetic"``, ``"exponential"``, a schedule object
             (:class:`~jaxclimb.algorithms.schedules.GeomDecay`, ...) or a hashable callable
-            ``t -> temperature`` (see :func:`temperature_schedule`).
+            ``t -> temperature`` (see ``temperature_schedule``).
         init_temp, decay, min_temp: the schedule's parameters (mlrose's meanings).
         mutate_fraction, mutate_count: move only a subset of the weights per step.
         mutation: ``"gaussian"`` or ``"neighbour"`` (mlrose's: one weight +/- step_size).

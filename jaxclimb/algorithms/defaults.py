@@ -56,7 +56,7 @@ def plan(
     """``(population, steps)`` spending at most ``budget`` evaluations after the start.
 
     What is given is kept; what is not is derived: the population from the network's size
-    (:func:`population_for`, fewer climbers if the budget is too small for it), the steps
+    (``population_for``, fewer climbers if the budget is too small for it), the steps
     from what the budget leaves, ``budget // (population * evaluations_per_step)``.
     ``population * steps * evaluations_per_step <= budget`` unless both are given.
     """

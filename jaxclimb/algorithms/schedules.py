@@ -204,7 +204,7 @@ class CustomSchedule:
     __call__ = evaluate
 
     def table(self, n_steps: int) -> TemperatureTable:
-        """The temperatures of steps ``0 .. n_steps - 1`` (see :func:`schedule_table`)."""
+        """The temperatures of steps ``0 .. n_steps - 1`` (see ``schedule_table``)."""
         return schedule_table(self, n_steps)
 
     def __eq__(self, other: object) -> bool:

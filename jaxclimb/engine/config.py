@@ -55,7 +55,7 @@ class RunConfig:
             their turn inside the compiled step), bounding memory for huge populations.
         memory_budget: bytes one step may use per device for evaluation temporaries
             (default 2 GiB); with ``score_fn`` given, ``block_size`` is derived from it.
-        racing: racing restarts (successive halving, :mod:`.racing`): after ``racing``,
+        racing: racing restarts (successive halving, ``engine/racing.py``): after ``racing``,
             ``2 * racing``, ``4 * racing``, ... steps the worse half of the running climbers
             (by best score) stop, until one is left. ``None``: no racing.
     """
@@ -107,7 +107,7 @@ class HostOptions:
             run is interrupted. ``jaxclimb.resume`` continues it.
         checkpoint_every: steps between checkpoints (rounded up to whole chunks).
         checkpoint_seconds: also checkpoint when this many seconds have passed since the
-            last one (default :data:`CHECKPOINT_SECONDS`, 60).
+            last one (default ``CHECKPOINT_SECONDS``, 60).
         callback: ``callback(steps_run, best_metric)`` after every chunk; raising
             ``KeyboardInterrupt`` in it stops the run as Ctrl-C does.
         max_seconds: stop at the first chunk boundary after this many seconds of search

@@ -1,6 +1,7 @@
 """One population across several processes (hosts), with JAX's own distributed runtime.
 
-Call :func:`initialize` at the start of every process, before any JAX array exists; then
+Call :func:`~jaxclimb.distributed.initialize` at the start of every process, before any JAX
+array exists; then
 ``jax.devices()`` lists the devices of all processes, ``run`` shards the population over
 them, and every process gets the whole result as NumPy. On CPUs the processes exchange
 data through gloo collectives.
@@ -19,6 +20,8 @@ import os
 import jax
 
 from .._checks import check_int
+
+__all__ = ["initialize"]
 
 
 def initialize(

@@ -70,8 +70,8 @@ def run(
         score_fn: the ``make_score_fn`` objective, for metrics in their units and predict.
         devices: devices to shard the population over (default: all of the default backend);
             ``config``: extra JSON-ready settings recorded in the result.
-        population, steps, record_every, chunk_steps, max_attempts, block_size, memory_budget,
-            racing (racing restarts): the run's shape, see :class:`~jaxclimb.engine.RunConfig`.
+        population, steps: independent climbers, and the steps of each; the run's other
+            shape keywords are :class:`~jaxclimb.engine.RunConfig`'s (``racing``, ...).
         progress, verbose, checkpoint, checkpoint_every, callback, max_seconds, monitor:
             what happens between chunks, see :class:`~jaxclimb.engine.HostOptions`.
 

@@ -58,11 +58,15 @@ class ClimbingClassifier(ClassifierMixin, ClimbingBase):
         verbose: 1 shows a progress bar, 2 also logs improvements.
 
     Attributes:
-        coefs_, best_climber_, result_, network_: the chosen weights, climber, population.
+        coefs_: the chosen climber's weights (a list of ``{"w", "b"}`` layers).
+        best_climber_: the index of the chosen climber in ``result_``.
+        result_: the whole population's :class:`~jaxclimb.SearchResult`.
+        network_: the :class:`~jaxclimb.MLP` searched.
         n_iter_: steps run per climber (summed over warm starts).
         loss_curve_: the chosen climber's best searched loss (penalty included) at every
             recorded step; ``fitness_curve_`` is its negation, ``best_loss_`` its minimum.
-        validation_scores_, best_validation_score_: with ``early_stopping``.
+        validation_scores_: with ``early_stopping``, the best validation accuracy at every
+            check; ``best_validation_score_`` is its maximum.
     """
 
     def fit(self, X, y, sample_weight=None):

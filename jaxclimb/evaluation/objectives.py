@@ -51,7 +51,7 @@ class ScoreFn:
     It is a PyTree whose leaves are the data, so a compiled search takes the data as an
     argument instead of baking it into the program. With ``batch_size`` set it is *keyed*:
     inside a run each step scores on ``batch_size`` rows drawn with that step's key
-    (:mod:`jaxclimb.evaluation.sampling`); called without a key it scores on all rows. It
+    (:class:`~jaxclimb.KeyedObjective`); called without a key it scores on all rows. It
     evaluates in its ``precision`` (:mod:`jaxclimb.precision`); :meth:`full` always in float32.
     """
 
@@ -139,7 +139,7 @@ class ScoreFn:
 
     @property
     def outputs_unchecked(self) -> bool:
-        """True for a user forward scored as a classifier: :meth:`check_outputs` applies."""
+        """Whether :meth:`check_outputs` applies (a user forward scored as a classifier)."""
         return not isinstance(self.forward, MLP) and METRICS[self.metric].classification
 
     def check_outputs(self, params: Any) -> None:
@@ -170,8 +170,8 @@ class ScoreFn:
 
     @property
     def evaluation_bytes(self) -> int:
-        """A generous estimate of the temporaries one evaluation needs: every row's
-        activations of every layer, a few times over."""
+        """A generous estimate of the bytes of temporaries one evaluation needs (every
+        row's activations of every layer, a few times over)."""
         rows, features = self.X.shape
         rows = min(rows, self.batch_size or rows)
         net = self.forward
@@ -189,7 +189,8 @@ class ScoreFn:
 AUTO_MINIBATCH_ROWS = 65_536
 """``batch_size="auto"`` scores minibatches when the data have more rows than this."""
 AUTO_BATCH_SIZE = 8_192
-"""The rows of one minibatch under ``batch_size="auto"``."""
+"""The rows of one minibatch under ``batch_size="auto"``, used when the data have more
+than :data:`AUTO_MINIBATCH_ROWS` rows."""
 
 
 def make_score_fn(
@@ -218,7 +219,7 @@ def make_score_fn(
             Regression: ``(n_samples,)`` or ``(n_samples, n_outputs)``.
         metric: ``"accuracy"``, ``"log_loss"`` (maximised as its negative), ``"mse"`` or ``"r2"``.
         output_kind: what ``forward`` returns: ``"logit"``, ``"probability"``, ``"label"``
-            or ``"value"`` (see :mod:`jaxclimb.evaluation.metrics`). Inferred for an :class:`MLP`;
+            or ``"value"`` (see :data:`~jaxclimb.METRICS`). Inferred for an :class:`MLP`;
             required for a user function whenever the metric depends on it (log-loss,
             binary accuracy). ``run`` checks the first climber's outputs against it.
         dtype: floating dtype the data are stored (and checked finite) in.
@@ -226,7 +227,7 @@ def make_score_fn(
             ``"bfloat16"`` (faster on a GPU; reports stay float32): :mod:`jaxclimb.precision`.
         batch_size: rows per minibatch in a run (a fresh batch per step, shared by the current
             point and its candidates; the best re-scored on all rows at chunk ends).
-            ``"auto"``: :data:`AUTO_BATCH_SIZE` rows above :data:`AUTO_MINIBATCH_ROWS` rows.
+            ``"auto"``: as :data:`~jaxclimb.evaluation.objectives.AUTO_BATCH_SIZE` says.
         evaluation: ``"auto"`` (the fastest measured path), ``"fused"`` (a Pallas kernel;
             built-in MLP only) or ``"xla"``: :mod:`jaxclimb.evaluation.paths`.
 

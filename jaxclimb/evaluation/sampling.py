@@ -31,7 +31,7 @@ import numpy as np
 _KEY: contextvars.ContextVar[jax.Array | None] = contextvars.ContextVar("evaluation_key",
                                                                        default=None)  # fmt: skip
 FULL_EVALUATION_SEED = 0
-"""The seed of the fixed key a :class:`KeyedObjective`'s :meth:`~KeyedObjective.full`
+"""The seed of the fixed key a :class:`KeyedObjective`'s :meth:`~jaxclimb.KeyedObjective.full`
 evaluation uses: one yardstick for every climber at every chunk boundary."""
 
 
@@ -101,7 +101,8 @@ class KeyedObjective:
         return self.fn(params, key)
 
     def full(self, params: Any) -> jax.Array:
-        """The score with the fixed key of :data:`FULL_EVALUATION_SEED`."""
+        """The score with the fixed key of
+        :data:`~jaxclimb.evaluation.sampling.FULL_EVALUATION_SEED`."""
         return self.fn(params, jax.random.key(FULL_EVALUATION_SEED))
 
     def to_metric(self, score: Any) -> np.ndarray:

@@ -21,7 +21,8 @@ through the same builder as every other front end. Meanings, algorithm by algori
 an improvement (the others); ``max_iters=np.inf`` needs it and is capped at
 :data:`~jaxclimb.mlrose.search.MAX_ITERS_INF` iterations. ``random_state=None`` draws from
 NumPy's global random state. The deliberate differences from mlrose-ky are listed in the
-README ("Coming from mlrose").
+documentation's guide "Coming from mlrose"
+(docs/guides/mlrose-migration.md).
 
 Example:
     >>> import numpy as np
