@@ -11,8 +11,8 @@ The map, in the order layers depend on each other (each only on those below it):
 * :mod:`~jaxclimb.results`: ``SearchResult``, the one boundary where arrays become NumPy.
 * :mod:`~jaxclimb.algorithms`: the protocol (:mod:`~jaxclimb.algorithms.base`) and the
   algorithms.
-* :mod:`~jaxclimb.objectives`, :mod:`~jaxclimb.metrics`, :mod:`~jaxclimb.networks`,
-  :mod:`~jaxclimb.mutation`: scores, networks as PyTrees, moves.
+* :mod:`~jaxclimb.evaluation` (objectives, metrics, sampling, batches of candidates),
+  :mod:`~jaxclimb.networks`, :mod:`~jaxclimb.mutation`: scores, networks as PyTrees, moves.
 
 Names are imported on first use, so ``import jaxclimb`` is instant and loads JAX,
 scikit-learn or SciPy only when a name that needs them is touched.
@@ -46,9 +46,9 @@ _LAZY = {
     "estimators": ("ClimbingClassifier", "ClimbingRegressor"),
     "mutation": ("gaussian",),
     "networks": ("MLP", "TRANSFERS", "init_mlp", "mlp_forward", "perceptron"),
-    "metrics": ("METRICS", "accuracy", "log_loss", "mse", "r2"),
-    "objectives": ("ScoreFn", "make_score_fn"),
-    "sampling": ("KeyedObjective",),
+    "evaluation.metrics": ("METRICS", "accuracy", "log_loss", "mse", "r2"),
+    "evaluation.objectives": ("ScoreFn", "make_score_fn"),
+    "evaluation.sampling": ("KeyedObjective",),
     "plots": ("plot_comparison", "plot_run"),
     "results": ("SearchResult",),
     "engine": ("resume", "run", "population_mesh", "use_cpu_cores"),
@@ -154,12 +154,12 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     from .comparison import Comparison, compare, compare_results
     from .engine import distributed, population_mesh, resume, run, use_cpu_cores
     from .estimators import ClimbingClassifier, ClimbingRegressor
-    from .metrics import METRICS, accuracy, log_loss, mse, r2
+    from .evaluation.metrics import METRICS, accuracy, log_loss, mse, r2
+    from .evaluation.objectives import ScoreFn, make_score_fn
+    from .evaluation.sampling import KeyedObjective
     from .mutation import gaussian
     from .networks import MLP, TRANSFERS, init_mlp, mlp_forward, perceptron
-    from .objectives import ScoreFn, make_score_fn
     from .plots import plot_comparison, plot_run
     from .results import SearchResult
-    from .sampling import KeyedObjective
 
     load_result = SearchResult.load

@@ -23,7 +23,7 @@ from ._checks import check_int
 from .algorithms import make
 from .datasets import problem_a
 from .engine import racing_steps, run
-from .metrics import METRICS
+from .evaluation.metrics import METRICS
 from .report import aligned, number
 from .results import SearchResult
 from .statistics import (

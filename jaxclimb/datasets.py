@@ -66,7 +66,7 @@ def from_options(data, target, metric: str, *, test_size: float, split_seed: int
         ``(X_train, X_test, y_train, y_test, source)``; classification targets are encoded
         as classes 0..k-1.
     """
-    from .metrics import METRICS
+    from .evaluation.metrics import METRICS
 
     if data is None:
         if target is not None:

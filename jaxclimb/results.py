@@ -29,9 +29,9 @@ from ._files import RESULT_SCALARS as _SCALARS
 from ._files import atomic_savez, checked_result, read_npz
 from ._treeio import from_skeleton, to_skeleton
 from ._version import __version__
-from .metrics import METRICS, class_predictions
+from .evaluation.metrics import METRICS, class_predictions
+from .evaluation.objectives import ScoreFn, make_score_fn
 from .networks import MLP
-from .objectives import ScoreFn, make_score_fn
 
 
 @dataclasses.dataclass

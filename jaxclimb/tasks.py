@@ -29,9 +29,9 @@ import jax.numpy as jnp
 import numpy as np
 
 from ._checks import check_choice, check_float, check_int
-from .metrics import METRICS, class_predictions
+from .evaluation.metrics import METRICS, class_predictions
+from .evaluation.objectives import ScoreFn, make_score_fn
 from .networks import MLP, TRANSFERS
-from .objectives import ScoreFn, make_score_fn
 from .precision import DEFAULT_PRECISION
 
 KINDS = ("binary", "multiclass", "regression")

@@ -298,8 +298,8 @@ def test_cache_blocks_only_for_materialised_activations_on_cpu():
 
 @pytest.mark.slow
 def test_evaluate_many_in_cache_batches_equals_vmap():
-    from jaxclimb.batching import candidate_batch, evaluate_many
     from jaxclimb.engine.layout import cache_batch
+    from jaxclimb.evaluation.batching import candidate_batch, evaluate_many
 
     X = np.random.default_rng(0).normal(size=(3000, 20)).astype(np.float32)
     net = jc.MLP((20, 32, 1), activation="tanh")

@@ -15,9 +15,9 @@ MODULES = sorted(PACKAGE.rglob("*.py"))
 
 # Each module may import modules of its own layer or a lower one, never a higher one.
 LAYERS = [
-    {"_version", "_checks", "_files", "_treeio", "metrics", "networks", "batching", "mutation"}
-    | {"_targets", "_log", "sampling", "prng", "precision"},
-    {"objectives"},
+    {"_version", "_checks", "_files", "_treeio", "networks", "mutation", "_log", "prng"}
+    | {"precision"},
+    {"evaluation"},
     {"algorithms"},
     {"results", "report", "statistics"},
     {"engine"},
@@ -103,9 +103,10 @@ def test_the_namespace_is_curated_and_every_name_resolves():
 def test_command_line_choices_match_the_library():
     import importlib
 
-    from jaxclimb import metrics, mutation, networks, precision
+    from jaxclimb import mutation, networks, precision
     from jaxclimb.algorithms import REGISTRY, RESTART_OPTIONS, options_of, schedules
     from jaxclimb.cli import parser, run
+    from jaxclimb.evaluation import metrics
 
     hill_climb, genetic, gradient = (
         importlib.import_module(f"jaxclimb.algorithms.{name}")  # the modules, not factories

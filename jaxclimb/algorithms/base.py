@@ -171,7 +171,7 @@ def bind(fn: Callable, first: Any, *dynamic: Any, **static: Any) -> Partial:
     the engine passes them to the compiled search as arguments. ``static`` settings must be
     hashable and compare by value (a TypeError says which one is not). ``first`` (the
     objective) is dynamic when it is a PyTree of arrays (a
-    :class:`~jaxclimb.objectives.ScoreFn` holding its data), static otherwise (a plain
+    :class:`~jaxclimb.evaluation.objectives.ScoreFn` holding its data), static otherwise (a plain
     function).
     """
     if has_only_array_leaves(first):

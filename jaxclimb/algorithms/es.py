@@ -32,7 +32,7 @@ import jax.numpy as jnp
 from jax.flatten_util import ravel_pytree
 
 from .._checks import check_choice, check_float, check_int
-from ..batching import evaluate_many
+from ..evaluation.batching import evaluate_many
 from ..mutation import check_clip
 from ..prng import normal
 from .acceptance import tree_select, update_best

@@ -23,8 +23,8 @@ import jax
 import jax.numpy as jnp
 
 from .._checks import check_choice, check_float
+from ..evaluation.objectives import ScoreFn
 from ..mutation import check_clip, clip
-from ..objectives import ScoreFn
 from .acceptance import tree_select, update_best
 from .base import Algorithm, SearchState, StepInfo, bind, state_type
 

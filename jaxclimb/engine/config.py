@@ -28,8 +28,8 @@ import numpy as np
 from .._checks import check_float, check_int
 from .._files import check_writable
 from ..algorithms.base import Algorithm, SearchState
-from ..objectives import ScoreFn
-from ..sampling import KeyedObjective, evaluation_key
+from ..evaluation.objectives import ScoreFn
+from ..evaluation.sampling import KeyedObjective, evaluation_key
 
 NO_LIMIT = int(np.iinfo(np.int32).max)
 CHECKPOINT_SECONDS = 60.0

@@ -1,9 +1,10 @@
 """Keyed and reduced-precision objectives in the engine: a fresh evaluation key every step,
 fair comparisons, and the best so far re-scored at chunk boundaries.
 
-For an objective that draws randomness (a minibatch :class:`~jaxclimb.objectives.ScoreFn`,
-a :class:`~jaxclimb.sampling.KeyedObjective`), :func:`with_evaluation_keys` wraps the
-algorithm so that, at every step of every climber:
+For an objective that draws randomness (a minibatch
+:class:`~jaxclimb.evaluation.objectives.ScoreFn`, a
+:class:`~jaxclimb.evaluation.sampling.KeyedObjective`), :func:`with_evaluation_keys` wraps
+the algorithm so that, at every step of every climber:
 
 * every evaluation of the step sees one key, ``fold_in(step_key, EVALUATION_SALT)``
   (the same rows of a minibatch, the same episode starts);
@@ -21,7 +22,7 @@ reports is a float32 score of the weights it reports.
 Example:
     >>> import jax, jax.numpy as jnp
     >>> from jaxclimb.algorithms import hill_climb
-    >>> from jaxclimb.sampling import KeyedObjective
+    >>> from jaxclimb.evaluation.sampling import KeyedObjective
     >>> f = KeyedObjective(lambda p, key: -jnp.sum((p - jax.random.normal(key)) ** 2))
     >>> algo = with_evaluation_keys(hill_climb(f), f)
     >>> state = algo.init(jax.random.key(0), jnp.zeros(2))
@@ -40,9 +41,9 @@ import jax.numpy as jnp
 from jax.tree_util import Partial
 
 from ..algorithms.base import Algorithm, SearchState, as_pytree
+from ..evaluation.sampling import evaluation_key
 from ..precision import is_reduced
 from ..prng import fold_in
-from ..sampling import evaluation_key
 
 EVALUATION_SALT = 0x6B657964  # "keyd": the evaluation key is fold_in(step_key, this)
 

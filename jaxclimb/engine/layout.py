@@ -31,8 +31,8 @@ from typing import Any
 import jax
 from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
+from ..evaluation.objectives import ScoreFn
 from ..networks import MLP
-from ..objectives import ScoreFn
 from .devices import core_cache_bytes, device_list
 
 POPULATION_AXIS = "population"

@@ -25,7 +25,7 @@ import jax.numpy as jnp
 
 from ..algorithms.acceptance import is_improvement, tree_select
 from ..algorithms.base import Algorithm
-from ..batching import candidate_batch
+from ..evaluation.batching import candidate_batch
 from ..prng import fold_in, split
 from . import diskcache
 from .devices import widest_vector_bits

@@ -28,7 +28,7 @@ import jax
 from .._files import json_ready
 from .._log import tell
 from ..algorithms.base import Algorithm
-from ..objectives import ScoreFn
+from ..evaluation.objectives import ScoreFn
 from ..results import SearchResult
 from .checkpoint import load_checkpoint, refuse_unfinished
 from .config import HostOptions, RunConfig, as_key, check_memory, check_parts, check_shapes

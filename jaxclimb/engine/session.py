@@ -12,7 +12,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from ..algorithms.base import Algorithm, as_pytree
-from ..objectives import ScoreFn
+from ..evaluation.objectives import ScoreFn
 from ..results import SearchResult
 from .checkpoint import restore_keys
 from .config import NO_LIMIT, HostOptions, RunConfig

@@ -28,7 +28,7 @@ from sklearn.metrics import log_loss, mean_squared_error
 from .._checks import check_features, signature_without, store_params
 from ..algorithms.schedules import GeomDecay
 from ..estimators.fitting import seed_of
-from ..objectives import make_score_fn
+from ..evaluation.objectives import make_score_fn
 from .network import MlroseNetwork, build_node_list, count_weights, output_transfer, predict
 from .search import search
 from .settings import NUMPY_RANDOM, checked_settings

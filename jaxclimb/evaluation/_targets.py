@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import check_choice
+from .._checks import check_choice
+from ..networks import MLP
 from .metrics import METRICS, OUTPUT_KINDS
-from .networks import MLP
 
 LARGEST_TARGET = 1e18
 """Regression targets beyond this would overflow a float32 squared error."""

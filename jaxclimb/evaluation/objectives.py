@@ -4,8 +4,8 @@ Inside a search, a *score* is always "higher is better": :func:`make_score_fn` n
 metrics that are minimised (log-loss, MSE) so no algorithm has to know the direction. The
 objective also tells algorithms what they may ask of it without knowing the network:
 whether it is differentiable, how much memory one evaluation needs, and how to evaluate
-many candidates at once (:func:`jaxclimb.batching.evaluate_many`). Metrics and output kinds are in
-:mod:`jaxclimb.metrics`.
+many candidates at once (:func:`jaxclimb.evaluation.batching.evaluate_many`). Metrics and
+output kinds are in :mod:`jaxclimb.evaluation.metrics`.
 
 Example:
     >>> import jax, numpy as np
@@ -28,7 +28,9 @@ import jax.numpy as jnp
 import numpy as np
 from jax.typing import ArrayLike
 
-from ._checks import check_choice, check_features, check_int, check_targets
+from .._checks import check_choice, check_features, check_int, check_targets
+from ..networks import MLP, UNROLL_MAX_FAN_IN
+from ..precision import DEFAULT_PRECISION, cast_inputs, check_precision, matmul_precision
 from ._targets import (
     check_class_outputs,
     check_output_values,
@@ -37,8 +39,6 @@ from ._targets import (
     regression_targets,
 )
 from .metrics import HARD_KINDS, METRICS
-from .networks import MLP, UNROLL_MAX_FAN_IN
-from .precision import DEFAULT_PRECISION, cast_inputs, check_precision, matmul_precision
 from .sampling import current_evaluation_key, sample_rows
 
 
@@ -50,8 +50,8 @@ class ScoreFn:
     It is a PyTree whose leaves are the data, so a compiled search takes the data as an
     argument instead of baking it into the program. With ``batch_size`` set it is *keyed*:
     inside a run each step scores on ``batch_size`` rows drawn with that step's key
-    (:mod:`jaxclimb.sampling`); called without a key it scores on all rows. It evaluates in
-    its ``precision`` (:mod:`jaxclimb.precision`); :meth:`full` always in float32.
+    (:mod:`jaxclimb.evaluation.sampling`); called without a key it scores on all rows. It
+    evaluates in its ``precision`` (:mod:`jaxclimb.precision`); :meth:`full` always in float32.
     """
 
     X: jax.Array
@@ -211,7 +211,7 @@ def make_score_fn(
             Regression: ``(n_samples,)`` or ``(n_samples, n_outputs)``.
         metric: ``"accuracy"``, ``"log_loss"`` (maximised as its negative), ``"mse"`` or ``"r2"``.
         output_kind: what ``forward`` returns: ``"logit"``, ``"probability"``, ``"label"``
-            or ``"value"`` (see :mod:`jaxclimb.metrics`). Inferred for an :class:`MLP`;
+            or ``"value"`` (see :mod:`jaxclimb.evaluation.metrics`). Inferred for an :class:`MLP`;
             required for a user function whenever the metric depends on it (log-loss,
             binary accuracy). ``run`` checks the first climber's outputs against it.
         dtype: floating dtype the data are stored (and checked finite) in.
