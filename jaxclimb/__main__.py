@@ -1,7 +1,5 @@
 """``python -m jaxclimb``: the command line."""
 
-import sys
+from .cli.main import console
 
-from .cli import main
-
-sys.exit(main())
+console()

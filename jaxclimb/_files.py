@@ -15,15 +15,17 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
+import socket
 import tempfile
+import time
 import zipfile
 from typing import Any
 
 import numpy as np
 
-RESULT_ARRAYS = ("best_score", "final_score", "history", "history_steps")
-RESULT_COUNTS = ("n_accepted", "n_evaluations", "n_nonfinite", "n_steps")
-RESULT_SCALARS = ("steps_run", "stopped_early", "interrupted", "compile_seconds", "run_seconds")
+STALE_SECONDS = 3600.0
+"""A temporary file of another host (or of an earlier version) untouched this long is stale."""
 
 
 def npz_path(path: str | os.PathLike) -> str:
@@ -54,13 +56,18 @@ def atomic_savez(path: str | os.PathLike, *, meta: dict, compressed: bool = Fals
                  **arrays: np.ndarray) -> str:  # fmt: skip
     """Write ``meta`` (as a JSON header) and ``arrays`` to ``path`` through a temporary
     file of its own in the same folder, then rename: a reader or a concurrent writer never
-    sees a partial file, and a failed write leaves nothing behind. Returns the path."""
+    sees a partial file, and a failed write leaves nothing behind. Temporary files that
+    killed writers left for the same path are removed first (:func:`remove_stale_temps`).
+    Returns the path."""
     path = npz_path(path)
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):  # an OSError, as any failed write: callers fall back on it
         raise FileNotFoundError(errno.ENOENT, f"cannot write {path!r}: no folder {folder!r}")
-    handle, tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.",
-                                   suffix=".tmp")  # fmt: skip
+    if os.path.isdir(path):
+        raise IsADirectoryError(errno.EISDIR, f"cannot write {path!r}: it is a folder; give a "
+                                "file path")  # fmt: skip
+    remove_stale_temps(path)
+    handle, tmp = tempfile.mkstemp(dir=folder, prefix=_temp_prefix(path), suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as file:
             save = np.savez_compressed if compressed else np.savez
@@ -74,6 +81,51 @@ def atomic_savez(path: str | os.PathLike, *, meta: dict, compressed: bool = Fals
             os.remove(tmp)
         raise
     return path
+
+
+def _host() -> str:
+    return re.sub(r"[^A-Za-z0-9-]", "-", socket.gethostname())[:40]
+
+
+def _temp_prefix(path: str) -> str:
+    """``.<name>.<host>-<pid>.``: whose temporary file it is, for :func:`remove_stale_temps`."""
+    return f".{os.path.basename(path)}.{_host()}-{os.getpid()}."
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's live process
+        return True
+    return True
+
+
+def remove_stale_temps(path: str) -> list[str]:
+    """Remove the temporary files of writers to ``path`` that were killed mid-write (our
+    name pattern only): those of a dead process of this host, and those of another host
+    or an earlier version untouched for :data:`STALE_SECONDS`. A live writer's file is
+    never touched. Returns the paths removed."""
+    folder, name = os.path.split(os.path.abspath(path))
+    ours = re.compile(re.escape(f".{name}.") + r"(?:([A-Za-z0-9-]*)-(\d+)\.)?[a-z0-9_]+\.tmp")
+    removed = []
+    for entry in os.scandir(folder):
+        match = ours.fullmatch(entry.name)
+        if match is None or not entry.is_file(follow_symlinks=False):
+            continue
+        host, pid = match.groups()
+        try:
+            if host == _host() and pid is not None:
+                stale = int(pid) != os.getpid() and not _alive(int(pid))
+            else:
+                stale = time.time() - entry.stat().st_mtime > STALE_SECONDS
+            if stale:
+                os.remove(entry.path)
+                removed.append(entry.path)
+        except OSError:  # gone already (another writer cleaned it), or not ours to remove
+            continue
+    return removed
 
 
 def _umask() -> int:
@@ -126,25 +178,3 @@ def json_ready(name: str, value: Any) -> Any:
         raise TypeError(f"{name} must be JSON-ready; {type(x).__name__} {x!r} is not")
 
     return json.loads(json.dumps(value, default=convert))
-
-
-def checked_result(meta: dict, stored: dict, path: str) -> tuple[dict, list]:
-    """The arrays and weight leaves of a saved result, checked against its header."""
-    missing = [k for k in (*RESULT_SCALARS, "config", "params") if k not in meta]
-    missing += [k for k in RESULT_ARRAYS + RESULT_COUNTS if k not in stored]
-    if missing:
-        raise ValueError(f"{path!r} is not a saved jaxclimb result: {missing[0]!r} is missing")
-    arrays = {name: stored[name] for name in RESULT_ARRAYS + RESULT_COUNTS}
-    n_leaves = sum(1 for name in stored if name.startswith("params_"))
-    leaves = [stored.get(f"params_{i}") for i in range(n_leaves)]
-    population = arrays["best_score"].shape[:1]
-    wrong = [k for k in ("final_score", *RESULT_COUNTS) if arrays[k].shape != population]
-    if arrays["history"].shape != population + arrays["history_steps"].shape:
-        wrong.append("history")
-    wrong += [f"params_{i}" for i, x in enumerate(leaves) if x is None or x.shape[:1] != population]
-    if wrong:
-        raise ValueError(
-            f"{path!r} does not hold together: {wrong[0]!r} does not match "
-            f"{population[0] if population else 0} climbers (was it edited?)"
-        )
-    return arrays, leaves

@@ -155,7 +155,7 @@ class Comparison:
             ("median_ci_high", number, "ci_hi"),
             ("p_vs_first", "{:.2g}".format, "p"),
             ("success_rate", "{:.1%}".format, "success"),
-            ("ert_evaluations", "{:.4g}".format, "ERT"),
+            ("ert_evaluations", "{:,.0f}".format, "ERT"),  # evaluations, as evaluations
             ("evals_per_s", "{:,.0f}".format, "evals/s"),
         ]
         cols = [c for c in cols if c[0] in records[0]]

@@ -17,6 +17,7 @@ Example:
 from __future__ import annotations
 
 import os
+import stat
 
 import numpy as np
 
@@ -31,14 +32,29 @@ def _pandas():
     return pandas
 
 
+def _readable(path: str) -> str:
+    """``path``, or a ValueError saying what it is when it is no file to read."""
+    if os.path.isdir(path):
+        raise ValueError(f"data file {path!r} is a folder; give the path of a CSV file in it")
+    if not os.path.exists(path):
+        raise ValueError(f"data file {path!r} does not exist")
+    if not os.access(path, os.R_OK):
+        raise ValueError(f"data file {path!r} is not readable (permissions)")
+    mode = os.stat(path).st_mode
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) or stat.S_ISSOCK(mode):
+        raise ValueError(f"data file {path!r} is a device or a socket, not a CSV file")
+    return path
+
+
 def _read(path: str):
+    """The header row and the rows below it, read once (a pipe can be read only once)."""
     pd = _pandas()
     sep = "\t" if path.removesuffix(".gz").endswith((".tsv", ".tab")) else ","
     try:
-        header = pd.read_csv(path, sep=sep, header=None, nrows=1, encoding="utf-8-sig",
-                             dtype=str, keep_default_na=False).iloc[0].tolist()  # fmt: skip
-        frame = pd.read_csv(path, sep=sep, encoding="utf-8-sig", dtype=str,
+        table = pd.read_csv(path, sep=sep, header=None, encoding="utf-8-sig", dtype=str,
                             keep_default_na=False, skip_blank_lines=True)  # fmt: skip
+        header = table.iloc[0].tolist()
+        frame = table.iloc[1:].reset_index(drop=True)
     except (pd.errors.EmptyDataError, IndexError):
         raise ValueError(f"data file {path!r} is empty") from None
     except (pd.errors.ParserError, UnicodeDecodeError, OSError, EOFError) as exc:
@@ -71,7 +87,16 @@ def _numbers(path: str, frame, column: str) -> np.ndarray:
         row = int(np.flatnonzero(bad.to_numpy())[0])
         raise ValueError(f"{path}: line {row + 2}, column {column!r}: {text.iloc[row]!r} is not "
                          "a number")  # fmt: skip
-    return values.to_numpy(np.float64).astype(np.float32)
+    numbers = values.to_numpy(np.float64)
+    with np.errstate(over="ignore"):
+        single = numbers.astype(np.float32)
+    infinite = np.flatnonzero(np.isinf(single))
+    if infinite.size:
+        row = int(infinite[0])
+        what = "infinite" if np.isinf(numbers[row]) else "beyond the range of float32"
+        raise ValueError(f"{path}: line {row + 2}, column {column!r}: {text.iloc[row]!r} is "
+                         f"{what}; features must be finite numbers")  # fmt: skip
+    return single
 
 
 def load_csv(path: str | os.PathLike, target: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
@@ -82,9 +107,7 @@ def load_csv(path: str | os.PathLike, target: str) -> tuple[np.ndarray, np.ndarr
         ``X`` (float32), ``y`` (the target column: numbers where every cell is numeric,
         strings otherwise) and the feature names.
     """
-    path = os.fspath(path)
-    if not os.path.isfile(path):
-        raise ValueError(f"data file {path!r} does not exist")
+    path = _readable(os.fspath(path))
     header, frame = _read(path)
     _check_header(path, header, target)
     frame.columns = header

@@ -108,6 +108,7 @@ def _label(entry) -> str:
 def _draw_comparison(comparison, curves, dist, cdf) -> None:
     sign = 1 if comparison.metric not in ("log_loss", "mse") else -1
     palette = colours(len(comparison.entries))
+    target, chosen = _cdf_target(comparison, sign)
     finals = []
     for e, colour in zip(comparison.entries, palette, strict=True):
         r = e.result
@@ -120,10 +121,10 @@ def _draw_comparison(comparison, curves, dist, cdf) -> None:
         curves.fill_between(x, q25, q75, color=colour, alpha=0.2)
         final = e.test if e.test is not None else e.train
         finals.append(final[np.isfinite(final)])
-        if comparison.target is not None:
-            hits = np.sort(first_hitting_evaluations(r.history, r.history_steps,
-                                                     comparison.target * sign, e.evals_per_step,
-                                                     r.initial_evaluations))  # fmt: skip
+        if target is not None:
+            hits = first_hitting_evaluations(r.history, r.history_steps, target * sign,
+                                             e.evals_per_step, r.initial_evaluations)  # fmt: skip
+            hits = np.sort(hits)
             ok = np.isfinite(hits)
             cdf.step(np.concatenate([[1], hits[ok]]),
                      np.concatenate([[0], np.arange(1, ok.sum() + 1) / len(hits)]),
@@ -136,17 +137,29 @@ def _draw_comparison(comparison, curves, dist, cdf) -> None:
     curves.set_xscale("log")
     curves.legend()
     _boxes(comparison, dist, finals, palette)
-    if comparison.target is None:
+    if target is None:
         cdf.set_axis_off()
-        cdf.text(0.5, 0.5, "no target given", ha="center")
+        cdf.text(0.5, 0.5, "no finite score to reach", ha="center")
         return
     cdf.set(
         xlabel="evaluations per run (a GA run is one run)",
         ylabel="fraction of runs",
-        title=f"reaching training {comparison.metric} {comparison.target}",
+        title=f"reaching training {comparison.metric} {target:.4g}"
+        + ("" if chosen else "\n(no target given: the median over all runs)"),
         ylim=(0, 1),
     )
     cdf.set_xscale("log")
+
+
+def _cdf_target(comparison, sign: int) -> tuple[float | None, bool]:
+    """``(target, given)``: the comparison's target, or without one the median final
+    training metric over every run of every configuration (so the panel compares how fast
+    each reaches a level about half of all runs reach); None when no run has a finite one."""
+    if comparison.target is not None:
+        return comparison.target, True
+    finals = np.concatenate([sign * e.result.history[:, -1] for e in comparison.entries])
+    finals = finals[np.isfinite(finals)]
+    return (float(np.median(finals)), False) if finals.size else (None, False)
 
 
 def _boxes(comparison, dist, finals, palette) -> None:
@@ -196,7 +209,7 @@ def plot_run(result, path: str | os.PathLike | None = None, *, ax=None, title: s
 
 def _run_title(result) -> str:
     cfg = result.config
-    parts = [cfg.get("algorithm", "run"), cfg.get("data"), f"{result.population} climbers",
+    parts = [cfg.get("algorithm", "search"), cfg.get("data"), f"{result.population} climbers",
              f"{result.steps_run} steps", f"{result.total_evaluations:,} evaluations",
              f"seed {cfg['seed']}" if "seed" in cfg else None]  # fmt: skip
     return ", ".join(p for p in parts if p)

@@ -81,15 +81,18 @@ def metric_rows(result, *, X_test=None, y_test=None, X_train=None, y_train=None)
         if X_test is not None:
             arrays["test accuracy"] = result.evaluate(X_test, y_test, metric="accuracy")
     rows = {name: quantile_row(values, chosen) for name, values in arrays.items()}
-    if X_test is None:
-        rows.update(result.config.get("test_rows", {}))
+    if X_test is None and X_train is None:  # a saved result: the rows kept with it
+        kept = result.config.get("rows", result.config.get("test_rows", {}))
+        rows.update({k: v for k, v in kept.items() if k not in rows})
     return rows
 
 
-def keep_test_rows(result, X_test, y_test) -> None:
-    """Store the test rows in ``result.config`` so a saved result's report shows them."""
-    rows = metric_rows(result, X_test=X_test, y_test=y_test)
-    result.config["test_rows"] = {k: v for k, v in rows.items() if k.startswith("test ")}
+def keep_rows(result, X_test, y_test, X_train=None, y_train=None) -> None:
+    """Store the rows computed from data (test rows, a classifier's train accuracy) in
+    ``result.config``, so a saved result's report shows what ``run`` printed."""
+    rows = metric_rows(result, X_test=X_test, y_test=y_test, X_train=X_train, y_train=y_train)
+    own = f"train {result.metric or 'score'}"  # recomputed from the saved scores
+    result.config["rows"] = {k: v for k, v in rows.items() if k != own}
 
 
 def format_run(result, *, X_test=None, y_test=None, X_train=None, y_train=None) -> str:

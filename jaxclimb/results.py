@@ -23,10 +23,12 @@ from typing import Any
 import jax
 import numpy as np
 
-from ._files import RESULT_ARRAYS as _ARRAYS
-from ._files import RESULT_COUNTS as _COUNTS
-from ._files import RESULT_SCALARS as _SCALARS
-from ._files import atomic_savez, checked_result, read_npz
+from ._files import atomic_savez, read_npz
+from ._resultfile import RESULT_ARRAYS as _ARRAYS
+from ._resultfile import RESULT_COUNTS as _COUNTS
+from ._resultfile import RESULT_SCALARS as _SCALARS
+from ._resultfile import IsACheckpointError as IsACheckpointError  # re-exported
+from ._resultfile import checked_result, header_digest
 from ._treeio import from_skeleton, to_skeleton
 from ._version import __version__
 from .evaluation.metrics import METRICS, class_predictions
@@ -197,6 +199,7 @@ class SearchResult:
         metric = objective.get("metric", "mse")
         if y is None:  # a dummy target of the right kind, for the shapes only
             y = np.zeros(np.shape(X)[0], np.int32 if METRICS[metric].classification else np.float32)
+            metric = "mse" if metric == "r2" else metric  # r2 of a constant is undefined
         kind = objective.get("output_kind")
         return make_score_fn(self.forward, X, y, metric=metric, output_kind=kind)
 
@@ -232,6 +235,7 @@ class SearchResult:
         meta.update(config=self.config, params=skeleton, version=__version__)
         if isinstance(self.forward, MLP):
             meta["model"] = self.forward.to_config()
+        meta["digest"] = header_digest(meta)
         arrays = {name: getattr(self, name) for name in _ARRAYS + _COUNTS}
         arrays.update({f"params_{i}": leaf for i, leaf in enumerate(leaves)})
         return atomic_savez(path, meta=meta, compressed=True, **arrays)
@@ -240,7 +244,9 @@ class SearchResult:
     def load(
         cls, path: str | os.PathLike, *, forward: Callable | None = None, params_like: Any = None
     ) -> SearchResult:
-        """Read a result written by :meth:`save`.
+        """Read a result written by :meth:`save`; a ValueError naming the file and the field
+        for a header that is incomplete, edited or does not match the arrays, and an
+        :class:`IsACheckpointError` (a ValueError) saying how to resume a checkpoint.
 
         Args:
             path: the ``.npz`` file.

@@ -28,7 +28,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ._checks import check_choice, check_float, check_int
+from ._checks import check_choice, check_float, check_int, shown
 from .evaluation.metrics import METRICS, class_predictions
 from .evaluation.objectives import ScoreFn, make_score_fn
 from .networks import MLP, TRANSFERS
@@ -98,7 +98,7 @@ def hidden_sizes(hidden: int | Sequence[int] | None) -> tuple[int, ...]:
     try:
         sizes = tuple(hidden)
     except TypeError:
-        raise TypeError(f"hidden_layer_sizes must be ints; got {hidden!r}") from None
+        raise TypeError(f"hidden_layer_sizes must be ints; got {shown(hidden)}") from None
     return tuple(check_int("hidden_layer_sizes", h, minimum=1) for h in sizes)
 
 

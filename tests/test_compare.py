@@ -196,3 +196,53 @@ def test_cli_compare_and_report(tmp_path, capsys):
 def test_cli_compare_errors(argv, match, capsys):
     assert main(argv) == 2
     assert match in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------------ issue 27
+@pytest.mark.parametrize("ert", [579.2, 1568.0, 74_630.4, float("inf")])
+def test_the_ert_column_has_one_number_format(comparison, monkeypatch, ert):
+    import jaxclimb.comparison as module
+
+    monkeypatch.setattr(module, "expected_running_time", lambda hits, spent: ert)
+    header, *rows = comparison.format_table().splitlines()[1:]
+    assert header.split()[-2:] == ["ERT", "evals/s"]
+    shown = {row.split()[-2] for row in rows}  # names have several words: count from the end
+    expected = "inf" if ert == float("inf") else f"{ert:,.0f}"
+    assert shown == {expected}
+
+
+def _log_loss_comparison(runs=12, records=6):
+    """A comparison of two made-up configurations searching log-loss (scores negative)."""
+    from jaxclimb.comparison import Comparison, Entry
+    from jaxclimb.results import SearchResult
+
+    rng = np.random.default_rng(0)
+    entries = []
+    for name, level in (("a", 0.5), ("b", 0.3)):
+        loss = level + rng.uniform(0, 0.4, size=(runs, 1)) * np.linspace(1, 0.2, records)
+        history = -np.minimum.accumulate(loss, axis=1)
+        counts = np.full(runs, records - 1)
+        result = SearchResult(
+            best_params={}, best_score=history[:, -1], final_score=history[:, -1],
+            history=history, history_steps=np.arange(records), n_accepted=counts,
+            n_evaluations=counts + 1, n_nonfinite=0 * counts, n_steps=counts, steps_run=5,
+            stopped_early=False, interrupted=False, compile_seconds=0.0, run_seconds=1.0,
+            config={"objective": {"metric": "log_loss"}},
+        )  # fmt: skip
+        entries.append(Entry(name, result, -history[:, -1], None, 1.0))
+    return Comparison(entries, "log_loss", None, seed=0)
+
+
+def test_the_compare_plot_third_panel_is_drawn_for_log_loss_without_a_target(tmp_path):
+    pytest.importorskip("matplotlib")
+    import matplotlib.pyplot as plt
+
+    cmp = _log_loss_comparison()
+    fig = jc.plot_comparison(cmp, tmp_path / "c.png")
+    cdf = fig.axes[2]
+    assert cdf.axison and len(cdf.get_lines()) == 2, "the hitting-time panel is empty"
+    assert "median over all runs" in cdf.get_title() and "log_loss" in cdf.get_title()
+    finals = np.concatenate([e.train for e in cmp.entries])
+    reached = [line.get_data()[1][-1] for line in cdf.get_lines()]
+    assert np.mean(reached) == pytest.approx(np.mean(finals <= np.median(finals)))
+    plt.close("all")

@@ -27,7 +27,7 @@ def test_iris_reference_b_with_defaults(iris):
     X_train, X_test, y_train, y_test = iris
     clf = jc.ClimbingClassifier(hidden_layer_sizes=[2], activation="relu", random_state=3)
     assert clf.fit(X_train, y_train).score(X_test, y_test) >= 0.93
-    assert clf.result_.population == 64 and clf.fitness_curve_.shape == (1001,)
+    assert clf.result_.population == 64 and clf.fitness_curve_.shape == (clf.n_iter_,) == (1000,)
     assert clf.fitness_curve_[-1] == pytest.approx(clf.result_.best_score[clf.best_climber_])
 
 
@@ -156,3 +156,24 @@ def test_single_class_is_refused(iris):
     X_train, _, _, _ = iris
     with pytest.raises(ValueError, match="class"):
         jc.ClimbingClassifier(**FAST).fit(X_train, np.zeros(len(X_train)))
+
+
+# ------------------------------------------------------------------------ issue 27
+def test_early_stopping_holds_out_a_stratified_split_as_mlpclassifier():
+    from jaxclimb.estimators.fitting import validation_split
+
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(200, 2)), (np.arange(200) % 10 == 0).astype(int)  # 10% ones
+    w = np.ones(200)
+    _, y_fit, _, X_val, y_val = validation_split(X, y, w, 0.1, 7, classes=np.array([0, 1]))
+    assert len(y_val) == 20 and y_val.sum() == 2 and y_fit.sum() == 18  # 10% of each side
+    _, X_sk, _, _ = train_test_split(X, y, test_size=0.1, random_state=7, stratify=y)
+    np.testing.assert_array_equal(X_val, X_sk)  # the rows MLPClassifier would hold out
+
+
+def test_early_stopping_refuses_a_class_with_one_member(small_binary):
+    X, y = small_binary
+    y = np.where(np.arange(len(y)) == 0, 5, y)  # class 5 has one row
+    clf = jc.ClimbingClassifier(**FAST, early_stopping=True)
+    with pytest.raises(ValueError, match=r"class 5 has only 1 member.*early_stopping=False"):
+        clf.fit(X, y)

@@ -305,3 +305,28 @@ def test_a_numpy_random_state_seeds_the_fit_as_in_mlrose_ky():
     a, b = (fit(np.random.RandomState(1)) for _ in range(2))
     np.testing.assert_array_equal(a.fitted_weights, b.fitted_weights)
     assert np.isfinite(fit(np.random.default_rng(2)).loss)
+
+
+@pytest.mark.parametrize(("cls", "args"), [
+    ("GeomDecay", (10, 0.95, 1)), ("ArithDecay", (10, 0.95, 1)), ("ExpDecay", (10, 0.05, 1)),
+    ("GeomDecay", ()), ("ExpDecay", (2.5, np.float64(0.5), 1)),
+])  # fmt: skip
+def test_schedules_print_and_describe_themselves_as_mlrose_ky(cls, args):
+    ours, theirs = getattr(mlrose, cls)(*args), getattr(ky, cls)(*args)
+    expected = repr(theirs).replace("np.float64(0.5)", "0.5")  # as f"{x}" shows it
+    assert str(ours) == repr(ours) == expected
+    for prefix in ("", "test_", "test"):
+        assert ours.get_info__(t=5, prefix=prefix) == theirs.get_info__(t=5, prefix=prefix)
+
+
+def test_custom_schedule_prints_and_refuses_as_mlrose_ky():
+    def offset_decay(t, offset):
+        return t + offset
+
+    ours, theirs = mlrose.CustomSchedule(offset_decay, offset=10), ky.CustomSchedule(
+        offset_decay, offset=10)  # fmt: skip
+    assert str(ours) == repr(ours) == str(theirs)
+    assert ours.get_info__(t=5, prefix="p_") == theirs.get_info__(t=5, prefix="p_")
+    for lib in (mlrose, ky):
+        with pytest.raises(TypeError, match="'schedule' must be a function"):
+            lib.CustomSchedule(type("NotCallable", (), {}))

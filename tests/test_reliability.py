@@ -357,3 +357,56 @@ def test_a_saved_result_names_a_missing_folder_and_is_readable_by_others(tmp_pat
     finally:
         os.umask(mask)
     assert os.stat(path).st_mode & 0o777 == 0o644
+
+
+# ------------------------------------------------------------ files, issue 27
+def test_saving_onto_a_folder_names_the_folder_not_a_temporary_file(tmp_path):
+    (tmp_path / "out.npz").mkdir()
+    with pytest.raises(IsADirectoryError, match=r"cannot write '.*out\.npz': it is a folder"):
+        atomic_savez(tmp_path / "out.npz", meta={}, x=np.zeros(2))
+    assert sorted(os.listdir(tmp_path)) == ["out.npz"]  # no temporary file left behind
+
+
+def _dead_pid():
+    import subprocess
+    import sys
+
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_temporary_files_of_killed_writers_are_removed_on_the_next_write(tmp_path):
+    import subprocess
+    import sys
+
+    from jaxclimb._files import _temp_prefix
+
+    target = str(tmp_path / "r.npz")
+    ours = _temp_prefix(target)  # .r.npz.<host>-<pid>.
+    host_part = ours[len(".r.npz.") : ours.rindex("-")]
+    live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        names = {
+            "dead": f".r.npz.{host_part}-{_dead_pid()}.abcd1234.tmp",
+            "live": f".r.npz.{host_part}-{live.pid}.abcd1234.tmp",
+            "mine": f"{ours}abcd1234.tmp",  # a writer in this process (another thread)
+            "old_version": ".r.npz.9zepssqb.tmp",  # an earlier version's name, stale
+            "fresh_version": ".r.npz.k2q8w0aa.tmp",  # recent: may be writing now
+            "other_host": ".r.npz.elsewhere-1.abcd1234.tmp",  # recent, another host's
+            "other_file": f".other.npz.{host_part}-{_dead_pid()}.abcd1234.tmp",
+            "user": "r.npz.notes.tmp",
+        }
+        for name in names.values():
+            (tmp_path / name).write_bytes(b"partial")
+        hour_ago = os.path.getmtime(tmp_path / names["dead"]) - 2 * 3600
+        os.utime(tmp_path / names["old_version"], (hour_ago, hour_ago))
+        atomic_savez(target, meta={"a": 1}, x=np.zeros(2))
+    finally:
+        live.kill()
+        live.wait()
+    left = set(os.listdir(tmp_path))
+    assert names["dead"] not in left and names["old_version"] not in left
+    kept = ("live", "mine", "fresh_version", "other_host", "other_file", "user")
+    assert all(names[k] in left for k in kept) and "r.npz" in left
+    assert read_npz(target, "file")[0] == {"a": 1}

@@ -288,8 +288,6 @@ def test_cache_blocks_only_for_materialised_activations_on_cpu():
     padded, planned = plan_blocks(4 * block + 1, mesh, bytes_per_climber=1, budget=2**40,
                                   cache_block=block)  # fmt: skip
     assert planned <= block and padded % planned == 0 and padded >= 4 * block + 1
-    # a population within one cache block is not blocked (the block follows this machine's
-    # cache: 8 climbers with a 512 KiB L2)
     assert plan_blocks(block, mesh, bytes_per_climber=1, budget=2**40, cache_block=block)[1] is None
     forced = plan_blocks(4 * block, mesh, bytes_per_climber=1, budget=2**40, block_size=3,
                          cache_block=block)  # fmt: skip
@@ -341,17 +339,17 @@ def test_steps_past_the_end_of_the_last_chunk_are_not_evaluated():
 def test_climber_trajectory_does_not_depend_on_cache_blocks(monkeypatch):
     """A wide network is walked in cache-sized blocks at P=20 and not at P=4: climber i
     takes the same path either way, bit for bit. The cache is fixed at 2 MiB (five
-    climbers' activations) so the blocks do not depend on the machine's own. Cache blocks
-    are the CPU layout's: the runs are pinned to a host CPU device on any machine."""
+    climbers' activations) so the blocks do not depend on the machine's own."""
     monkeypatch.setattr(layout, "core_cache_bytes", lambda: 2**21)
     rng = np.random.default_rng(0)
     X = rng.normal(size=(3000, 20)).astype(np.float32)
     net = jc.MLP((20, 32, 1), activation="tanh")
     score = jc.make_score_fn(net, X, (X[:, 0] + X[:, 1] > 0).astype(int))
     algo = jc.hill_climb(score, step_size=0.1)
-    cpu = jax.devices("cpu")[:1]
-    small, large = (jc.run(3, algo, net.init, population=p, steps=20, score_fn=score,
-                           progress=False, devices=cpu) for p in (4, 20))  # fmt: skip
+    small, large = (
+        jc.run(3, algo, net.init, population=p, steps=20, score_fn=score, progress=False)
+        for p in (4, 20)
+    )
     assert small.config["block"] is None and large.config["block"] is not None
     np.testing.assert_array_equal(small.history, large.history[:4])
     chex.assert_trees_all_equal(small.best_params, jax.tree.map(lambda x: x[:4], large.best_params))

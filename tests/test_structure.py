@@ -19,7 +19,7 @@ LAYERS = [
     | {"precision"},
     {"evaluation"},
     {"algorithms"},
-    {"results", "report", "statistics"},
+    {"results", "_resultfile", "report", "statistics"},
     {"engine"},
     {"tasks", "datasets", "csvfile"},
     {"estimators", "mlrose", "comparison", "plots", "cli", "__main__", "__init__"},

@@ -27,7 +27,15 @@ from .._checks import check_float
 from ..mutation import check_move, move
 from ..prng import split, uniform
 from .acceptance import tree_select, update_best
-from .base import Algorithm, SearchState, StepInfo, bind, has_only_array_leaves, state_type
+from .base import (
+    Algorithm,
+    SearchState,
+    StepInfo,
+    Traits,
+    bind,
+    has_only_array_leaves,
+    state_type,
+)
 from .schedules import Schedule, temperature_schedule
 
 
@@ -95,6 +103,7 @@ def simulated_annealing(
             temperature,  # a schedule object: its numbers are data
             **how,
         ),
+        traits=Traits(name="annealing"),
     )
 
 

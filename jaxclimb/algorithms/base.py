@@ -58,11 +58,14 @@ class Traits:
         evaluations_per_step: objective evaluations one ``step`` makes per climber.
         coupled: one climber owns a coupled population (a GA run): restarting it would
             keep the population, so :func:`~jaxclimb.algorithms.with_restarts` refuses it.
+        name: the algorithm's name (a ``REGISTRY`` key), recorded in results; a label
+            only: it takes no part in comparisons, fingerprints or compiled programs.
     """
 
     initial_evaluations: int = 1
     evaluations_per_step: int = 1
     coupled: bool = False
+    name: str = dataclasses.field(default="", compare=False, repr=False)
 
 
 class Algorithm(NamedTuple):

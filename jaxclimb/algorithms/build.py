@@ -20,6 +20,7 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import inspect
 from collections.abc import Callable
@@ -85,6 +86,8 @@ def make(
     if name == "genetic":
         given.setdefault("init_params", init_params)
     algorithm = REGISTRY[name](score_fn, **given)
+    if not algorithm.traits.name:  # results are labelled with the name it was made by
+        algorithm = algorithm._replace(traits=dataclasses.replace(algorithm.traits, name=name))
     if not restart:
         return algorithm
     restarts = restart.get("restarts")

@@ -96,7 +96,8 @@ def genetic(
         step=bind(_step, score_fn, step, n_elites=n_elites, clip_max=clip_max, redraw=redraw,
                   **static),
         traits=Traits(
-            initial_evaluations=pop_size, evaluations_per_step=pop_size - n_elites, coupled=True
+            initial_evaluations=pop_size, evaluations_per_step=pop_size - n_elites, coupled=True,
+            name="genetic",
         ),
     )  # fmt: skip
 

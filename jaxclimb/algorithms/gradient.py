@@ -26,7 +26,7 @@ from .._checks import check_choice, check_float
 from ..evaluation.objectives import ScoreFn
 from ..mutation import check_clip, clip
 from .acceptance import tree_select, update_best
-from .base import Algorithm, SearchState, StepInfo, bind, state_type
+from .base import Algorithm, SearchState, StepInfo, Traits, bind, state_type
 
 OPTIMIZERS = ("sgd", "adam")
 
@@ -74,6 +74,7 @@ def gradient_descent(
     return Algorithm(
         init=bind(_init, score_fn, rate, optimizer=optimizer),
         step=bind(_step, score_fn, rate, optimizer=optimizer, clip_max=clip_max),
+        traits=Traits(name="gradient"),
     )
 
 

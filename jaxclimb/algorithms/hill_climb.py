@@ -102,7 +102,7 @@ def hill_climb(
             adaptive=adaptive,
             **how,
         ),
-        traits=Traits(evaluations_per_step=n_candidates),
+        traits=Traits(evaluations_per_step=n_candidates, name="hill-climb"),
     )
 
 

@@ -25,7 +25,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax.typing import ArrayLike
 
-from .._checks import check_choice, check_float
+from .._checks import check_choice, check_float, shown
 
 SCHEDULES = ("geometric", "arithmetic", "exponential")
 
@@ -52,10 +52,14 @@ class _Schedule:
 
     kind = "custom"
     _fields: tuple[str, str, str] = ("init_temp", "decay", "min_temp")
+    _joint = ""  # between get_info__'s prefix and its keys (mlrose-ky's GeomDecay: "__")
 
-    def _set(self, values: tuple) -> None:
+    def _set(self, values: tuple, given: tuple) -> None:
         for name, value in zip(self._fields, values, strict=True):
             object.__setattr__(self, name, np.float64(value))
+        # the numbers as given, for repr (mlrose's: GeomDecay(init_temp=10, ..., min_temp=1))
+        shown = tuple(v.item() if isinstance(v, np.generic) else v for v in given)
+        object.__setattr__(self, "_given", dict(zip(self._fields, shown, strict=True)))
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"{type(self).__name__} is immutable; build a new one")
@@ -91,9 +95,20 @@ class _Schedule:
     def __hash__(self) -> int:
         return hash((type(self).__name__, *self.settings().values()))
 
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.settings().items())
+    def __repr__(self) -> str:  # str() too, as mlrose-ky's: the numbers as they were given
+        values = getattr(self, "_given", None) or self.settings()
+        args = ", ".join(f"{k}={v}" for k, v in values.items())
         return f"{type(self).__name__}({args})"
+
+    def get_info__(self, t: int | None = None, prefix: str = "") -> dict:
+        """mlrose-ky's description of the schedule (its runners' columns), with the
+        temperature at step ``t`` if given."""
+        joint = f"{prefix}{self._joint}schedule_" if prefix else "schedule_"
+        values = getattr(self, "_given", None) or self.settings()
+        info = {f"{joint}type": self.kind, **{f"{joint}{k}": v for k, v in values.items()}}
+        if t is not None:
+            info[f"{joint}current_value"] = self.evaluate(t)
+        return info
 
 
 @jax.tree_util.register_pytree_node_class
@@ -101,9 +116,11 @@ class GeomDecay(_Schedule):
     """Geometric decay: ``max(init_temp * decay**t, min_temp)`` (``0 < decay <= 1``)."""
 
     kind = "geometric"
+    _joint = "__"
 
     def __init__(self, init_temp: float = 1.0, decay: float = 0.99, min_temp: float = 0.001):
-        self._set(_checked(init_temp, decay, min_temp, "decay", 1.0))
+        given = (init_temp, decay, min_temp)
+        self._set(_checked(init_temp, decay, min_temp, "decay", 1.0), given)
 
     @staticmethod
     def _formula(xp, init_temp, decay, min_temp, t):
@@ -117,7 +134,8 @@ class ArithDecay(_Schedule):
     kind = "arithmetic"
 
     def __init__(self, init_temp: float = 1.0, decay: float = 0.0001, min_temp: float = 0.001):
-        self._set(_checked(init_temp, decay, min_temp, "decay", 1.0))
+        given = (init_temp, decay, min_temp)
+        self._set(_checked(init_temp, decay, min_temp, "decay", 1.0), given)
 
     @staticmethod
     def _formula(xp, init_temp, decay, min_temp, t):
@@ -132,7 +150,8 @@ class ExpDecay(_Schedule):
     _fields = ("init_temp", "exp_const", "min_temp")
 
     def __init__(self, init_temp: float = 1.0, exp_const: float = 0.005, min_temp: float = 0.001):
-        self._set(_checked(init_temp, exp_const, min_temp, "exp_const", None))
+        given = (init_temp, exp_const, min_temp)
+        self._set(_checked(init_temp, exp_const, min_temp, "exp_const", None), given)
 
     @staticmethod
     def _formula(xp, init_temp, exp_const, min_temp, t):
@@ -174,8 +193,8 @@ class CustomSchedule:
     """
 
     def __init__(self, schedule: Callable[..., float], **kwargs: Any):
-        if not callable(schedule):
-            raise TypeError(f"schedule must be a function; got {type(schedule).__name__}")
+        if not callable(schedule) or isinstance(schedule, type):
+            raise TypeError(f"'schedule' must be a function; got {type(schedule).__name__}")
         self.schedule, self.kwargs = schedule, kwargs
 
     def evaluate(self, t: ArrayLike) -> Any:
@@ -199,8 +218,19 @@ class CustomSchedule:
         return hash((self.schedule, tuple(sorted(self.kwargs.items()))))
 
     def __repr__(self) -> str:
-        name = getattr(self.schedule, "__name__", type(self.schedule).__name__)
-        return f"CustomSchedule(schedule={name}, kwargs={self.kwargs})"
+        return f"CustomSchedule(schedule={self._name()}, kwargs={self.kwargs})"
+
+    def _name(self) -> str:
+        return getattr(self.schedule, "__name__", type(self.schedule).__name__)
+
+    def get_info__(self, t: int | None = None, prefix: str = "") -> dict:
+        """mlrose-ky's description of the schedule, with the temperature at ``t`` if given."""
+        joint = f"{prefix}schedule_" if prefix else "schedule_"
+        info = {f"{joint}type": "custom", f"{joint}schedule": self._name(),
+                **{f"{joint}param_{k}": v for k, v in self.kwargs.items()}}  # fmt: skip
+        if t is not None:
+            info[f"{joint}current_value"] = self.evaluate(t)
+        return info
 
 
 def schedule_table(schedule: Any, n_steps: int) -> TemperatureTable:
@@ -216,7 +246,7 @@ def schedule_table(schedule: Any, n_steps: int) -> TemperatureTable:
         first = int(np.argmax(bad)) if temps.ndim == 1 else 0
         raise ValueError(
             f"schedule {schedule!r} must give one finite temperature >= 0 per step; step "
-            f"{first} gave {temps.ravel()[first]!r}"
+            f"{first} gave {shown(temps.ravel()[first])}"
         )
     return TemperatureTable(temps.astype(np.float32))
 

@@ -7,12 +7,46 @@ import os
 
 
 def check_output_folders(args: argparse.Namespace, *names: str) -> None:
-    """Each ``--NAME`` path given must be in an existing folder (checked before a run, so
-    nothing computed is lost to a bad path)."""
+    """Each ``--NAME`` path given must be a file this process can write: not a folder, in
+    an existing folder, and opened for writing once (permissions, read-only mounts), so
+    nothing computed is lost to a bad path. A file the check creates is removed again."""
     for name in names:
         path = getattr(args, name)
-        if path is not None and not os.path.isdir(os.path.dirname(os.path.abspath(path))):
-            raise ValueError(f"--{name}: folder of {path!r} does not exist")
+        if path is None:
+            continue
+        flag = f"--{name}"
+        if not str(path).strip() or os.path.isdir(path):
+            raise ValueError(f"{flag} {path!r} is a folder or empty; give a file path")
+        if not os.path.isdir(os.path.dirname(os.path.abspath(path))):
+            raise ValueError(f"{flag}: folder of {path!r} does not exist")
+        existed = os.path.exists(path)
+        try:
+            with open(path, "a"):
+                pass
+        except OSError as exc:
+            raise ValueError(f"{flag}: cannot write {path!r} ({exc.strerror})") from None
+        if not existed:
+            os.remove(path)
+
+
+def write_or_fall_back(flag: str, path: str, write) -> int:
+    """``write(path)``; if that fails, ``write`` to a fallback file that is named (exit
+    status 1), so the numbers computed are never lost."""
+    import sys
+    import tempfile
+
+    try:
+        write(path)
+        print(f"wrote {path}")
+        return 0
+    except OSError as exc:
+        suffix = os.path.splitext(path)[1] or ".out"
+        handle, fallback = tempfile.mkstemp(prefix="jaxclimb-", suffix=suffix)
+        os.close(handle)
+        write(fallback)
+        print(f"jaxclimb: error: could not write {flag} {path!r} ({exc}); wrote {fallback} "
+              "instead", file=sys.stderr)  # fmt: skip
+        return 1
 
 
 CACHE_VARIABLE = "JAXCLIMB_COMPILE_CACHE"
@@ -76,13 +110,3 @@ def start_devices(args: argparse.Namespace) -> None:
 
         initialize(getattr(args, "coordinator", None), getattr(args, "num_processes", None),
                    getattr(args, "process_id", None))  # fmt: skip
-
-
-def load_data(args: argparse.Namespace, metric: str) -> tuple:
-    """``(X_train, X_test, y_train, y_test, source)`` from ``--data``/``--target`` or
-    problem A."""
-    from ..datasets import from_options
-
-    return from_options(
-        args.data, args.target, metric, test_size=args.test_size, split_seed=args.split_seed
-    )

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import os
 import warnings
 
-from .common import check_output_folders, load_data, start_devices
+from .common import check_output_folders, start_devices, write_or_fall_back
 
 
 def _floats(text: str, name: str) -> list[float]:
@@ -46,48 +45,75 @@ def _configs(args: argparse.Namespace) -> list[dict]:
 
 
 def compare_command(args: argparse.Namespace) -> int:
-    """Run the configurations, print one table, write the files asked for."""
+    """Check everything, run the configurations, print one table, write the files."""
     check_output_folders(args, "plot", "json", "csv")
     if args.plot:
         from ..plots import require_matplotlib
 
         require_matplotlib()  # before the comparison, not after it
+    configs = _configs(args)
+    from .data import metric_rule, prepare, read_table
+
+    table = read_table(args)
+    algorithms = [c["algorithm"] for c in configs]
+    metric, _ = metric_rule(args.metric, algorithms, table[1], target=args.target)
+    data = prepare(args, table, metric)  # every configuration checked: now the work
     start_devices(args)
     from ..comparison import compare
 
-    configs = _configs(args)
-    *data, source = load_data(args, args.metric)
     target = args.target_score
-    if target is None and args.metric == "accuracy":
+    if target is None and metric == "accuracy":
         target = 0.85
     budget = args.population * args.steps
     print(f"comparing {len(configs)} configurations at {budget:,} evaluations each, seed "
-          f"{args.seed}", flush=True)  # fmt: skip
+          f"{args.seed}, metric {metric}", flush=True)  # fmt: skip
     with warnings.catch_warnings():  # too few runs: the table says so in its last line
         warnings.simplefilter("ignore", UserWarning)
-        result = compare(configs, data, budget=budget, seed=args.seed, target=target,
-                         metric=args.metric, hidden=tuple(args.hidden),
+        result = compare(configs, data.search, budget=budget, seed=args.seed, target=target,
+                         metric=metric, hidden=tuple(args.hidden),
                          activation=args.activation, progress=None if not args.quiet else False,
-                         data_name=source)  # fmt: skip
+                         data_name=data.source)  # fmt: skip
+    if data.scaling is not None:
+        _in_user_units(result, data.scaling)
     print(result.format_table())
+    return _write_files(args, result)
+
+
+def _in_user_units(comparison, scaling: dict) -> None:
+    """Every configuration's numbers in the target's own units (MSE times its variance)."""
+    from .scaling import fold_into_result
+
+    factor = (scaling["target"] or {}).get("std", 1.0) ** 2 if comparison.metric == "mse" else 1
+    for entry in comparison.entries:
+        fold_into_result(entry.result, scaling)
+        entry.train = entry.train * factor
+        entry.test = None if entry.test is None else entry.test * factor
+
+
+def _write_files(args: argparse.Namespace, result) -> int:
+    """The files asked for; one that cannot be written goes to a named fallback file."""
+    status = 0
     if args.json:
-        print(f"wrote {result.to_json(args.json)}")
+        status |= write_or_fall_back("--json", args.json, result.to_json)
     if args.csv:
-        print(f"wrote {result.to_csv(args.csv)}")
+        status |= write_or_fall_back("--csv", args.csv, result.to_csv)
     if args.plot:
         from ..plots import plot_comparison
 
-        plot_comparison(result, args.plot)
-        print(f"wrote {args.plot}")
-    return 0
+        status |= write_or_fall_back("--plot", args.plot, lambda p: plot_comparison(result, p))
+    return status
 
 
 def report_command(args: argparse.Namespace) -> int:
     """Print the summary of a saved run (and plot it)."""
     from ..results import SearchResult
 
-    if not os.path.isfile(args.path):
-        raise ValueError(f"{args.path!r} does not exist")
+    check_output_folders(args, "plot")
+    if args.plot:
+        from ..plots import require_matplotlib
+
+        require_matplotlib()
+    _not_a_checkpoint(args.path)
     try:
         result = SearchResult.load(args.path)
     except (KeyError, OSError) as exc:
@@ -95,10 +121,26 @@ def report_command(args: argparse.Namespace) -> int:
     print(f"{args.path}: {result.config.get('algorithm', 'run')}, {result.population} climbers, "
           f"{result.steps_run} steps")  # fmt: skip
     print(result.summary())
-    check_output_folders(args, "plot")
     if args.plot:
         from ..plots import plot_run
 
-        plot_run(result, args.plot)
-        print(f"wrote {args.plot}")
+        return write_or_fall_back("--plot", args.plot, lambda p: plot_run(result, p))
     return 0
+
+
+def _not_a_checkpoint(path: str) -> None:
+    """A checkpoint given where a result is expected: say what it is and how to turn it
+    into a result."""
+    from .._files import read_npz
+
+    try:
+        meta, _ = read_npz(path, "saved jaxclimb result")
+    except ValueError:
+        return  # SearchResult.load says what is wrong with it
+    settings = meta.get("settings")
+    if "key_impl" not in meta or not isinstance(settings, dict):
+        return
+    done, total = settings.get("steps_run", 0), settings.get("steps", 0)
+    state = "finished" if settings.get("finished") else f"at step {done:,} of {total:,}"
+    raise ValueError(f"{path!r} is a checkpoint of a search ({state}), not a result; turn it "
+                     f"into one with: jaxclimb run --resume {path} --out result.npz")  # fmt: skip

@@ -11,7 +11,9 @@ import os
 import sys
 
 from .._version import __version__
-from .common import load_data, start_devices
+from .common import start_devices
+from .resume import SEARCH_OPTIONS as BASE_OPTIONS
+from .resume import resume_hint, resumed_args
 
 ALGORITHM_FLAGS = {  # option of algorithms.make: the command-line attribute
     "mutate_fraction": "mutate_fraction",
@@ -39,22 +41,14 @@ ALGORITHM_FLAGS = {  # option of algorithms.make: the command-line attribute
 }
 
 
-GRADED = ("gradient", "es")
-"""Algorithms that follow a gradient (exact or estimated from score differences): on
-accuracy's plateaus they get none, so they search log-loss unless ``--metric`` says."""
-
-SEARCH_OPTIONS = (
-    "data", "target", "test_size", "split_seed", "model", "hidden", "activation", "output",
-    "init", "metric", "algorithm", "budget", "population", "steps", "step_size", "max_attempts",
-    "racing", "record_every", "seed", "precision", *ALGORITHM_FLAGS.values(),
-)  # fmt: skip
+SEARCH_OPTIONS = (*BASE_OPTIONS, *ALGORITHM_FLAGS.values())
 """What defines a search: saved in its checkpoint, taken back by ``--resume``."""
 
 
 def run_command(args: argparse.Namespace) -> int:
     """Build the network, objective and algorithm from the options, run, print, save."""
     if args.resume is not None:
-        args = _saved_search(args)
+        args = resumed_args(args, SEARCH_OPTIONS)
     _check_arguments(args)
     start_devices(args)
     import jax
@@ -63,22 +57,28 @@ def run_command(args: argparse.Namespace) -> int:
         args.quiet, args.out = True, None
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - for the rest of the process
     net, score, algorithm, options, data = _build(args)
-    source = data[-1]
     settings = {"algorithm": args.algorithm, "step_size": args.step_size, **options,
-                "seed": args.seed, "data": source, "model": net.to_config(),
-                "cli": {k: getattr(args, k) for k in SEARCH_OPTIONS}}  # fmt: skip
+                "seed": args.seed, "data": data.source, "model": net.to_config(),
+                "cli": {k: getattr(args, k) for k in (*SEARCH_OPTIONS, "search_steps")},
+                "command": getattr(args, "command_line", None)}  # fmt: skip
     sizes = "-".join(map(str, net.layer_sizes))
+    scaled = f", {data.scaling['kind']} scaling" if data.scaling else ""
     print(
         f"jaxclimb {__version__}: {args.algorithm} {args.population} x {args.steps} steps, "
-        f"{args.model} {sizes} ({net.output} output), step size {args.step_size}, data {source}"
+        f"{args.model} {sizes} ({net.output} output), step size {args.step_size}, data "
+        f"{data.source}{scaled}"
         + (f", precision {args.precision}" if args.precision != "float32" else "")
         + (f", resuming {args.resume}" if args.resume else ""),
         flush=True,
     )
     result = _search(args, algorithm, net, score, settings)
+    if data.scaling is not None:  # back in the user's units: raw features in, raw targets out
+        from .scaling import fold_into_result
+
+        fold_into_result(result, data.scaling)
     if args.chosen_by is not None:  # a surrogate was searched: choose by the user's metric
-        choose_by(result, args.chosen_by, data[0], data[2])
-    return _finish(args, result, data)
+        choose_by(result, args.chosen_by, data.raw[0], data.raw[2])
+    return _finish(args, result, data.raw)
 
 
 def choose_by(result, metric: str, X_train, y_train) -> None:
@@ -96,7 +96,9 @@ def _search(args: argparse.Namespace, algorithm, net, score, settings: dict):
     host = {"progress": not args.quiet, "verbose": args.verbose,
             "checkpoint_every": args.checkpoint_every, "max_seconds": args.max_seconds}  # fmt: skip
     if args.resume is not None:
-        return resume(args.resume, algorithm, net.init, score_fn=score, **host)
+        steps = args.steps if getattr(args, "extended", False) else None
+        return resume(args.resume, algorithm, net.init, score_fn=score, steps=steps,
+                      checkpoint=args.checkpoint or args.resume, **host)  # fmt: skip
     return run(args.seed, algorithm, net.init, population=args.population, steps=args.steps,
                record_every=args.record_every, max_attempts=args.max_attempts, score_fn=score,
                racing=args.racing,
@@ -108,22 +110,23 @@ def _finish(args: argparse.Namespace, result, data) -> int:
     import numpy as np
 
     from ..engine.signals import deferred_interrupts, exit_status
-    from ..report import keep_test_rows
+    from ..report import keep_rows
 
-    X_train, X_test, y_train, y_test, _ = data
+    X_train, X_test, y_train, y_test = data
     status = exit_status(_signal_number(result)) if result.interrupted else 0
     with deferred_interrupts():
         if X_test is not None and np.isfinite(result.best_score).any():
-            keep_test_rows(result, X_test, y_test)  # `jaxclimb report` shows them
+            keep_rows(result, X_test, y_test, X_train, y_train)  # `jaxclimb report` shows them
         if args.out:  # first: nothing below may lose the result
             status = _save(result, args.out) or status
         if not np.isfinite(result.best_score).any():
             raise ValueError("no climber has a finite score: every evaluation was NaN or inf")
         print(result.summary(X_test, y_test, X_train=X_train, y_train=y_train))
-        if result.interrupted:
-            where = result.config.get("checkpoint")
-            note = f"; continue it with: jaxclimb run --resume {where}" if where else ""
-            print(f"jaxclimb: interrupted after {result.steps_run} steps{note}", file=sys.stderr)
+        where = result.config.get("checkpoint")
+        if result.interrupted or (where and result.config.get("stopped_by") == "max_seconds"):
+            how = "interrupted" if result.interrupted else "stopped by --max-seconds"
+            note = f"; continue it with: {resume_hint(args, where)}" if where else ""
+            print(f"jaxclimb: {how} after {result.steps_run} steps{note}", file=sys.stderr)
         if result.config.get("checkpoint_error"):
             print(f"jaxclimb: warning: {result.config['checkpoint_error']}", file=sys.stderr)
     return status
@@ -175,46 +178,26 @@ def _check_arguments(args: argparse.Namespace) -> None:
     check_int("--seed", args.seed, minimum=-(2**63), maximum=2**63 - 1)
 
 
-def _saved_search(args: argparse.Namespace) -> argparse.Namespace:
-    """``args`` with the search options of the checkpoint ``--resume`` names."""
-    from ..engine.checkpoint import load_checkpoint
-
-    user = load_checkpoint(args.resume)["meta"]["settings"].get("user_config", {})
-    if "cli" not in user:
-        raise ValueError(
-            f"--resume: {args.resume!r} was not written by jaxclimb run; resume it from Python "
-            "with jaxclimb.resume(path, algorithm, init_params)"
-        )
-    merged = argparse.Namespace(**vars(args))
-    for name, value in user["cli"].items():
-        setattr(merged, name, value)
-    merged.checkpoint = None
-    return merged
-
-
 def _build(args: argparse.Namespace) -> tuple:
     """``(network, objective, algorithm, the algorithm options given, data)``."""
     from ..algorithms import RESTART_OPTIONS, make
     from ..tasks import make_network, make_objective, task_of
+    from .data import metric_rule, prepare, read_table
+    from .scaling import check_foldable
 
-    metric, args.chosen_by = args.metric, None
-    if metric is None and (args.data is not None or args.algorithm in GRADED):
-        metric, args.chosen_by = "log_loss", "accuracy"  # a smooth surrogate of accuracy
-    metric = metric or "accuracy"  # problem A: the tutorial's search
-    data = load_data(args, metric)
-    X_train, _, y_train, y_test, _ = data
-    task = task_of(y_train, metric, y_test=y_test)
+    table = read_table(args)
     perceptron = args.model == "perceptron"
-    hidden = args.hidden if args.hidden is not None else (() if perceptron else (10,))
-    net = make_network(
-        task,
-        X_train.shape[1],
-        hidden=hidden,
-        activation=args.activation,
-        output=args.output,
-        init=args.init,
-        perceptron=perceptron,
+    hard = perceptron or args.output == "step"
+    metric, args.chosen_by = metric_rule(
+        args.metric, [args.algorithm], table[1], target=args.target, hard_output=hard
     )
+    data = prepare(args, table, metric)
+    X_train, _, y_train, y_test = data.search
+    task = task_of(y_train, metric, y_test=y_test)
+    hidden = args.hidden if args.hidden is not None else (() if perceptron else (10,))
+    net = make_network(task, X_train.shape[1], hidden=hidden, activation=args.activation,
+                       output=args.output, init=args.init, perceptron=perceptron)  # fmt: skip
+    check_foldable(data.scaling, net.output)
     score = make_objective(net, X_train, y_train, task=task, metric=metric,
                            precision=args.precision)  # fmt: skip
     options = {k: getattr(args, flag) for k, flag in ALGORITHM_FLAGS.items()}
@@ -224,8 +207,9 @@ def _build(args: argparse.Namespace) -> tuple:
         raise ValueError(f"--restarts must be >= 0; got {options['restarts']}")
     plain = {k: v for k, v in options.items() if k not in RESTART_OPTIONS}
     _plan(args, net, make(args.algorithm, score, net.init, step_size=args.step_size, **plain))
+    args.search_steps = getattr(args, "search_steps", None) or args.steps  # before --steps N
     if "restarts" in options and "restart_patience" not in options:
-        options["round_steps"] = max(1, args.steps // (options["restarts"] + 1))  # mlrose
+        options["round_steps"] = max(1, args.search_steps // (options["restarts"] + 1))  # mlrose
     algorithm = make(args.algorithm, score, net.init, step_size=args.step_size, **options)
     return net, score, algorithm, options, data
 

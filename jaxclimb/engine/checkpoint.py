@@ -5,17 +5,28 @@ step counter), each climber's key, the history recorded so far and the run's set
 an ``.npz`` with a JSON header (no pickle). It is written to a temporary file and renamed,
 so a crash never leaves a half-written checkpoint behind. ``jaxclimb.resume`` continues it
 and ends bitwise identical to a run that was never interrupted.
+
+While a run writes a checkpoint it holds ``<checkpoint>.lock`` (:func:`checkpoint_lock`:
+its process id, host and command), so a second run or resume given the same path is
+refused, naming the first, instead of the two overwriting each other.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
+import socket
+import sys
+import time
+from collections.abc import Iterator
 from typing import Any
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
+from .._checks import check_int
 from .._files import atomic_savez, npz_path, read_npz
 from .._version import __version__
 from ..results import to_host
@@ -81,6 +92,23 @@ def refuse_unfinished(path: str | None) -> None:
         )
 
 
+def longer_steps(settings: dict, steps_run: int, steps: int | None, path: str) -> int:
+    """The steps of a resumed run: the saved run's, or ``steps`` when that is at least
+    as many and the saved state is at a chunk boundary (a run that ended mid-chunk has
+    stepped its counter past its end and cannot be continued bit for bit)."""
+    saved = int(settings["steps"])
+    if steps is None or steps == saved:
+        return saved
+    steps = check_int("steps", steps, minimum=1)
+    if steps < saved:
+        raise ValueError(f"steps={steps} is fewer than the {saved:,} steps of the run saved in "
+                         f"{path!r}; a resumed run can only run longer")  # fmt: skip
+    if steps_run % int(settings["chunk_steps"]):
+        raise ValueError(f"the run saved in {path!r} ended at step {steps_run:,}, inside a "
+                         "chunk; it cannot run longer (start a new run)")  # fmt: skip
+    return steps
+
+
 def restore_keys(meta: dict, leaves: list, loop_keys: np.ndarray):
     """Turn saved key data back into typed keys."""
     impl = meta["key_impl"]
@@ -91,3 +119,77 @@ def restore_keys(meta: dict, leaves: list, loop_keys: np.ndarray):
 
 def _is_key(x) -> bool:
     return isinstance(x, jax.Array) and jnp.issubdtype(x.dtype, jax.dtypes.prng_key)
+
+
+@contextlib.contextmanager
+def checkpoint_lock(path: str | None) -> Iterator[None]:
+    """Hold ``<path>.lock`` while the block runs (process 0 only; no-op for ``None``). A
+    lock whose process is gone (same host) is taken over; a live one is a ValueError that
+    names the run holding it."""
+    if path is None or jax.process_index() != 0:
+        yield
+        return
+    lock = npz_path(path) + ".lock"
+    mine = {"pid": os.getpid(), "host": socket.gethostname(), "started": time.time(),
+            "command": " ".join(sys.argv)}  # fmt: skip
+    _take(lock, mine, path)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            if _holder(lock) == mine:
+                os.remove(lock)
+
+
+def _take(lock: str, mine: dict, path: str) -> None:
+    for _ in range(2):
+        try:
+            handle = os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        except FileExistsError:
+            holder = _holder(lock)
+            if holder is None or not _gone(holder):
+                raise ValueError(_busy(path, lock, holder)) from None
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(lock)  # its process is gone: a stale lock
+            continue
+        except OSError:
+            return  # a folder that takes no lock files: run unguarded, as before
+        with os.fdopen(handle, "w") as file:
+            json.dump(mine, file)
+        return
+    raise ValueError(_busy(path, lock, _holder(lock)))
+
+
+def _holder(lock: str) -> dict | None:
+    try:
+        with open(lock) as file:
+            holder = json.load(file)
+    except (OSError, ValueError):
+        return None
+    return holder if isinstance(holder, dict) else None
+
+
+def _gone(holder: dict) -> bool:
+    """The holder's process has ended (only knowable on this host)."""
+    if holder.get("host") != socket.gethostname() or not isinstance(holder.get("pid"), int):
+        return False
+    try:
+        os.kill(holder["pid"], 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
+def _busy(path: str, lock: str, holder: dict | None) -> str:
+    if holder is None:
+        who = "another run (its lock file is being written or unreadable)"
+    else:
+        when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(holder.get("started", 0)))
+        who = (f"process {holder.get('pid')} on {holder.get('host')}, started {when}: "
+               f"{holder.get('command', '?')}")  # fmt: skip
+    return (
+        f"checkpoint {path!r} is being written by {who}; wait for that run to end or "
+        f"give another checkpoint path (if that run is gone, delete {lock!r})"
+    )

@@ -30,6 +30,8 @@ from .._files import check_writable
 from ..algorithms.base import Algorithm, SearchState
 from ..evaluation.objectives import ScoreFn
 from ..evaluation.sampling import KeyedObjective, evaluation_key
+from .devices import device_list
+from .layout import MEMORY_BUDGET, activation_bytes
 
 NO_LIMIT = int(np.iinfo(np.int32).max)
 CHECKPOINT_SECONDS = 60.0
@@ -180,10 +182,7 @@ def check_parts(algorithm: Any, init_params: Any, score_fn: Any) -> None:
 
 def check_shapes(algorithm: Algorithm, init_params: Callable, key: jax.Array) -> None:
     """Trace one climber abstractly to report user errors before anything compiles."""
-    try:
-        params = jax.eval_shape(init_params, key)
-    except Exception as exc:
-        raise ValueError(f"init_params(key) failed: {type(exc).__name__}: {exc}") from None
+    params = _initial_shapes(init_params, key)
     for path, leaf in jax.tree_util.tree_leaves_with_path(params):
         if not jnp.issubdtype(leaf.dtype, jnp.floating):
             raise TypeError(
@@ -214,12 +213,41 @@ def check_shapes(algorithm: Algorithm, init_params: Callable, key: jax.Array) ->
     return state
 
 
-def check_memory(state: Any, config: RunConfig, devices: list) -> None:
-    """Refuse, before compiling, a population whose states alone would not fit in the
-    memory of ``devices`` (the host's RAM for CPUs)."""
+def _initial_shapes(init_params: Callable, key: jax.Array) -> Any:
+    """The shapes of ``init_params(key)``, the same for two keys (it is called once per
+    climber, traced, so a structure that changes from call to call cannot be searched)."""
+    try:
+        first, second = (
+            jax.eval_shape(lambda k: init_params(k), k) for k in (key, jax.random.fold_in(key, 1))
+        )  # a new lambda each: eval_shape caches traces per function, and init_params may change
+    except Exception as exc:
+        raise ValueError(f"init_params(key) failed: {type(exc).__name__}: {exc}") from None
+    leaves = jax.tree_util.tree_leaves
+    same = jax.tree_util.tree_structure(first) == jax.tree_util.tree_structure(second)
+    if not same or leaves(first) != leaves(second):
+        raise ValueError(
+            "init_params must return weights of one structure and shape whatever the key (it "
+            "draws every climber's start); two calls returned "
+            f"{_structure(first)} and {_structure(second)}"
+        )
+    return first
+
+
+def _structure(tree: Any) -> str:
+    text = str(jax.tree_util.tree_map(lambda x: f"{x.dtype}{list(x.shape)}", tree))
+    return text if len(text) <= 200 else text[:200] + "..."
+
+
+def check_memory(state: Any, config: RunConfig, devices: Any, score_fn: Any = None) -> None:
+    """Refuse, before compiling, a run whose climbers' states and the activations of the
+    evaluations made at once (a :class:`ScoreFn`'s network) would not fit in the memory of
+    ``devices`` (default: all; the host's RAM for CPUs)."""
+    devices = device_list(devices)
     per_climber = sum(x.size * x.dtype.itemsize for x in jax.tree_util.tree_leaves(state))
     records = config.chunk_steps // config.record_every
-    need = config.population * (3 * per_climber + 64 + 8 * records)  # carry x3, keys, history
+    states = config.population * (3 * per_climber + 64 + 8 * records)  # carry x3, keys, history
+    active = _activations(config, len(devices), score_fn)
+    need = states + active
     if devices[0].platform == "cpu":
         have = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     else:
@@ -227,7 +255,20 @@ def check_memory(state: Any, config: RunConfig, devices: list) -> None:
         have = sum(limits) or need
     if need > have:
         raise ValueError(
-            f"population={config.population:,} needs about {need / 2**30:,.1f} GiB for the "
-            f"climbers' states, more than the {have / 2**30:,.1f} GiB of these devices; run "
-            "fewer climbers (or on more devices)"
+            f"population={config.population:,} needs about {need / 2**30:,.1f} GiB "
+            f"({states / 2**30:,.1f} GiB for the climbers' states, {active / 2**30:,.1f} GiB "
+            f"for the activations of the evaluations made at once), more than the "
+            f"{have / 2**30:,.1f} GiB of these devices; run fewer climbers, a smaller network, "
+            "fewer rows per evaluation (batch_size), or on more devices"
         )
+
+
+def _activations(config: RunConfig, n_devices: int, score_fn: Any) -> int:
+    """Bytes of activations the evaluations made at once hold, on all devices together: at
+    least one climber's per device, as many as the memory block lets through at once."""
+    if not isinstance(score_fn, ScoreFn):
+        return 0
+    local = -(-config.population // n_devices)
+    at_once = config.block_size or max(1, (config.memory_budget or MEMORY_BUDGET)
+                                       // max(1, score_fn.evaluation_bytes))  # fmt: skip
+    return min(n_devices, config.population) * min(local, at_once) * activation_bytes(score_fn)

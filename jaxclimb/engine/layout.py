@@ -134,13 +134,22 @@ def climber_block(score_fn: Any, platform: str) -> int | None:
     """
     if platform != "cpu" or not isinstance(score_fn, ScoreFn):
         return None
+    return max(1, core_cache_bytes() // activation_bytes(score_fn, minibatch=False))
+
+
+def activation_bytes(score_fn: ScoreFn, *, minibatch: bool = True) -> int:
+    """Bytes of the activations one evaluation of ``score_fn`` materialises: a network of
+    matrix products its widest layer for every row scored at once (a minibatch's rows, or
+    all rows without ``minibatch``; a fused network only its outputs); a user's function
+    the objective's own estimate."""
     net = score_fn.forward
-    if isinstance(net, MLP):
-        width = net.layer_sizes[-1] if score_fn.fused else max(net.layer_sizes)
-        activation_bytes = score_fn.X.shape[0] * width * 4
-    else:
-        activation_bytes = score_fn.evaluation_bytes
-    return max(1, core_cache_bytes() // activation_bytes)
+    if not isinstance(net, MLP):
+        return score_fn.evaluation_bytes
+    rows = score_fn.X.shape[0]
+    if minibatch and score_fn.batch_size:
+        rows = min(rows, score_fn.batch_size)
+    width = net.layer_sizes[-1] if score_fn.fused else max(net.layer_sizes)
+    return rows * width * 4
 
 
 def padded_population(population: int, mesh: Mesh) -> int:

@@ -20,19 +20,19 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
 import jax
 
-from .._files import json_ready
+from .._files import json_ready, npz_path
 from .._log import tell
 from ..algorithms.base import Algorithm
 from ..evaluation.objectives import ScoreFn
 from ..results import SearchResult
-from .checkpoint import load_checkpoint, refuse_unfinished
+from .checkpoint import checkpoint_lock, load_checkpoint, longer_steps, refuse_unfinished
 from .config import HostOptions, RunConfig, as_key, check_memory, check_parts, check_shapes
-from .devices import device_list
 from .session import Session
 
 
@@ -70,9 +70,8 @@ def run(
         score_fn: the ``make_score_fn`` objective, for metrics in their units and predict.
         devices: devices to shard the population over (default: all of the default backend);
             ``config``: extra JSON-ready settings recorded in the result.
-        population, steps, record_every, chunk_steps, max_attempts, block_size,
-            memory_budget, racing (racing restarts): the run's shape, see
-            :class:`~jaxclimb.engine.RunConfig`.
+        population, steps, record_every, chunk_steps, max_attempts, block_size, memory_budget,
+            racing (racing restarts): the run's shape, see :class:`~jaxclimb.engine.RunConfig`.
         progress, verbose, checkpoint, checkpoint_every, callback, max_seconds, monitor:
             what happens between chunks, see :class:`~jaxclimb.engine.HostOptions`.
 
@@ -88,14 +87,15 @@ def run(
     options = HostOptions(progress, verbose, checkpoint, checkpoint_every, callback,
                           max_seconds=max_seconds, monitor=monitor)  # fmt: skip
     config = json_ready("config", _checked_config(config))
-    refuse_unfinished(options.checkpoint)
-    check_memory(check_shapes(algorithm, init_params, key), run_config, device_list(devices))
-    session = Session(algorithm, init_params, run_config, devices, score_fn)
-    programs = session.compile(key)
-    if verbose:
-        tell("compiled in %.2f s", programs.seconds)
-    loop = session.start(programs, key, options, config)
-    return session.result(loop, programs.seconds, loop.seconds_before + loop.run())
+    with checkpoint_lock(options.checkpoint):  # no other run may write it meanwhile
+        refuse_unfinished(options.checkpoint)
+        check_memory(check_shapes(algorithm, init_params, key), run_config, devices, score_fn)
+        session = Session(algorithm, init_params, run_config, devices, score_fn)
+        programs = session.compile(key)
+        if verbose:
+            tell("compiled in %.2f s", programs.seconds)
+        loop = session.start(programs, key, options, config)
+        return session.result(loop, programs.seconds, loop.seconds_before + loop.run())
 
 
 def resume(
@@ -105,6 +105,7 @@ def resume(
     *,
     score_fn: ScoreFn | None = None,
     devices: list[jax.Device] | None = None,
+    steps: int | None = None,
     **host_options: Any,
 ) -> SearchResult:
     """Continue a run from a checkpoint written by :func:`run` (``checkpoint=path``).
@@ -115,16 +116,27 @@ def resume(
     ``score_fn`` and ``devices`` mean what they mean in :func:`run`; ``host_options`` are
     :class:`~jaxclimb.engine.HostOptions` (``progress``, ``verbose``, ``checkpoint``,
     ``checkpoint_every``, ``callback``), and checkpoints keep going to ``path`` unless
-    ``checkpoint`` says otherwise.
+    ``checkpoint`` says otherwise. ``steps`` (at least the saved run's) runs it longer:
+    the result is that of a run of ``steps`` steps from the start.
     """
-    saved = load_checkpoint(path)
-    check_parts(algorithm, init_params, score_fn)
     options = HostOptions(**{"checkpoint": path, **host_options})
+    with contextlib.ExitStack() as locks:  # the file read and the file written
+        for held in sorted({npz_path(path), options.checkpoint} - {None}):
+            locks.enter_context(checkpoint_lock(held))
+        if options.checkpoint not in (None, npz_path(path)):
+            refuse_unfinished(options.checkpoint)
+        saved = load_checkpoint(path)
+        return _resume(saved, path, algorithm, init_params, score_fn, devices, steps, options)
+
+
+def _resume(saved, path, algorithm, init_params, score_fn, devices, steps, options):
+    check_parts(algorithm, init_params, score_fn)
     settings = dict(saved["meta"]["settings"])
     steps_run = settings.pop("steps_run")
     spent = settings.pop("run_seconds_so_far", 0.0)
     user_config = settings.pop("user_config", {})
     settings.pop("finished", None)
+    settings["steps"] = longer_steps(settings, steps_run, steps, path)
     session = Session(algorithm, init_params, RunConfig(**settings), devices, score_fn)
     session.check_fingerprint(saved["meta"].get("fingerprint", {}), path)
     programs = session.compile(jax.random.key(0))

@@ -174,6 +174,7 @@ class Session:
         """The finished (or interrupted) run as NumPy arrays."""
         traits = self.algorithm.traits
         config = {
+            **({"algorithm": traits.name} if traits.name else {}),
             **loop.user_config,
             **self.config.to_dict(),
             "n_devices": self.layout.mesh.size,

@@ -12,16 +12,23 @@ import functools
 import jax
 import numpy as np
 from sklearn.base import BaseEstimator
-from sklearn.model_selection import train_test_split
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
-from .._checks import check_float, check_int, store_params
+from .._checks import check_float, check_int, shown, store_params
 from ..algorithms import make
 from ..algorithms.defaults import DEFAULT_BUDGET, plan, scaled_options
 from ..engine import run
 from ..precision import DEFAULT_PRECISION, matmul_precision
 from ..tasks import Task, make_network, training_objective
-from .fitting import EarlyStopping, WarmStart, choose, metric_of_all, seed_of
+from .fitting import (
+    EarlyStopping,
+    WarmStart,
+    check_verbose,
+    choose,
+    metric_of_all,
+    seed_of,
+    validation_split,
+)
 
 DEFAULT_ALPHA = 10.0
 """L2 penalty of the estimators (scikit-learn's MLP meaning; see benchmarks/README.md)."""
@@ -122,7 +129,7 @@ class ClimbingBase(BaseEstimator):
         chosen = choose(fit_metric, result.best_score)
         self.network_, self.result_, self.best_climber_ = net, result, chosen
         self.coefs_ = result.climber(chosen)
-        self.fitness_curve_ = result.history[chosen]
+        self.fitness_curve_ = result.history[chosen, 1:]  # after each step, as n_iter_ counts
         loss = -self.fitness_curve_
         self.n_iter_ = result.steps_run + (self.n_iter_ if warm else 0)
         self.loss_curve_ = list(self.loss_curve_) + list(loss) if warm else list(loss)
@@ -142,7 +149,7 @@ class ClimbingBase(BaseEstimator):
         if isinstance(self.mutate_fraction, str):
             if self.mutate_fraction != "auto":
                 raise ValueError(f"mutate_fraction must be 'auto', a number in (0, 1] or None; "
-                                 f"got {self.mutate_fraction!r}")  # fmt: skip
+                                 f"got {shown(self.mutate_fraction)}")  # fmt: skip
             options.update(scaled_options(name, n))
         else:
             options["mutate_fraction"] = self.mutate_fraction
@@ -173,12 +180,10 @@ class ClimbingBase(BaseEstimator):
         for name in ("early_stopping", "warm_start"):
             if not isinstance(getattr(self, name), bool | np.bool_):
                 raise TypeError(f"{name} must be True or False; got {getattr(self, name)!r}")
+        check_verbose(self.verbose)
         if not self.early_stopping:
             return X, y, w, None, None
-        X_fit, X_val, y_fit, y_val, w_fit, _ = train_test_split(
-            X, y, w, test_size=fraction, random_state=seed % 2**32
-        )
-        return X_fit, y_fit, w_fit, X_val, y_val
+        return validation_split(X, y, w, fraction, seed, classes=getattr(self, "classes_", None))
 
     def _logits(self, X) -> np.ndarray:
         check_is_fitted(self, "coefs_")

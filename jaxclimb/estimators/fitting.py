@@ -14,7 +14,9 @@ import numbers
 import jax
 import jax.numpy as jnp
 import numpy as np
+from sklearn.model_selection import train_test_split
 
+from .._checks import shown
 from ..results import to_host
 
 _metric_of_all = jax.jit(lambda score, params: jax.vmap(score.metric_value)(params))
@@ -30,7 +32,9 @@ def seed_of(random_state) -> int:
         return int(random_state.integers(2**31 - 1))
     if isinstance(random_state, np.random.RandomState):
         return int(random_state.randint(2**31 - 1))
-    raise TypeError(f"random_state must be None, an int or a numpy Generator; got {random_state!r}")
+    raise TypeError(
+        f"random_state must be None, an int or a numpy Generator; got {shown(random_state)}"
+    )
 
 
 def metric_of_all(score, params) -> np.ndarray:
@@ -49,6 +53,44 @@ def choose(metric: np.ndarray, score: np.ndarray) -> int:
         )
     order = np.lexsort((np.where(finite, score, -np.inf), np.where(finite, metric, -np.inf)))
     return int(order[-1])
+
+
+def check_verbose(verbose) -> None:
+    """``verbose`` is a bool or an int >= 0 (scikit-learn's meaning), else a TypeError."""
+    if isinstance(verbose, bool | np.bool_):
+        return
+    if not isinstance(verbose, numbers.Integral):
+        raise TypeError(
+            "verbose must be an integer >= 0 or a bool (0: silent, 1: a progress bar, 2: also "
+            f"each improvement); got {type(verbose).__name__} {verbose!r}"
+        )
+    if verbose < 0:
+        raise ValueError(f"verbose must be >= 0; got {int(verbose)}")
+
+
+def validation_split(X, y, w, fraction: float, seed: int, *, classes=None) -> tuple:
+    """``(X_fit, y_fit, w_fit, X_val, y_val)``: ``fraction`` of the rows held out for early
+    stopping, stratified by class for a classifier (``classes``: its labels, ``y`` their
+    codes), as MLPClassifier's; a ValueError when a class is too small to be split."""
+    stratify = None if classes is None else y
+    if classes is not None:
+        counts = np.bincount(y, minlength=len(classes))
+        if counts.min() < 2:
+            label = shown(classes[int(np.argmin(counts))])
+            raise ValueError(
+                f"early_stopping=True holds out a validation split stratified by class, but "
+                f"class {label} has only {counts.min()} member(s); give each class at least 2 "
+                "rows, or set early_stopping=False"
+            )
+    try:
+        X_fit, X_val, y_fit, y_val, w_fit, _ = train_test_split(
+            X, y, w, test_size=fraction, random_state=seed % 2**32, stratify=stratify
+        )
+    except ValueError as exc:  # too few validation rows for the classes, or for any row
+        raise ValueError(
+            f"validation_fraction={fraction} with early_stopping=True: {exc}"
+        ) from None
+    return X_fit, y_fit, w_fit, X_val, y_val
 
 
 class WarmStart:

@@ -8,6 +8,7 @@ from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import column_or_1d, validate_data
 
+from .._checks import shown
 from ..networks import TRANSFERS
 from ..tasks import classification_task, regression_task
 from .base import ClimbingBase, check_weights
@@ -81,7 +82,7 @@ class ClimbingClassifier(ClassifierMixin, ClimbingBase):
             self.classes_, codes = encoder.classes_, encoder.transform(y)
         if len(self.classes_) < 2:
             raise ValueError(
-                f"a classifier needs at least 2 classes; got 1 class ({self.classes_[0]!r})"
+                f"a classifier needs at least 2 classes; got 1 class ({shown(self.classes_[0])})"
             )
         if sample_weight is not None:
             weighted = np.unique(codes[check_weights(sample_weight, X) > 0])
@@ -117,6 +118,16 @@ class ClimbingClassifier(ClassifierMixin, ClimbingBase):
         return self.classes_[codes]
 
 
+def standardisation(Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(mean, std)`` of each column of ``Y``, computed on ``Y`` scaled to at most 1 in
+    absolute value, so that targets near float64's limits (1e300) do not overflow their
+    variance (which would make them look constant)."""
+    peak = np.max(np.abs(Y), axis=0)
+    peak = np.where(peak > 0, peak, 1.0)
+    scaled = Y / peak
+    return scaled.mean(axis=0) * peak, scaled.std(axis=0) * peak
+
+
 class ClimbingRegressor(RegressorMixin, ClimbingBase):
     """A neural-network regressor trained by a population of gradient-free climbers.
 
@@ -133,8 +144,7 @@ class ClimbingRegressor(RegressorMixin, ClimbingBase):
         y = np.asarray(y, dtype=np.float64)
         self._y_1d = y.ndim == 1
         Y = y[:, None] if self._y_1d else y
-        self._y_mean = Y.mean(axis=0)
-        scale = Y.std(axis=0)
+        self._y_mean, scale = standardisation(Y)
         self._y_scale = np.where(scale > 0, scale, 1.0)
         Z = ((Y - self._y_mean) / self._y_scale).astype(np.float32)
         if self.objective == "r2" and np.any(scale == 0):

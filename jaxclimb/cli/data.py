@@ -1,0 +1,124 @@
+"""The command line's data, as a scikit-learn pipeline would see them: one metric rule
+for ``run`` and ``compare``, then the split, then scaling fitted on the training split.
+
+* The metric rule (:func:`metric_rule`): ``--metric`` as given, checked against the
+  algorithms and the target before anything runs; without it, ``accuracy`` on problem A
+  (the tutorial's search), ``log_loss`` for a classification CSV or a gradient-following
+  algorithm (the climber then chosen by accuracy), ``r2`` for a continuous target.
+* Scaling (``--scale``): features standardised (or min-max scaled) with the training
+  split's statistics; a regression target standardised for the search. The transform is
+  a JSON-ready dict (:attr:`Data.scaling`) saved with the result, whose weights are folded
+  back into the user's units (:mod:`.scaling`), so ``report`` and ``predict`` take raw data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import sys
+import time
+
+import numpy as np
+
+GRADED = ("gradient", "es")
+"""Algorithms that follow a gradient (exact or estimated from score differences): on
+accuracy's plateaus they get none, so they search log-loss unless ``--metric`` says."""
+
+LARGE_FILE = 50 * 2**20
+"""A data file above this many bytes is announced while it loads."""
+
+
+@dataclasses.dataclass
+class Data:
+    """Train and test splits in search units, the same in the user's units, the name of
+    the source and the scaling that maps one to the other (None: no scaling)."""
+
+    search: tuple  # (X_train, X_test, y_train, y_test) as the search sees them
+    raw: tuple  # the same, in the user's units
+    source: str
+    scaling: dict | None = None
+
+
+def read_table(args: argparse.Namespace) -> tuple:
+    """``(X, y, source)`` of ``--data``/``--target`` (announced when large), or ``(None,
+    None, problem A's name)``."""
+    from ..csvfile import load_csv
+
+    if args.data is None:
+        if args.target is not None:
+            raise ValueError("--target needs --data FILE.csv")
+        return None, None, "problem A (make_classification 1000x5)"
+    if args.target is None:
+        raise ValueError("--data needs --target COLUMN")
+    path = os.fspath(args.data)
+    size = os.path.getsize(path) if os.path.isfile(path) else 0
+    start = time.perf_counter()
+    if size > LARGE_FILE:
+        print(f"reading {path} ({size / 2**20:,.0f} MiB) ...", file=sys.stderr, flush=True)
+    X, y, _ = load_csv(path, args.target)
+    if size > LARGE_FILE:
+        print(f"read {X.shape[0]:,} rows x {X.shape[1]} features in "
+              f"{time.perf_counter() - start:.1f} s", file=sys.stderr, flush=True)  # fmt: skip
+    return X, y, path
+
+
+def is_continuous(y) -> bool:
+    """A numeric target with more distinct non-integer values than classes would have."""
+    from sklearn.utils.multiclass import type_of_target
+
+    return y is not None and y.dtype.kind in "fiu" and type_of_target(y) == "continuous"
+
+
+def metric_rule(metric: str | None, algorithms, y, *, target: str | None = None,
+                hard_output: bool = False) -> tuple[str, str | None]:  # fmt: skip
+    """``(metric searched, metric the climber is chosen by or None)`` for ``--metric``
+    (None: not given), the algorithms to run and the target column ``y`` (None: problem
+    A); a ValueError in the command line's words when they do not go together."""
+    from ..evaluation.metrics import METRICS
+
+    continuous = is_continuous(y)
+    graded = [a for a in dict.fromkeys(algorithms) if a in GRADED]
+    column = f"--target {target!r}" if target else "the target"
+    if metric is None:
+        if continuous:
+            return "r2", None
+        if (y is not None or graded) and not hard_output:
+            return "log_loss", "accuracy"  # a smooth surrogate of accuracy
+        return "accuracy", None
+    if METRICS[metric].classification and continuous:
+        raise ValueError(f"--metric {metric} needs classes, but {column} is continuous "
+                         f"({len(np.unique(y))} distinct values); use --metric r2 or mse, or "
+                         "leave --metric out")  # fmt: skip
+    if not METRICS[metric].classification and y is not None and y.dtype.kind not in "fiu":
+        raise ValueError(f"--metric {metric} needs a numeric target; {column} holds text")
+    if not METRICS[metric].classification and y is None:
+        raise ValueError(f"--metric {metric} is for regression; problem A is a classification")
+    if metric == "accuracy" and graded:
+        raise ValueError(f"--metric accuracy gives {' and '.join(graded)} no gradient (it is "
+                         "flat almost everywhere); use --metric log_loss, or leave --metric "
+                         "out")  # fmt: skip
+    return metric, None
+
+
+def prepare(args: argparse.Namespace, table: tuple, metric: str) -> Data:
+    """Encode, split and scale ``table`` (from :func:`read_table`) for ``metric``."""
+    from ..datasets import class_labels, problem_a, split
+    from ..evaluation.metrics import METRICS
+    from .scaling import fit_scaling
+
+    X, y, source = table
+    if X is None:
+        raw = tuple(problem_a(test_size=args.test_size, split_seed=args.split_seed))
+    else:
+        if METRICS[metric].classification:
+            y = class_labels(y, metric)
+        raw = tuple(split(X, y, test_size=args.test_size, split_seed=args.split_seed))
+    kind = args.scale or ("none" if X is None else "standard")
+    regression = not METRICS[metric].classification
+    scaling = fit_scaling(kind, raw[0], raw[2] if regression else None)
+    if scaling is None:
+        return Data(raw, raw, source)
+    from .scaling import apply_scaling
+
+    return Data(apply_scaling(scaling, *raw), raw, source, scaling)

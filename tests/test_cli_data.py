@@ -1,0 +1,197 @@
+"""The command line's data (issue 27): scaled as a pipeline would, one metric rule for
+run and compare checked before any work, files and inputs that say what they are."""
+
+import types
+import warnings
+
+import jax
+import numpy as np
+import pytest
+from sklearn.datasets import make_classification, make_regression
+from sklearn.metrics import r2_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+import jaxclimb as jc
+from jaxclimb import comparison
+from jaxclimb.cli import main
+from jaxclimb.datasets import split
+
+
+def _csv(path, X, y, target="y"):
+    names = [f"x{i}" for i in range(X.shape[1])]
+    rows = [",".join(f"{v:.9g}" for v in (*x, t)) for x, t in zip(X, y, strict=True)]
+    path.write_text("\n".join([",".join([*names, target]), *rows]) + "\n")
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def prices(tmp_path_factory):
+    X, y = make_regression(n_samples=300, n_features=5, n_informative=3, noise=5.0,
+                           random_state=3)  # fmt: skip
+    X[:, 0] = X[:, 0] * 1e3 + 5e3  # a feature in other units too
+    y = 2e5 + 5e4 * y / y.std()  # prices near 2e5
+    return _csv(tmp_path_factory.mktemp("d") / "prices.csv", X, y, "price"), X, y
+
+
+@pytest.mark.slow
+def test_a_regression_csv_near_2e5_matches_a_scaled_pipeline(prices, tmp_path, capsys):
+    path, X, y = prices
+    out = str(tmp_path / "r.npz")
+    argv = ["run", "--data", path, "--target", "price", "--population", "16", "--steps", "300"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no NumPy cast warning, no metric warning
+        assert main([*argv, "--quiet", "--out", out]) == 0
+    text = capsys.readouterr().out
+    assert "standard scaling" in text and "test r2" in text
+    X_train, X_test, y_train, y_test = split(X.astype(np.float32), y, test_size=0.33, split_seed=1)
+    result = jc.load_result(out)  # predicts from raw features, in the target's units
+    ours = r2_score(y_test, result.predict(X_test).ravel())
+    reported = float(next(line for line in text.splitlines() if "test r2" in line).split()[2])
+    assert abs(ours - reported) < 1e-3
+    pipeline = make_pipeline(StandardScaler(), jc.ClimbingRegressor(
+        population_size=16, max_steps=300, random_state=0)).fit(X_train, y_train)  # fmt: skip
+    assert ours > r2_score(y_test, pipeline.predict(X_test)) - 0.05 and ours > 0.8
+    assert result.config["scaling"]["target"]["mean"] == pytest.approx(y_train.mean())
+
+
+def test_scaling_is_fitted_on_the_training_split_and_folds_back_exactly():
+    from jaxclimb.cli.scaling import apply_scaling, fit_scaling, fold_into_result
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 3)) * [1.0, 1e3, 0.01] + [0.0, 2e4, 5.0]
+    y = 2e5 + 3e4 * rng.normal(size=40)
+    scaling = fit_scaling("standard", X[:30], y[:30])
+    expected = StandardScaler().fit(X[:30]).transform(X[30:])
+    np.testing.assert_allclose(apply_scaling(scaling, X[:30], X[30:], y, y)[1], expected, atol=1e-5)
+    minmax = apply_scaling(fit_scaling("minmax", X[:30]), X[:30], X[:30], None, None)[0]
+    assert minmax.min() == 0 and minmax.max() == pytest.approx(1)
+    assert fit_scaling("none", X) is None
+    net = jc.MLP((3, 4, 1), output="identity")
+    one = net.init(jax.random.key(0))
+    params = [{k: np.stack([v, v * 0.5]) for k, v in layer.items()} for layer in one]
+    climber = lambda tree, i: jax.tree_util.tree_map(lambda x: x[i], tree)  # noqa: E731
+    Xs = apply_scaling(scaling, X[:30], X, y[:30], y)[0]
+    scaled_out = [np.asarray(net(climber(params, i), Xs)) for i in range(2)]
+    result = types.SimpleNamespace(best_params=params, metric="mse", config={},
+                                   best_score=np.array([-1.0, -2.0]), final_score=np.zeros(2),
+                                   history=np.full((2, 3), -1.0))  # fmt: skip
+    fold_into_result(result, scaling)
+    target = scaling["target"]
+    for i in range(2):
+        raw_out = np.asarray(net(climber(result.best_params, i), X[:30].astype(np.float32)))
+        np.testing.assert_allclose(raw_out, scaled_out[i] * target["std"] + target["mean"],
+                                   rtol=1e-4)  # fmt: skip
+    assert result.best_score[0] == pytest.approx(-(target["std"] ** 2))  # MSE in its units
+    assert result.config["scaling"] == scaling
+
+
+@pytest.fixture(scope="module")
+def classes(tmp_path_factory):
+    X, y = make_classification(n_samples=200, n_features=4, random_state=0)
+    return _csv(tmp_path_factory.mktemp("c") / "classes.csv", X * 100 + 1e3, y)
+
+
+@pytest.fixture
+def no_comparison(monkeypatch):
+    """``compare`` records what it was asked and stops: nothing runs."""
+    asked = []
+
+    def stop(configs, data, **kwargs):
+        asked.append(kwargs)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(comparison, "compare", stop)
+    return asked
+
+
+def test_one_metric_rule_checked_before_any_configuration_runs(no_comparison, capsys):
+    argv = ["compare", "--algorithms", "hill-climb,annealing,es,gradient", "--metric", "accuracy"]
+    assert main(argv) == 2 and no_comparison == []  # nothing ran
+    err = capsys.readouterr().err
+    assert (
+        "--metric accuracy gives es and gradient no gradient" in err and "--metric log_loss" in err
+    )
+    assert main(["run", "--algorithm", "es", "--metric", "accuracy", "--quiet"]) == 2
+    assert "use --metric log_loss" in capsys.readouterr().err
+    assert main(["compare", "--algorithms", "hill-climb,es", "--quiet"]) == 130
+    assert no_comparison[-1]["metric"] == "log_loss"  # as run: gradient-following -> log_loss
+    assert main(["compare", "--quiet"]) == 130 and no_comparison[-1]["metric"] == "accuracy"
+
+
+def test_compare_and_run_take_the_same_metric_for_a_csv(classes, prices, no_comparison, capsys):
+    assert main(["compare", "--data", classes, "--target", "y", "--quiet"]) == 130
+    assert no_comparison[-1]["metric"] == "log_loss"  # run's default for a CSV
+    assert main(["compare", "--data", prices[0], "--target", "price", "--quiet"]) == 130
+    assert no_comparison[-1]["metric"] == "r2"  # a continuous target needs no --metric
+    assert main(["run", "--data", prices[0], "--target", "price", "--metric", "log_loss"]) == 2
+    err = capsys.readouterr().err
+    assert "--metric log_loss needs classes, but --target 'price' is continuous" in err
+
+
+def test_report_keeps_the_train_accuracy_row_and_features_are_scaled(classes, tmp_path, capsys):
+    out = str(tmp_path / "r.npz")
+    argv = ["run", "--data", classes, "--target", "y", "--population", "8", "--steps", "100"]
+    assert main([*argv, "--quiet", "--out", out]) == 0
+    printed = capsys.readouterr().out
+    assert main(["report", out]) == 0
+    reported = capsys.readouterr().out
+    row = lambda text: next(x for x in text.splitlines() if x.startswith("train accuracy"))  # noqa: E731
+    assert row(reported) == row(printed)
+    result = jc.load_result(out)
+    X = np.loadtxt(classes, delimiter=",", skiprows=1)[:, :4]
+    assert result.config["scaling"]["kind"] == "standard"
+    assert result.predict(X.astype(np.float32)).shape == (200,)  # raw features in
+    assert float(row(printed).split()[2]) > 0.8  # features near 1e3 +- 1e2: scaled
+
+
+@pytest.mark.parametrize(
+    ("argv", "match"),
+    [
+        (["--data", "/dev/null", "--target", "y"], "is a device or a socket, not a CSV file"),
+        (["--data", "{tmp}", "--target", "y"], "is a folder; give the path of a CSV file"),
+        (["--hidden", ""], "expected at least one layer size"),
+        (["--data", "{tmp}/inf.csv", "--target", "y"], "column 'price': 'inf' is infinite"),
+        (["--data", "{tmp}/big.csv", "--target", "y"], "column 'price': '1e39' is beyond"),
+    ],
+)
+def test_inputs_say_what_they_are(tmp_path, argv, match, capsys):
+    (tmp_path / "inf.csv").write_text("a,price,y\n1,2,0\n3,inf,1\n")
+    (tmp_path / "big.csv").write_text("a,price,y\n1,2,0\n3,1e39,1\n")
+    argv = [a.replace("{tmp}", str(tmp_path)) for a in argv]
+    assert main(["run", "--quiet", *argv]) == 2
+    err = capsys.readouterr().err.strip()
+    assert match in err and len(err.splitlines()) == 1
+
+
+def test_a_large_csv_is_announced_while_it_loads(classes, monkeypatch, capsys):
+    from jaxclimb.cli import data as cli_data
+
+    monkeypatch.setattr(cli_data, "LARGE_FILE", 10)
+    assert main(["run", "--data", classes, "--target", "y", "--test-size", "1.5"]) == 2
+    err = capsys.readouterr().err
+    assert "reading " in err and "MiB) ..." in err and "read 200 rows x 4 features" in err
+
+
+def test_unwritable_outputs_fail_before_the_work(no_comparison, tmp_path, capsys):
+    from jaxclimb.cli.common import write_or_fall_back
+
+    assert main(["compare", "--json", "/proc/c.json"]) == 2 and no_comparison == []
+    assert "--json: cannot write '/proc/c.json'" in capsys.readouterr().err
+    result = tmp_path / "r.npz"
+    assert main(["report", str(result), "--plot", "/proc/r.png"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and "--plot: cannot write" in err
+
+    def write(path):  # a write that fails at the last moment (a disk that fills up)
+        if path == "/x/c.json":
+            raise OSError(28, "No space left on device")
+        with open(path, "w") as f:
+            f.write("{}")
+
+    assert write_or_fall_back("--json", "/x/c.json", write) == 1
+    err = capsys.readouterr().err
+    fallback = err.split("wrote ")[1].split()[0]
+    assert "No space left" in err
+    with open(fallback) as f:
+        assert f.read() == "{}"
