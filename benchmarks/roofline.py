@@ -129,9 +129,10 @@ class Jaxclimb:
             X, y = problem_data(name)
             net = jc.MLP(layers, activation=act, output="sigmoid")
             self.problems[name] = (net, jc.make_score_fn(net, X, y))
+            self.problems[name + "-xla"] = (net, jc.make_score_fn(net, X, y, evaluation="xla"))
 
-    def search(self, problem, population):
-        net, score = self.problems[problem]
+    def search(self, problem, population, evaluation="auto"):
+        net, score = self.problems[problem + ("-xla" if evaluation == "xla" else "")]
         steps = max(1, PROBLEMS[problem][2] // population)
         algorithm = self.jc.hill_climb(score, step_size=0.1)
         result = self.jc.run(0, algorithm, net.init, population=population, steps=steps,
@@ -187,7 +188,8 @@ class Worker:
 
 
 # ---------------------------------------------------------------------------------- run
-COLUMNS = ("ref_1", "ref_all", "search_1", "bare_1", "search_all", "bare_all", "baked_all")
+COLUMNS = ("ref_1", "ref_all", "search_1", "bare_1", "search_all", "search_xla_all", "bare_all",
+           "baked_all")  # fmt: skip
 
 
 def measure(rounds, populations, jaxclimb, worker, references, threads):
@@ -208,6 +210,7 @@ def measure(rounds, populations, jaxclimb, worker, references, threads):
                 "ref_1": ref.rate(population, 1),
                 "ref_all": ref.rate(population, threads),
                 "search_all": jaxclimb.search(problem, population),
+                "search_xla_all": jaxclimb.search(problem, population, "xla"),
                 "bare_all": jaxclimb.bare(problem, population),
                 "baked_all": jaxclimb.bare(problem, population, baked=True),
                 "search_1": worker("search", problem, population),
@@ -226,12 +229,13 @@ def table(best, tutorial):
         roofline = max(m["ref_all"], m["ref_1"])
         rows.append({"problem": problem, "population": population, **m, "roofline": roofline,
                      "search_vs_roofline": m["search_all"] / roofline,
+                     "search_xla_vs_roofline": m["search_xla_all"] / roofline,
                      "bare_vs_roofline": m["bare_all"] / roofline,
                      "search_1_vs_ref_1": m["search_1"] / m["ref_1"],
                      "search_vs_tutorial": m["search_all"] / tutorial if problem == "A" else None,
                      })  # fmt: skip
-    head = ("prob", "P", "ref 1c", "ref all", "jc 1c", "bare 1c", "jc all", "bare all", "baked all",
-            "jc/roof", "bare/roof", "1c jc/ref", "x tutorial")  # fmt: skip
+    head = ("prob", "P", "ref 1c", "ref all", "jc 1c", "bare 1c", "jc all", "jc xla", "bare all",
+            "baked all", "jc/roof", "bare/roof", "1c jc/ref", "x tutorial")  # fmt: skip
     print(" ".join(f"{h:>10}" for h in head))
     for r in rows:
         vals = [r[c] for c in COLUMNS]

@@ -40,7 +40,7 @@ _LAZY = {
     "algorithms": (
         "REGISTRY", "Algorithm", "ClimberState", "SearchState", "StepInfo", "Traits",
         "evolution_strategy", "genetic", "gradient_descent", "hill_climb", "simulated_annealing",
-        "tree_select", "with_restarts", "GeomDecay", "ArithDecay", "ExpDecay",
+        "snes", "tree_select", "with_restarts", "GeomDecay", "ArithDecay", "ExpDecay",
     ),
     "comparison": ("Comparison", "compare", "compare_results"),
     "estimators": ("ClimbingClassifier", "ClimbingRegressor"),
@@ -49,6 +49,7 @@ _LAZY = {
     "evaluation.metrics": ("METRICS", "accuracy", "log_loss", "mse", "r2"),
     "evaluation.objectives": ("ScoreFn", "make_score_fn"),
     "evaluation.sampling": ("KeyedObjective",),
+    "evaluation.rollout": ("CartPole", "rollout_objective"),
     "plots": ("plot_comparison", "plot_run"),
     "results": ("SearchResult",),
     "engine": ("resume", "run", "population_mesh", "use_cpu_cores"),
@@ -70,6 +71,7 @@ __all__ = [
     "TRANSFERS",
     "Algorithm",
     "ArithDecay",
+    "CartPole",
     "ClimberState",
     "ClimbingClassifier",
     "ClimbingRegressor",
@@ -105,8 +107,10 @@ __all__ = [
     "population_mesh",
     "r2",
     "resume",
+    "rollout_objective",
     "run",
     "simulated_annealing",
+    "snes",
     "tasks",
     "tree_select",
     "use_cpu_cores",
@@ -148,6 +152,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
         gradient_descent,
         hill_climb,
         simulated_annealing,
+        snes,
         tree_select,
         with_restarts,
     )  # fmt: skip
@@ -156,6 +161,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     from .estimators import ClimbingClassifier, ClimbingRegressor
     from .evaluation.metrics import METRICS, accuracy, log_loss, mse, r2
     from .evaluation.objectives import ScoreFn, make_score_fn
+    from .evaluation.rollout import CartPole, rollout_objective
     from .evaluation.sampling import KeyedObjective
     from .mutation import gaussian
     from .networks import MLP, TRANSFERS, init_mlp, mlp_forward, perceptron

@@ -144,17 +144,17 @@ def make_network(
 
 def make_objective(
     net: MLP, X: Any, y: Any, *, task: Task, metric: str | None = None, name: str = "metric",
-    precision: str = DEFAULT_PRECISION,
+    precision: str = DEFAULT_PRECISION, evaluation: str = "auto",
 ) -> ScoreFn:  # fmt: skip
     """The search objective of ``net`` on ``(X, y)``: ``metric`` (default: the task's),
-    which must suit the task, evaluated in ``precision``; errors call the option ``name``
-    (the front end's word)."""
+    which must suit the task, evaluated in ``precision`` along ``evaluation``'s path;
+    errors call the option ``name`` (the front end's word)."""
     metric = task.default_metric if metric is None else metric
     check_choice(name, metric, METRICS)
     if METRICS[metric].classification != task.classification:
         kind = "classification" if task.classification else "regression"
         raise ValueError(f"{name}={metric!r} does not suit a {kind} task")
-    return make_score_fn(net, X, y, metric=metric, precision=precision)
+    return make_score_fn(net, X, y, metric=metric, precision=precision, evaluation=evaluation)
 
 
 @jax.tree_util.register_dataclass

@@ -30,6 +30,7 @@ VARIANTS = {name: {} for name in REGISTRY} | {
     "genetic/proportional": {"selection": "proportional", "n_elites": 2},
     "es/sgd-decay": {"optimizer": "sgd", "learning_rate": 0.5, "sigma_decay": 0.99,
                      "sigma_min": 0.02},
+    "snes/rates": {"learning_rate": 0.5, "sigma_learning_rate": 0.2},
 }  # fmt: skip
 
 
@@ -47,7 +48,7 @@ def expected_evaluations(variant, steps):
     if variant.startswith("genetic"):
         pop = kwargs.get("pop_size", 16)
         return pop + steps * (pop - kwargs.get("n_elites", 1))
-    if variant.startswith("es"):
+    if variant.startswith(("es", "snes")):
         return 1 + steps * (kwargs.get("pop_size", 8) + 1)  # the perturbations and the mean
     return 1 + steps * kwargs.get("n_candidates", 1)
 
@@ -57,7 +58,7 @@ def build(variant, score_fn=sphere):
     kwargs = dict(VARIANTS[variant])
     if name == "genetic":
         kwargs = {"init_params": random_start, "pop_size": 16, **kwargs}
-    if name == "es":
+    if name in ("es", "snes"):
         kwargs = {"pop_size": 8, **kwargs}
     return REGISTRY[name](score_fn, step_size=0.1, **kwargs)
 
@@ -159,6 +160,7 @@ def test_cli_runs_every_registered_algorithm(capsys):
         extra = {
             "genetic": ["--pop-size", "8"],
             "es": ["--pop-size", "4"],
+            "snes": ["--pop-size", "6"],
         }  # gradient picks log-loss by itself
         extra = extra.get(name, [])
         argv = ["run", "--algorithm", name, "--population", "4", "--steps", "10", "--quiet"]

@@ -15,6 +15,7 @@ SETTINGS = {
     "genetic": [{"pop_size": 6, "selection": "truncation"}],
     "gradient": [{"optimizer": "sgd"}, {"optimizer": "adam"}],
     "es": [{"pop_size": 4, "sigma_decay": 0.9, "optimizer": "sgd", "restarts": 1}],
+    "snes": [{"sigma_learning_rate": 0.1}, {"pop_size": 6, "restarts": 1}],
 }
 
 
@@ -84,7 +85,7 @@ def test_an_estimator_refit_compiles_nothing(algorithm):
     clf = jc.ClimbingClassifier(hidden_layer_sizes=(2,), algorithm=algorithm,
                                 population_size=2, max_steps=10, random_state=0,
                                 algorithm_params={"pop_size": 4}
-                                if algorithm in ("genetic", "es") else None,
+                                if algorithm in ("genetic", "es", "snes") else None,
                                 **params)  # fmt: skip
     clf.fit(X, y)
     traces = program.trace_counts()

@@ -10,7 +10,7 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
-NEEDS = {"flax_model.py": "flax", "equinox_model.py": "equinox"}
+NEEDS = {"flax_model.py": "flax", "equinox_model.py": "equinox", "gymnax_cartpole.py": "gymnax"}
 
 
 def test_examples_are_found():

@@ -106,7 +106,7 @@ def test_command_line_choices_match_the_library():
     from jaxclimb import mutation, networks, precision
     from jaxclimb.algorithms import REGISTRY, RESTART_OPTIONS, options_of, schedules
     from jaxclimb.cli import parser, run
-    from jaxclimb.evaluation import metrics
+    from jaxclimb.evaluation import metrics, paths
 
     hill_climb, genetic, gradient = (
         importlib.import_module(f"jaxclimb.algorithms.{name}")  # the modules, not factories
@@ -117,6 +117,7 @@ def test_command_line_choices_match_the_library():
     assert tuple(networks.TRANSFERS) == parser.TRANSFERS
     assert parser.INITS == networks.INITS
     assert tuple(metrics.METRICS) == parser.METRICS
+    assert paths.EVALUATIONS == parser.EVALUATIONS
     assert precision.PRECISIONS == parser.PRECISIONS
     choices = {a.dest: a.choices for a in parser.build_parser()._subparsers._group_actions[0]
                .choices["run"]._actions if a.choices}  # fmt: skip

@@ -4,7 +4,8 @@
   ``StepInfo``, ``Traits``); :mod:`~jaxclimb.algorithms.acceptance`: the acceptance test
   and the helpers every algorithm shares.
 * one module per algorithm: hill climbing, annealing (with :mod:`.schedules`), the
-  genetic algorithm, the gradient baseline, the evolution strategy, restarts around any climber.
+  genetic algorithm, the gradient baseline, the evolution strategy, SNES, restarts around
+  any climber.
 * :mod:`~jaxclimb.algorithms.build`: ``REGISTRY`` and :func:`make`, the one builder from
   flat options that every front end uses.
 """
@@ -19,6 +20,7 @@ from .gradient import GradientState, gradient_descent
 from .hill_climb import ClimberState, hill_climb
 from .restarts import RestartState, with_restarts
 from .schedules import ArithDecay, ExpDecay, GeomDecay, temperature_schedule
+from .snes import SNESState, snes, snes_population, snes_utilities
 
 __all__ = [
     "REGISTRY",
@@ -33,6 +35,7 @@ __all__ = [
     "GeomDecay",
     "GradientState",
     "RestartState",
+    "SNESState",
     "SearchState",
     "StepInfo",
     "Traits",
@@ -46,6 +49,9 @@ __all__ = [
     "make",
     "options_of",
     "simulated_annealing",
+    "snes",
+    "snes_population",
+    "snes_utilities",
     "state_type",
     "temperature_schedule",
     "tree_select",

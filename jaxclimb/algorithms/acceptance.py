@@ -16,6 +16,8 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 
+from .base import StepInfo
+
 
 def tree_select(pred: jax.Array, on_true: Any, on_false: Any) -> Any:
     """Leaf-wise ``jnp.where(pred, on_true, on_false)`` over two PyTrees of one structure.
@@ -49,3 +51,30 @@ def update_best(params: Any, score: jax.Array, best_params: Any, best_score: jax
     """
     take = is_improvement(score, best_score, strict=False)
     return tree_select(take, params, best_params), jnp.where(take, score, best_score)
+
+
+def distribution_step(state: Any, unravel, points, fitness, moved, moved_score):
+    """The bookkeeping of a step that samples ``points`` around a mean and moves the mean
+    to ``moved`` (an evolution strategy): ``(params, score, best_params, best_score, info)``.
+
+    The best sample and the moved mean enter the best point visited; a moved mean whose
+    score is not finite is not taken (the mean stays where it was). ``points`` and
+    ``moved`` are flat (``ravel_pytree``), ``unravel`` rebuilds their PyTree.
+    """
+    taken = jnp.isfinite(moved_score)
+    finite = jnp.isfinite(fitness)
+    i = jnp.argmax(jnp.where(finite, fitness, -jnp.inf))
+    best_params, best_score = update_best(
+        unravel(points[i]), fitness[i], state.best_params, state.best_score
+    )
+    params = tree_select(taken, unravel(moved), state.params)
+    score = jnp.where(taken, moved_score, state.score)
+    best_params, best_score = update_best(params, score, best_params, best_score)
+    info = StepInfo(
+        score=score,
+        candidate_score=jnp.where(finite[i], fitness[i], -jnp.inf),
+        accepted=taken,
+        n_evaluations=jnp.int32(fitness.shape[0] + 1),
+        n_nonfinite=(jnp.sum(~finite) + ~taken).astype(jnp.int32),
+    )
+    return params, score, best_params, best_score, info

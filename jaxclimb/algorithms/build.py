@@ -23,6 +23,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import inspect
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -36,6 +37,7 @@ from .genetic import genetic
 from .gradient import gradient_descent
 from .hill_climb import hill_climb
 from .restarts import with_restarts
+from .snes import snes, snes_population
 
 REGISTRY: dict[str, Callable[..., Algorithm]] = {
     "hill-climb": hill_climb,
@@ -43,6 +45,7 @@ REGISTRY: dict[str, Callable[..., Algorithm]] = {
     "genetic": genetic,
     "gradient": gradient_descent,
     "es": evolution_strategy,
+    "snes": snes,
 }
 """Algorithm factories by the names every front end knows (``--algorithm``)."""
 
@@ -68,13 +71,15 @@ def make(
     """Build algorithm ``name`` (a :data:`REGISTRY` key) from flat options.
 
     Args:
-        name: ``"hill-climb"``, ``"annealing"``, ``"genetic"``, ``"gradient"`` or ``"es"``.
+        name: ``"hill-climb"``, ``"annealing"``, ``"genetic"``, ``"gradient"``, ``"es"``
+            or ``"snes"``.
         score_fn: the objective, higher is better.
         init_params: draws starting weights (restarts and the GA's first generation).
         **options: the factory's keyword options, plus ``restarts`` (mlrose's: restarts
             after the first round), ``restart_patience`` (restart after this many steps
             without improving) and ``round_steps`` (steps per round) for single-point
-            climbers. ``None`` means not given.
+            climbers. ``None`` means not given. SNES without ``pop_size`` gets the paper's
+        ``4 + floor(3 ln d)`` for the ``d`` weights ``init_params`` draws.
 
     Returns:
         The :class:`~jaxclimb.algorithms.base.Algorithm`, wrapped in
@@ -85,6 +90,8 @@ def make(
     restart = {k: given.pop(k) for k in RESTART_OPTIONS if k in given}
     if name == "genetic":
         given.setdefault("init_params", init_params)
+    if name == "snes" and "pop_size" not in given:
+        given["pop_size"] = snes_population(count_weights(init_params))
     algorithm = REGISTRY[name](score_fn, **given)
     if not algorithm.traits.name:  # results are labelled with the name it was made by
         algorithm = algorithm._replace(traits=dataclasses.replace(algorithm.traits, name=name))
@@ -115,3 +122,9 @@ def _check_applicable(name: str, given: dict) -> None:
             f"option {option!r} does not apply to algorithm {name!r} (it applies to "
             f"{', '.join(others)})"
         )
+
+
+def count_weights(init_params: Callable[[jax.Array], Any]) -> int:
+    """The number of weights ``init_params`` draws (from shapes only: nothing is computed)."""
+    shapes = jax.eval_shape(init_params, jax.random.key(0))
+    return sum(math.prod(leaf.shape) for leaf in jax.tree_util.tree_leaves(shapes))

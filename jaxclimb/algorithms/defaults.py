@@ -16,6 +16,7 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 from .._checks import check_int
@@ -84,3 +85,85 @@ def scaled_options(algorithm: str, n_weights: int) -> dict:
     wanted = {"mutate_count": mutate_count_for(n_weights), "adaptive": True}
     accepted = options_of(algorithm)
     return {k: v for k, v in wanted.items() if k in accepted}
+
+
+SMALL_NETWORK = 100
+"""Below this many weights the hill climber is the default whatever the objective."""
+
+ES_FROM = 1_000
+"""From this many weights a plateau-rich objective gets the evolution strategy (below: SNES)."""
+
+MIN_DISTRIBUTION_STEPS = 50
+"""Fewer steps than this of one SNES / ES run: the budget is too small, climb instead."""
+
+
+@dataclasses.dataclass(frozen=True)
+class SearchChoice:
+    """What :func:`choose_search` picked: the algorithm, its options (for
+    :func:`~jaxclimb.algorithms.make`), the climbers, their steps, and why."""
+
+    algorithm: str
+    options: dict
+    population: int
+    steps: int
+    reason: str
+
+    def describe(self) -> str:
+        """One line: ``"es (pop_size 256, step_size 0.1): 1 x 778 steps; <reason>"``."""
+        shown = ", ".join(f"{k} {v}" for k, v in self.options.items())
+        shown = f" ({shown})" if shown else ""
+        return f"{self.algorithm}{shown}: {self.population} x {self.steps} steps; {self.reason}"
+
+    def to_config(self) -> dict:
+        """As a result's ``config["search"]`` records it (plain values)."""
+        return {**dataclasses.asdict(self), "options": dict(self.options)}
+
+
+def es_population(n_weights: int) -> int:
+    """Perturbations per ES step for ``n_weights``: a power of two near ``5 sqrt(n)``,
+    within ``[64, 512]`` (128 for 513 weights, 256 for 2,410)."""
+    n = check_int("n_weights", n_weights, minimum=1)
+    return int(min(512, max(64, 2 ** round(math.log2(5 * math.sqrt(n))))))
+
+
+def choose_search(n_weights: int, budget: int, *, smooth: bool, step_size: float = 0.1
+                  ) -> SearchChoice:  # fmt: skip
+    """The default search for a network of ``n_weights`` and ``budget`` evaluations.
+
+    ``smooth``: the objective changes smoothly with the weights (log-loss of a tanh network);
+    not smooth: step units or accuracy, whose plateaus give a single-point climber nothing
+    to follow. Chosen by experiment (``benchmarks/niche.py``, benchmarks/README.md):
+
+    * a smooth objective or a small network (under :data:`SMALL_NETWORK` weights): the hill
+      climber with the scaled defaults (:func:`plan`, :func:`scaled_options`);
+    * a plateau-rich objective, up to :data:`ES_FROM` weights: one SNES run with the
+      paper's population (:func:`~jaxclimb.algorithms.snes.snes_population`);
+    * larger: one evolution strategy run of :func:`es_population` perturbations.
+
+    A budget that leaves one SNES / ES run fewer than :data:`MIN_DISTRIBUTION_STEPS` steps
+    falls back to the hill climber.
+
+    Example:
+        >>> choose_search(2410, 200_000, smooth=False).describe()
+        'es (pop_size 256, step_size 0.1): 1 x 778 steps; plateau-rich objective, 2,410 weights'
+        >>> choose_search(19, 64_000, smooth=False).algorithm
+        'hill-climb'
+    """
+    from .snes import snes_population
+
+    n = check_int("n_weights", n_weights, minimum=1)
+    budget = check_int("budget", budget, minimum=1)
+    why = f"plateau-rich objective, {n:,} weights"
+    if not smooth and n >= SMALL_NETWORK:
+        name = "es" if n >= ES_FROM else "snes"
+        pop = es_population(n) if name == "es" else snes_population(n)
+        steps = budget // (pop + 1)
+        if steps >= MIN_DISTRIBUTION_STEPS:
+            options = {"pop_size": pop, "step_size": step_size}
+            return SearchChoice(name, options, 1, steps, why)
+        why += f", but {budget:,} evaluations are too few for {name}"
+    else:
+        why = f"{'smooth' if smooth else 'plateau-rich'} objective, {n:,} weights"
+    population, steps = plan(budget, n)
+    options = {"step_size": step_size, **scaled_options("hill-climb", n)}
+    return SearchChoice("hill-climb", options, population, steps, why)

@@ -35,8 +35,8 @@ from .._checks import check_choice, check_float, check_int
 from ..evaluation.batching import evaluate_many
 from ..mutation import check_clip
 from ..prng import normal
-from .acceptance import tree_select, update_best
-from .base import Algorithm, SearchState, StepInfo, Traits, bind, state_type
+from .acceptance import distribution_step
+from .base import Algorithm, SearchState, Traits, bind, state_type
 
 OPTIMIZERS = ("adam", "sgd")
 _BETA1, _BETA2, _EPS = 0.9, 0.999, 1e-8  # Adam's constants (Kingma & Ba)
@@ -155,22 +155,9 @@ def _step(score_fn, numbers, key, state: ESState, *, pop_size, adam, clip_max):
     move, m1, m2 = _ascent(grad, state, numbers["learning_rate"], adam)
     moved = _clip(mean + move.astype(mean.dtype), clip_max)
     moved_score = score_fn(unravel(moved))
-    taken = jnp.isfinite(moved_score)
-    finite = jnp.isfinite(fitness)
-    i = jnp.argmax(jnp.where(finite, fitness, -jnp.inf))
-    best_params, best_score = update_best(
-        unravel(points[i]), fitness[i], state.best_params, state.best_score
+    params, score, best_params, best_score, info = distribution_step(
+        state, unravel, points, fitness, moved, moved_score
     )
-    params = tree_select(taken, unravel(moved), state.params)
-    score = jnp.where(taken, moved_score, state.score)
-    best_params, best_score = update_best(params, score, best_params, best_score)
     sigma = jnp.maximum(state.sigma * numbers["sigma_decay"], numbers["sigma_min"])
-    info = StepInfo(
-        score=score,
-        candidate_score=jnp.where(finite[i], fitness[i], -jnp.inf),
-        accepted=taken,
-        n_evaluations=jnp.int32(pop_size + 1),
-        n_nonfinite=(jnp.sum(~finite) + ~taken).astype(jnp.int32),
-    )
     new = ESState(params, score, best_params, best_score, sigma, m1, m2, state.updates + 1)
     return new, info

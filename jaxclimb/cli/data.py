@@ -21,7 +21,7 @@ import time
 
 import numpy as np
 
-GRADED = ("gradient", "es")
+GRADED = ("gradient", "es", "snes")
 """Algorithms that follow a gradient (exact or estimated from score differences): on
 accuracy's plateaus they get none, so they search log-loss unless ``--metric`` says."""
 

@@ -14,6 +14,7 @@ from .compare_options import compare_parser, report_parser
 from .run_options import algorithm_options, model_options, output_options, search_options
 from .shared import (  # noqa: F401 - the names the test suite checks against the library
     ALGORITHMS,
+    EVALUATIONS,
     INITS,
     METRICS,
     PRECISIONS,

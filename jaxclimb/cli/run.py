@@ -9,9 +9,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 
 from .._version import __version__
 from .common import start_devices
+from .data import GRADED
 from .resume import SEARCH_OPTIONS as BASE_OPTIONS
 from .resume import resume_hint, resumed_args
 
@@ -34,6 +36,7 @@ ALGORITHM_FLAGS = {  # option of algorithms.make: the command-line attribute
     "n_elites": "elites",
     "optimizer": "optimizer",
     "learning_rate": "learning_rate",
+    "sigma_learning_rate": "sigma_learning_rate",
     "sigma_decay": "sigma_decay",
     "sigma_min": "sigma_min",
     "restarts": "restarts",
@@ -58,6 +61,7 @@ def run_command(args: argparse.Namespace) -> int:
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - for the rest of the process
     net, score, algorithm, options, data = _build(args)
     settings = {"algorithm": args.algorithm, "step_size": args.step_size, **options,
+                "search": args.search.to_config() if args.search else {"reason": "given"},
                 "seed": args.seed, "data": data.source, "model": net.to_config(),
                 "cli": {k: getattr(args, k) for k in (*SEARCH_OPTIONS, "search_steps")},
                 "command": getattr(args, "command_line", None)}  # fmt: skip
@@ -68,7 +72,8 @@ def run_command(args: argparse.Namespace) -> int:
         f"{args.model} {sizes} ({net.output} output), step size {args.step_size}, data "
         f"{data.source}{scaled}"
         + (f", precision {args.precision}" if args.precision != "float32" else "")
-        + (f", resuming {args.resume}" if args.resume else ""),
+        + (f", resuming {args.resume}" if args.resume else "")
+        + (f"\nsearch chosen for the budget: {args.search.describe()}" if args.search else ""),
         flush=True,
     )
     result = _search(args, algorithm, net, score, settings)
@@ -95,14 +100,28 @@ def _search(args: argparse.Namespace, algorithm, net, score, settings: dict):
 
     host = {"progress": not args.quiet, "verbose": args.verbose,
             "checkpoint_every": args.checkpoint_every, "max_seconds": args.max_seconds}  # fmt: skip
+    start = time.perf_counter()
     if args.resume is not None:
         steps = args.steps if getattr(args, "extended", False) else None
-        return resume(args.resume, algorithm, net.init, score_fn=score, steps=steps,
-                      checkpoint=args.checkpoint or args.resume, **host)  # fmt: skip
-    return run(args.seed, algorithm, net.init, population=args.population, steps=args.steps,
-               record_every=args.record_every, max_attempts=args.max_attempts, score_fn=score,
-               racing=args.racing,
-               config=settings, checkpoint=args.checkpoint, **host)  # fmt: skip
+        result = resume(args.resume, algorithm, net.init, score_fn=score, steps=steps,
+                        checkpoint=args.checkpoint or args.resume, **host)  # fmt: skip
+    else:
+        result = run(args.seed, algorithm, net.init, population=args.population,
+                     steps=args.steps, record_every=args.record_every,
+                     max_attempts=args.max_attempts, score_fn=score, racing=args.racing,
+                     config=settings, checkpoint=args.checkpoint, **host)  # fmt: skip
+    if args.verbose:  # where the wall time went
+        wall, compiled, searched = (
+            time.perf_counter() - start,
+            result.compile_seconds,
+            result.run_seconds,
+        )
+        print(
+            f"jaxclimb: run took {wall:.2f} s: compile {compiled:.2f} s, search "
+            f"{searched:.2f} s, host {wall - compiled - searched:.2f} s",
+            file=sys.stderr,
+        )
+    return result
 
 
 def _finish(args: argparse.Namespace, result, data) -> int:
@@ -193,13 +212,17 @@ def _build(args: argparse.Namespace) -> tuple:
     )
     data = prepare(args, table, metric)
     X_train, _, y_train, y_test = data.search
-    task = task_of(y_train, metric, y_test=y_test)
     hidden = args.hidden if args.hidden is not None else (() if perceptron else (10,))
+    task = task_of(y_train, metric, y_test=y_test)
     net = make_network(task, X_train.shape[1], hidden=hidden, activation=args.activation,
                        output=args.output, init=args.init, perceptron=perceptron)  # fmt: skip
     check_foldable(data.scaling, net.output)
+    _choose_algorithm(args, net, metric)
+    if args.search is not None and args.algorithm in GRADED and args.metric is None:
+        metric, args.chosen_by = "log_loss", "accuracy"  # as a graded --algorithm searches
+        task = task_of(y_train, metric, y_test=y_test)
     score = make_objective(net, X_train, y_train, task=task, metric=metric,
-                           precision=args.precision)  # fmt: skip
+                           precision=args.precision, evaluation=args.evaluation)  # fmt: skip
     options = {k: getattr(args, flag) for k, flag in ALGORITHM_FLAGS.items()}
     options = {k: v for k, v in options.items() if v is not None}
     _check_flags_apply(args.algorithm, options)
@@ -212,6 +235,29 @@ def _build(args: argparse.Namespace) -> tuple:
         options["round_steps"] = max(1, args.search_steps // (options["restarts"] + 1))  # mlrose
     algorithm = make(args.algorithm, score, net.init, step_size=args.step_size, **options)
     return net, score, algorithm, options, data
+
+
+def _choose_algorithm(args: argparse.Namespace, net, metric: str) -> None:
+    """No ``--algorithm``: the hill climber, or with ``--budget`` the search
+    :func:`~jaxclimb.algorithms.defaults.choose_search` picks (kept in ``args.search``)."""
+    args.search = None
+    if args.algorithm is not None:
+        return
+    if args.budget is None or args.metric == "accuracy" or net.output == "step":
+        # an ES needs a smooth surrogate: not with accuracy asked for or a step output
+        args.algorithm = "hill-climb"
+        return
+    from ..algorithms.defaults import choose_search
+
+    transfers = {net.output, *([net.activation] if isinstance(net.activation, str)
+                               else net.activation)}  # fmt: skip
+    smooth = metric != "accuracy" and "step" not in transfers
+    chosen = choose_search(net.n_weights, args.budget, smooth=smooth, step_size=args.step_size)
+    args.algorithm, args.search = chosen.algorithm, chosen
+    if chosen.algorithm != "hill-climb":
+        args.pop_size = chosen.options["pop_size"] if args.pop_size is None else args.pop_size
+        if args.population is None and args.steps is None:
+            args.population = chosen.population
 
 
 def _check_flags_apply(algorithm: str, options: dict) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from .shared import ALGORITHMS, INITS, METRICS, PRECISIONS, TRANSFERS, int_list
+from .shared import ALGORITHMS, EVALUATIONS, INITS, METRICS, PRECISIONS, TRANSFERS, int_list
 
 
 def model_options(p: argparse.ArgumentParser) -> None:
@@ -41,12 +41,12 @@ def search_options(p: argparse.ArgumentParser) -> None:
     search = p.add_argument_group("search")
     search.add_argument(
         "--algorithm",
-        default="hill-climb",
+        default=None,
         choices=ALGORITHMS,
-        help="hill-climb (default), annealing, genetic (--population "
-        "independent runs of --pop-size), gradient (log_loss, mse or r2: not accuracy) or es "
-        "(an evolution strategy: --population runs of --pop-size perturbations, --step-size "
-        "is sigma)",
+        help="hill-climb (default; with --budget, the search chosen for the network and "
+        "objective, printed), annealing, genetic (--population runs of --pop-size), gradient "
+        "(not accuracy), es or snes (evolution strategies: --population runs of --pop-size "
+        "samples, --step-size is sigma; snes adapts one sigma per weight)",
     )
     search.add_argument(
         "--budget",
@@ -75,6 +75,8 @@ def search_options(p: argparse.ArgumentParser) -> None:
     search.add_argument("--precision", default="float32", choices=PRECISIONS,
                         help="the search's products: float32 on every backend (default); "
                         "tf32, bfloat16: faster on a GPU, scores re-scored in float32")  # fmt: skip
+    search.add_argument("--evaluation", default="auto", choices=EVALUATIONS,
+                        help="auto (fastest measured), fused (Pallas kernel), xla")  # fmt: skip
     search.add_argument("--record-every", type=int, default=1, help="history thinning (1)")
     search.add_argument("--seed", type=int, default=0, help="search seed (0)")
     search.add_argument("--devices", type=int, default=None, help="CPU devices (all cores)")
@@ -120,7 +122,7 @@ def algorithm_options(p: argparse.ArgumentParser) -> None:
     a.add_argument("--init-temp", type=float, help="annealing: first temperature (1.0)")
     a.add_argument("--decay", type=float, help="annealing: the schedule's decay")
     a.add_argument("--min-temp", type=float, help="annealing: lowest temperature (0.001)")
-    a.add_argument("--pop-size", type=int, help="genetic, es: individuals per run (64)")
+    a.add_argument("--pop-size", type=int, help="genetic, es, snes: individuals per run (64)")
     a.add_argument("--mutation-prob", type=float, help="genetic: gene mutation rate (0.1)")
     a.add_argument(
         "--selection",
@@ -134,7 +136,8 @@ def algorithm_options(p: argparse.ArgumentParser) -> None:
     a.add_argument(
         "--optimizer", choices=("sgd", "adam"), help="gradient (sgd), es (adam): sgd or adam"
     )
-    a.add_argument("--learning-rate", type=float, help="es: the mean's learning rate (0.03)")
+    a.add_argument("--learning-rate", type=float, help="es, snes: the mean's rate (0.03, 1)")
+    a.add_argument("--sigma-learning-rate", type=float, help="snes: sigma's rate (paper's)")
     a.add_argument("--sigma-decay", type=float, help="es: sigma x this per step (1)")
     a.add_argument("--sigma-min", type=float, help="es: sigma's floor (0)")
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import argparse
 
-ALGORITHMS = ("hill-climb", "annealing", "genetic", "gradient", "es")
+ALGORITHMS = ("hill-climb", "annealing", "genetic", "gradient", "es", "snes")
 TRANSFERS = ("step", "sigmoid", "tanh", "relu", "identity", "softmax")
 INITS = ("uniform", "symmetric", "normal", "glorot", "he")
 METRICS = ("accuracy", "log_loss", "mse", "r2")
 SCALINGS = ("standard", "minmax", "none")
 PRECISIONS = ("float32", "tf32", "bfloat16")
+EVALUATIONS = ("auto", "fused", "xla")
 
 
 class UsageError(ValueError):

@@ -32,6 +32,7 @@ import jax
 from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
 from ..evaluation.objectives import ScoreFn
+from ..evaluation.paths import activation_rows
 from ..networks import MLP
 from .devices import core_cache_bytes, device_list
 
@@ -134,20 +135,20 @@ def climber_block(score_fn: Any, platform: str) -> int | None:
     """
     if platform != "cpu" or not isinstance(score_fn, ScoreFn):
         return None
-    return max(1, core_cache_bytes() // activation_bytes(score_fn, minibatch=False))
+    rows = activation_rows(score_fn, platform)
+    return max(1, core_cache_bytes() // activation_bytes(score_fn, rows=rows))
 
 
-def activation_bytes(score_fn: ScoreFn, *, minibatch: bool = True) -> int:
+def activation_bytes(score_fn: ScoreFn, *, rows: int | None = None) -> int:
     """Bytes of the activations one evaluation of ``score_fn`` materialises: a network of
-    matrix products its widest layer for every row scored at once (a minibatch's rows, or
-    all rows without ``minibatch``; a fused network only its outputs); a user's function
+    matrix products its widest layer for every row scored at once (``rows``, by default a
+    minibatch's rows or all rows; a fused network only its outputs); a user's function
     the objective's own estimate."""
     net = score_fn.forward
     if not isinstance(net, MLP):
         return score_fn.evaluation_bytes
-    rows = score_fn.X.shape[0]
-    if minibatch and score_fn.batch_size:
-        rows = min(rows, score_fn.batch_size)
+    if rows is None:
+        rows = min(score_fn.X.shape[0], score_fn.batch_size or score_fn.X.shape[0])
     width = net.layer_sizes[-1] if score_fn.fused else max(net.layer_sizes)
     return rows * width * 4
 
@@ -245,8 +246,11 @@ def population_map(fn: Callable, layout: Layout | None = None, *, idle: Callable
     def mapped(shared, *args):
         spec = PartitionSpec(POPULATION_AXIS)
         in_specs = (PartitionSpec(),) + (spec,) * len(args)
-        # check_vma off: an idle block's stand-in outputs need not be typed as varying
+        # check_vma off: every output is split by climber, so there is nothing to check, and
+        # the check would reject the user's own lax.scan / while_loop whose initial carry
+        # does not depend on the weights (replicated in, varying out), and an idle block's
+        # stand-in outputs (not typed as varying)
         return jax.shard_map(local, mesh=layout.mesh, in_specs=in_specs, out_specs=spec,
-                             check_vma=idle is None)(shared, *args)  # fmt: skip
+                             check_vma=False)(shared, *args)  # fmt: skip
 
     return mapped

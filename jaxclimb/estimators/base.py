@@ -16,7 +16,13 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted, vali
 
 from .._checks import check_float, check_int, shown, store_params
 from ..algorithms import make
-from ..algorithms.defaults import DEFAULT_BUDGET, plan, scaled_options
+from ..algorithms.defaults import (
+    DEFAULT_BUDGET,
+    SearchChoice,
+    choose_search,
+    plan,
+    scaled_options,
+)
 from ..engine import run
 from ..precision import DEFAULT_PRECISION, matmul_precision
 from ..tasks import Task, make_network, training_objective
@@ -57,7 +63,7 @@ class ClimbingBase(BaseEstimator):
         hidden_layer_sizes=(10,),
         activation="tanh",
         output="auto",
-        algorithm="hill-climb",
+        algorithm="auto",
         algorithm_params=None,
         budget=DEFAULT_BUDGET,
         population_size=None,
@@ -105,7 +111,10 @@ class ClimbingBase(BaseEstimator):
         alpha = check_float("alpha", self.alpha, low=0.0) if searched != "accuracy" else 0.0
         score = training_objective(X=X_fit, y=y_fit, metric=searched, alpha=alpha,
                                    precision=self.precision, **objective)  # fmt: skip
-        algorithm, population, steps = self._algorithm(score, net)
+        transfers = {net.output, *([net.activation] if isinstance(net.activation, str)
+                                   else net.activation)}  # fmt: skip
+        smooth = searched != "accuracy" and "step" not in transfers
+        algorithm, population, steps = self._algorithm(score, net, smooth)
         init = net.init
         if warm:
             init = WarmStart(jax.random.key(seed), population, self.result_.best_params)
@@ -120,6 +129,7 @@ class ClimbingBase(BaseEstimator):
             max_attempts=self.max_attempts, score_fn=score, progress=bool(self.verbose),
             verbose=self.verbose > 1, max_seconds=self.max_seconds, monitor=monitor,
         )  # fmt: skip
+        result.config["search"] = self.search_  # what was searched, and why
         fit_score = training_objective(X=X_fit, y=y_fit, metric=report, alpha=0.0, **objective)
         values = metric_of_all(fit_score, result.best_params)
         return self._keep(net, result, values if fit_score.maximize else -values, monitor, warm)
@@ -142,10 +152,15 @@ class ClimbingBase(BaseEstimator):
             self.best_validation_score_ = monitor.best
         return self
 
-    def _algorithm(self, score, net) -> tuple:
+    def _algorithm(self, score, net, smooth: bool) -> tuple:
         """``(algorithm, population, steps)`` from the options and the budget."""
         name, n = self.algorithm, net.n_weights
         options = {"step_size": self.step_size, "clip_max": self.clip_max}
+        chosen = self._choose(n, smooth)
+        if chosen is not None and chosen.algorithm != "hill-climb":
+            name, options = chosen.algorithm, {**options, **chosen.options}
+        elif chosen is not None:
+            name = "hill-climb"
         if isinstance(self.mutate_fraction, str):
             if self.mutate_fraction != "auto":
                 raise ValueError(f"mutate_fraction must be 'auto', a number in (0, 1] or None; "
@@ -159,6 +174,8 @@ class ClimbingBase(BaseEstimator):
             check_int(k, v, minimum=1) if v is not None else None
             for k, v in (("population_size", self.population_size), ("max_steps", self.max_steps))
         ]
+        if chosen is not None and chosen.population and given == [None, None]:
+            given[0] = chosen.population  # one SNES / ES run gets the whole budget
         population, steps = plan(self.budget, n, population=given[0], steps=given[1],
                                  evaluations_per_step=per_step)  # fmt: skip
         restarts = check_int("restarts", self.restarts, minimum=0)
@@ -167,7 +184,22 @@ class ClimbingBase(BaseEstimator):
             options.update(restarts=restarts, round_steps=rounds,
                            restart_patience=self.max_attempts)  # fmt: skip
             steps = rounds * (restarts + 1)
+        if chosen is not None:
+            self.search_ = {**chosen.to_config(), "population": population, "steps": steps}
         return make(name, score, net.init, **options), population, steps
+
+    def _choose(self, n_weights: int, smooth: bool):
+        """``algorithm="auto"``: the search :func:`choose_search` picks for this network and
+        budget (a climber when ``mutate_fraction`` is set: that setting is a climber's);
+        None for an algorithm named by the user."""
+        self.search_ = {"algorithm": self.algorithm, "reason": "given"}
+        if self.algorithm != "auto":
+            return None
+        budget = check_int("budget", self.budget, minimum=1)
+        chosen = choose_search(n_weights, budget, smooth=smooth, step_size=self.step_size)
+        if self.mutate_fraction != "auto" and chosen.algorithm != "hill-climb":
+            chosen = SearchChoice("hill-climb", {}, 0, 0, "mutate_fraction given")
+        return chosen
 
     def _split(self, X, y, w, seed: int) -> tuple:
         """``(X_fit, y_fit, w_fit, X_val, y_val)``: a validation split for early stopping."""

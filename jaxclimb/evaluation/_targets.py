@@ -8,11 +8,12 @@ Example:
 
 from __future__ import annotations
 
+import jax.numpy as jnp
 import numpy as np
 
 from .._checks import check_choice
 from ..networks import MLP
-from .metrics import METRICS, OUTPUT_KINDS
+from .metrics import HARD_KINDS, METRICS, OUTPUT_KINDS
 
 LARGEST_TARGET = 1e18
 """Regression targets beyond this would overflow a float32 squared error."""
@@ -148,3 +149,40 @@ def check_output_values(out: np.ndarray, kind: str) -> None:
             "output_kind='label' but forward(params, X) returned values other than 0 and 1; "
             "pass output_kind='logit' or 'probability'"
         )
+
+
+def score_targets(forward, X, y, metric: str, output_kind: str | None, dtype):
+    """``(y, output_kind, use_logits, n_classes)``, checked against each other."""
+    n_classes = None
+    if METRICS[metric].classification:
+        n_out = forward.layer_sizes[-1] if isinstance(forward, MLP) else None
+        y, n_classes = class_targets(y, n_out)
+    output_kind, use_logits, n_out = output_kind_of(forward, X, metric, output_kind, n_classes)
+    if metric == "log_loss" and output_kind in HARD_KINDS:
+        raise ValueError(
+            "metric='log_loss' needs probabilities or logits, but the output is a hard 0/1 "
+            "label (step transfer); use metric='accuracy' or a sigmoid output"
+        )
+    if not METRICS[metric].classification:
+        y = regression_targets(y, n_out, metric, dtype)
+    return y, output_kind, use_logits, n_classes
+
+
+def check_forward(forward) -> None:
+    if not callable(forward):
+        raise TypeError(f"forward must be callable f(params, X); got {type(forward).__name__}")
+    try:
+        hash(forward)
+    except TypeError:
+        raise TypeError("forward must be hashable (a function or a frozen object)") from None
+
+
+def floating_name(name: str, dtype) -> str:
+    """The name of a floating dtype, or a TypeError naming the argument."""
+    try:
+        dtype = jnp.dtype(dtype).name
+    except TypeError:
+        raise TypeError(f"{name} must be a floating dtype; got {dtype!r}") from None
+    if not jnp.issubdtype(dtype, jnp.floating):
+        raise TypeError(f"{name} must be a floating dtype (float32, ...); got {dtype!r}")
+    return dtype

@@ -33,12 +33,13 @@ from ..networks import MLP, UNROLL_MAX_FAN_IN
 from ..precision import DEFAULT_PRECISION, cast_inputs, check_precision, matmul_precision
 from ._targets import (
     check_class_outputs,
+    check_forward,
     check_output_values,
-    class_targets,
-    output_kind_of,
-    regression_targets,
+    floating_name,
+    score_targets,
 )
 from .metrics import HARD_KINDS, METRICS
+from .paths import check_evaluation, metric_value
 from .sampling import current_evaluation_key, sample_rows
 
 
@@ -63,6 +64,7 @@ class ScoreFn:
     precision: str = dataclasses.field(default=DEFAULT_PRECISION, metadata=dict(static=True))
     n_classes: int | None = dataclasses.field(default=None, metadata=dict(static=True))
     batch_size: int | None = dataclasses.field(default=None, metadata=dict(static=True))
+    evaluation: str = dataclasses.field(default="auto", metadata=dict(static=True))
 
     @property
     def maximize(self) -> bool:
@@ -101,8 +103,12 @@ class ScoreFn:
 
     def metric_value(self, params: Any, X: ArrayLike | None = None, y=None) -> jax.Array:
         """The metric in its own units (log-loss positive, accuracy in [0, 1]), on all rows
-        or on ``(X, y)``."""
-        y = self.y if y is None else y
+        or on ``(X, y)``, along the evaluation path (:mod:`jaxclimb.evaluation.paths`)."""
+        X, y = self.X if X is None else X, self.y if y is None else y
+        return metric_value(self, params, X, y)
+
+    def xla_metric_value(self, params: Any, X: ArrayLike, y) -> jax.Array:
+        """The metric computed from the whole output, as XLA compiles it (any forward)."""
         return METRICS[self.metric].fn(y, self.outputs(params, X), output_kind=self.output_kind)
 
     def __call__(self, params: Any, key: jax.Array | None = None) -> jax.Array:
@@ -196,6 +202,7 @@ def make_score_fn(
     dtype=jnp.float32,
     precision: str = DEFAULT_PRECISION,
     batch_size: int | str | None = "auto",
+    evaluation: str = "auto",
 ) -> ScoreFn:
     """Build the search objective, a :class:`ScoreFn`: ``score(params) -> scalar``, higher
     is better.
@@ -220,6 +227,8 @@ def make_score_fn(
         batch_size: rows per minibatch in a run (a fresh batch per step, shared by the current
             point and its candidates; the best re-scored on all rows at chunk ends).
             ``"auto"``: :data:`AUTO_BATCH_SIZE` rows above :data:`AUTO_MINIBATCH_ROWS` rows.
+        evaluation: ``"auto"`` (the fastest measured path), ``"fused"`` (a Pallas kernel;
+            built-in MLP only) or ``"xla"``: :mod:`jaxclimb.evaluation.paths`.
 
     Example:
         >>> import numpy as np
@@ -228,13 +237,9 @@ def make_score_fn(
         >>> float(s({"w": np.array([1.0, 2.0])}))
         -0.0
     """
-    check_choice("metric", metric, METRICS)
-    precision = check_precision(precision)
-    _check_forward(forward)
-    X = check_features("X", X, jnp.dtype(dtype := _floating("dtype", dtype)))
-    y = check_targets("y", y, X.shape[0])
+    X, y, precision, dtype = _checked(forward, X, y, metric, precision, evaluation, dtype)
     batch_size = _batch_size(batch_size, X.shape[0])
-    y, output_kind, use_logits, n_classes = _targets(forward, X, y, metric, output_kind, dtype)
+    y, output_kind, use_logits, n_classes = score_targets(forward, X, y, metric, output_kind, dtype)
     return ScoreFn(
         X=jnp.asarray(X, dtype),
         y=jnp.asarray(y),
@@ -245,24 +250,17 @@ def make_score_fn(
         precision=precision,
         n_classes=n_classes,
         batch_size=batch_size,
+        evaluation=evaluation,
     )
 
 
-def _targets(forward, X, y, metric: str, output_kind: str | None, dtype):
-    """``(y, output_kind, use_logits, n_classes)``, checked against each other."""
-    n_classes = None
-    if METRICS[metric].classification:
-        n_out = forward.layer_sizes[-1] if isinstance(forward, MLP) else None
-        y, n_classes = class_targets(y, n_out)
-    output_kind, use_logits, n_out = output_kind_of(forward, X, metric, output_kind, n_classes)
-    if metric == "log_loss" and output_kind in HARD_KINDS:
-        raise ValueError(
-            "metric='log_loss' needs probabilities or logits, but the output is a hard 0/1 "
-            "label (step transfer); use metric='accuracy' or a sigmoid output"
-        )
-    if not METRICS[metric].classification:
-        y = regression_targets(y, n_out, metric, dtype)
-    return y, output_kind, use_logits, n_classes
+def _checked(forward, X, y, metric: str, precision, evaluation, dtype):
+    check_choice("metric", metric, METRICS)
+    precision = check_precision(precision)
+    check_forward(forward)
+    check_evaluation(evaluation, forward)
+    X = check_features("X", X, jnp.dtype(dtype := floating_name("dtype", dtype)))
+    return X, check_targets("y", y, X.shape[0]), precision, dtype
 
 
 def _batch_size(batch_size, n_rows: int) -> int | None:
@@ -272,23 +270,3 @@ def _batch_size(batch_size, n_rows: int) -> int | None:
         return None
     batch_size = check_int("batch_size", batch_size, minimum=1)
     return batch_size if batch_size < n_rows else None
-
-
-def _check_forward(forward: Any) -> None:
-    if not callable(forward):
-        raise TypeError(f"forward must be callable f(params, X); got {type(forward).__name__}")
-    try:
-        hash(forward)
-    except TypeError:
-        raise TypeError("forward must be hashable (a function or a frozen object)") from None
-
-
-def _floating(name: str, dtype) -> str:
-    """The name of a floating dtype, or a TypeError naming the argument."""
-    try:
-        dtype = jnp.dtype(dtype).name
-    except TypeError:
-        raise TypeError(f"{name} must be a floating dtype; got {dtype!r}") from None
-    if not jnp.issubdtype(dtype, jnp.floating):
-        raise TypeError(f"{name} must be a floating dtype (float32, ...); got {dtype!r}")
-    return dtype
