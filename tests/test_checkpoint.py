@@ -123,17 +123,18 @@ np.save(sys.argv[2], np.concatenate([r.best_score, r.history.ravel()]))
 
 
 @pytest.mark.slow
-def test_resume_on_another_device_count(problem, tmp_path):
+def test_resume_on_another_device_count(problem, tmp_path, cpu_subprocess_env):
+    import jax
+
     net, _, algo = problem
     path = str(tmp_path / "d.npz")
-    opts = {**OPTS, "population": 5}  # 5 climbers: padded to 6 on two devices
+    # 5 climbers: padded to 6 on two devices; host CPU devices here and in the subprocess
+    opts = {**OPTS, "population": 5, "devices": jax.devices("cpu")[:1]}
     whole = jc.run(4, algo, net.init, **opts)
     jc.run(4, algo, net.init, checkpoint=path, callback=_stop_at(100), **opts)
     out = tmp_path / "out.npy"
-    env = {k: v for k, v in os.environ.items() if k != "XLA_FLAGS"}
-    subprocess.run(
-        [sys.executable, "-c", RESUME_ON_TWO_DEVICES, path, str(out)], check=True, env=env
-    )
+    subprocess.run([sys.executable, "-c", RESUME_ON_TWO_DEVICES, path, str(out)], check=True,
+                   env=cpu_subprocess_env())  # fmt: skip
     np.testing.assert_array_equal(
         np.load(out), np.concatenate([whole.best_score, whole.history.ravel()])
     )

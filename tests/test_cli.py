@@ -1,4 +1,3 @@
-import os
 import subprocess
 import sys
 
@@ -131,13 +130,13 @@ np.save(sys.argv[2], np.concatenate([r.best_score, r.history.ravel(),
 
 
 @pytest.mark.slow
-def test_sharded_runs_equal_single_device_runs(tmp_path):
+def test_sharded_runs_equal_single_device_runs(tmp_path, cpu_subprocess_env):
     """10 climbers over 1, 2 and 4 host devices (padding to 12 on 4): identical results."""
     outs = []
     for n in (1, 2, 4):
         path = tmp_path / f"r{n}.npy"
-        env = {k: v for k, v in os.environ.items() if k != "XLA_FLAGS"}
-        subprocess.run([sys.executable, "-c", SCRIPT, str(n), str(path)], check=True, env=env)
+        subprocess.run([sys.executable, "-c", SCRIPT, str(n), str(path)], check=True,
+                       env=cpu_subprocess_env())  # fmt: skip
         outs.append(np.load(path))
     np.testing.assert_array_equal(outs[0], outs[1])
     np.testing.assert_array_equal(outs[0], outs[2])

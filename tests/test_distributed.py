@@ -1,6 +1,6 @@
-"""Two processes on 127.0.0.1 (CPU backend) cooperate on one population."""
+"""Two processes on 127.0.0.1 (CPU backend, pinned: on one GPU they would fail in NCCL)
+cooperate on one population."""
 
-import os
 import socket
 import subprocess
 import sys
@@ -35,27 +35,20 @@ def _free_port() -> int:
 
 
 @pytest.mark.slow
-def test_two_processes_equal_one(tmp_path, problem_a):
+def test_two_processes_equal_one(tmp_path, problem_a, cpu_subprocess_env):
+    import jax
+
     X, _, y, _ = problem_a
     net = jc.MLP((5, 4, 1))
     score = jc.make_score_fn(net, X, y)
-    single = jc.run(
-        11,
-        jc.hill_climb(score),
-        net.init,
-        population=7,
-        steps=60,
-        chunk_steps=20,
-        score_fn=score,
-        progress=False,
-    )
-    import jax
+    single = jc.run(11, jc.hill_climb(score), net.init, population=7, steps=60, chunk_steps=20,
+                    score_fn=score, progress=False, devices=jax.devices("cpu")[:1])  # fmt: skip
 
     leaves = np.concatenate([np.ravel(x) for x in jax.tree_util.tree_leaves(single.best_params)])
     expected = np.concatenate([single.best_score, single.history.ravel(), leaves,
                                single.n_accepted])  # fmt: skip
     port = str(_free_port())
-    env = {k: v for k, v in os.environ.items() if k != "XLA_FLAGS"}
+    env = cpu_subprocess_env()
     outs = [tmp_path / f"p{i}.npy" for i in range(2)]
     procs = [subprocess.Popen([sys.executable, "-c", WORKER, str(i), port, str(outs[i])],
                               env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,

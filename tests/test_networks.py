@@ -5,6 +5,7 @@ import pytest
 
 import jaxclimb as jc
 from jaxclimb.networks import UNROLL_MAX_FAN_IN, dense
+from jaxclimb.precision import matmul_precision
 
 
 @pytest.mark.parametrize("init", ["uniform", "normal", "glorot", "he"])
@@ -44,11 +45,23 @@ def test_perceptron_step_transfer():
     np.testing.assert_array_equal(np.asarray(out)[:, 0], [1.0, 0.0, 1.0])  # >= 0 is class 1
 
 
+INPUT_ROUNDING = {"float32": 0.0, "tf32": 2.0**-10, "bfloat16": 2.0**-7}
+"""Relative error of a product's inputs at each precision (10- and 7-bit mantissas, rounded
+either way); float32 inputs are exact."""
+
+
+@pytest.mark.parametrize("precision", sorted(INPUT_ROUNDING))
 @pytest.mark.parametrize("fan_in", [3, UNROLL_MAX_FAN_IN, UNROLL_MAX_FAN_IN + 4])
-def test_dense_equals_matmul(fan_in):
+def test_dense_equals_matmul(fan_in, precision):
+    """Within the error bound of the precision asked for: on a CPU every precision computes
+    float32 products; a GPU's TF32 tensor cores round the inputs of a wide layer."""
     rng = np.random.default_rng(fan_in)
     h, w, b = rng.normal(size=(9, fan_in)), rng.normal(size=(fan_in, 4)), rng.normal(size=4)
-    np.testing.assert_allclose(dense(h, w, b), h @ w + b, rtol=1e-5, atol=1e-6)
+    with matmul_precision(precision):
+        out = np.asarray(dense(h, w, b), np.float64)
+    magnitude = np.abs(h) @ np.abs(w) + np.abs(b)
+    bound = (2 * INPUT_ROUNDING[precision] + (fan_in + 2) * 2.0**-24) * magnitude
+    assert np.all(np.abs(out - (h @ w + b)) <= bound)
 
 
 def test_per_layer_activations_and_softmax():

@@ -1,7 +1,6 @@
 """Racing restarts (successive halving): who survives each round, what survivors do, what
 it costs, and that the ranking across the whole population does not depend on devices."""
 
-import os
 import subprocess
 import sys
 
@@ -137,10 +136,10 @@ np.save(sys.argv[2], np.concatenate(out))
 
 
 @pytest.mark.slow
-def test_racing_does_not_depend_on_the_device_count(tmp_path):
+def test_racing_does_not_depend_on_the_device_count(tmp_path, cpu_subprocess_env):
     """11 climbers on 1 and 3 host devices (padded to 12, walked in blocks): the same
     climbers are raced out at the same steps, with bitwise the same histories."""
-    env = {**os.environ, "XLA_FLAGS": "--xla_force_host_platform_device_count=3"}
+    env = cpu_subprocess_env(XLA_FLAGS="--xla_force_host_platform_device_count=3")
     outs = []
     for n in (1, 3):
         path = tmp_path / f"r{n}.npy"
