@@ -37,6 +37,7 @@ def _data():
     return X, (X[:, 0] + X[:, 1] > 0).astype(int)
 
 
+@pytest.mark.slow  # over 10 s: run by .ci/run after README's command
 def test_the_estimator_records_its_choice_and_an_explicit_algorithm_wins():
     X, y = _data()
     auto = jc.ClimbingClassifier(hidden_layer_sizes=(16,), activation="step", budget=6000,

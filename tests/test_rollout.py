@@ -33,6 +33,7 @@ def _by_hand(env, params, key, episodes, max_steps, discount=1.0):
     return total / episodes
 
 
+@pytest.mark.slow  # over 10 s: run by .ci/run after README's command
 def test_the_mean_return_is_that_of_a_plain_loop():
     env = jc.CartPole()
     params = NET.init(jax.random.key(3))

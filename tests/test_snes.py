@@ -93,6 +93,7 @@ def test_snes_solves_a_separable_problem_with_badly_scaled_axes():
     assert np.all(r.best_score > -1e-3)
 
 
+@pytest.mark.slow  # over 10 s: run by .ci/run after README's command
 def test_front_ends_take_snes(capsys):
     from jaxclimb.cli import main
 
