@@ -1,4 +1,8 @@
-"""A gymnax control task as the objective: a policy network flies gymnax's CartPole-v1
+"""
+A gymnax control task: CartPole-v1
+==================================
+
+A gymnax control task as the objective: a policy network flies gymnax's CartPole-v1
 (discrete pushes left or right) and its fitness is the mean return over episodes.
 
     pip install "jaxclimb[control]" && python examples/gymnax_cartpole.py

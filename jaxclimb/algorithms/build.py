@@ -79,7 +79,7 @@ def make(
             after the first round), ``restart_patience`` (restart after this many steps
             without improving) and ``round_steps`` (steps per round) for single-point
             climbers. ``None`` means not given. SNES without ``pop_size`` gets the paper's
-        ``4 + floor(3 ln d)`` for the ``d`` weights ``init_params`` draws.
+            ``4 + floor(3 ln d)`` for the ``d`` weights ``init_params`` draws.
 
     Returns:
         The :class:`~jaxclimb.algorithms.base.Algorithm`, wrapped in

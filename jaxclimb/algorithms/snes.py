@@ -11,9 +11,10 @@ the natural gradient::
     sigma <- sigma * exp(sigma_learning_rate / 2 * sum_k u_k (z_k**2 - 1))
 
 with the paper's defaults (also evosax's): ``pop_size = 4 + floor(3 ln d)``
-(:func:`snes_population`), ``learning_rate = 1`` and ``sigma_learning_rate =
-(3 + ln d) / (5 sqrt d)`` for ``d`` weights. Tied scores share the average of their
-utilities (on a plateau the distribution does not move), and a non-finite score ranks last.
+(``snes_population``), ``learning_rate = 1`` and
+``sigma_learning_rate = (3 + ln d) / (5 sqrt d)`` for ``d`` weights. Tied scores share the
+average of their utilities (on a plateau the distribution does not move), and a non-finite
+score ranks last.
 As in :func:`~jaxclimb.algorithms.evolution_strategy`, the moved mean is evaluated too
 (``pop_size + 1`` evaluations a step): ``params``/``score`` are the mean and its score,
 ``best_params``/``best_score`` the best point evaluated.
@@ -82,7 +83,7 @@ def snes(
     Args:
         score_fn: ``score(params) -> scalar``, higher is better.
         pop_size: samples per step. Required here; :func:`~jaxclimb.algorithms.make` (and
-            every front end) fills in :func:`snes_population` of the network's size.
+            every front end) fills in ``snes_population`` of the network's size.
         step_size: every weight's first ``sigma`` (evosax's ``std_init``, 1.0).
         learning_rate: the mean's learning rate (1.0 in the paper).
         sigma_learning_rate: ``sigma``'s learning rate; ``None``: the paper's

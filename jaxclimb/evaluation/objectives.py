@@ -103,7 +103,7 @@ class ScoreFn:
 
     def metric_value(self, params: Any, X: ArrayLike | None = None, y=None) -> jax.Array:
         """The metric in its own units (log-loss positive, accuracy in [0, 1]), on all rows
-        or on ``(X, y)``, along the evaluation path (:mod:`jaxclimb.evaluation.paths`)."""
+        or on ``(X, y)``, along the evaluation path (``jaxclimb.evaluation.paths``)."""
         X, y = self.X if X is None else X, self.y if y is None else y
         return metric_value(self, params, X, y)
 
@@ -229,7 +229,7 @@ def make_score_fn(
             point and its candidates; the best re-scored on all rows at chunk ends).
             ``"auto"``: as :data:`~jaxclimb.evaluation.objectives.AUTO_BATCH_SIZE` says.
         evaluation: ``"auto"`` (the fastest measured path), ``"fused"`` (a Pallas kernel;
-            built-in MLP only) or ``"xla"``: :mod:`jaxclimb.evaluation.paths`.
+            built-in MLP only) or ``"xla"``: ``jaxclimb.evaluation.paths``.
 
     Example:
         >>> import numpy as np
