@@ -150,7 +150,10 @@ def block_sums(spec: KernelSpec, layers, X, y) -> jax.Array:
 def _triton_params():
     from jax.experimental.pallas import triton as pltriton
 
-    return pltriton.CompilerParams(num_warps=4, num_stages=1)
+    # JAX 0.7 renamed TritonCompilerParams to CompilerParams; the declared floor (0.6.1) has
+    # only the old name.
+    params = getattr(pltriton, "CompilerParams", None) or pltriton.TritonCompilerParams
+    return params(num_warps=4, num_stages=1)
 
 
 def pack_layers(spec: KernelSpec, params) -> list[jax.Array]:
