@@ -88,5 +88,5 @@ def test_the_gymnax_example_runs():
     out = subprocess.run([sys.executable, str(root / "examples" / "gymnax_cartpole.py")],
                          env=env, capture_output=True, text=True, timeout=600)  # fmt: skip
     assert out.returncode == 0, out.stderr[-3000:]
-    numbers = [float(w.strip(",")) for w in out.stdout.split() if w[0].isdigit()]
+    numbers = [float(w.strip(",()")) for w in out.stdout.split() if w[0].isdigit()]
     assert "CartPole-v1" in out.stdout and numbers[1] > numbers[0]
