@@ -344,7 +344,8 @@ def test_climber_trajectory_does_not_depend_on_cache_blocks(monkeypatch):
     rng = np.random.default_rng(0)
     X = rng.normal(size=(3000, 20)).astype(np.float32)
     net = jc.MLP((20, 32, 1), activation="tanh")
-    score = jc.make_score_fn(net, X, (X[:, 0] + X[:, 1] > 0).astype(int))
+    # evaluation="xla": the row tiles of "auto" would keep 64 climbers within that cache
+    score = jc.make_score_fn(net, X, (X[:, 0] + X[:, 1] > 0).astype(int), evaluation="xla")
     algo = jc.hill_climb(score, step_size=0.1)
     small, large = (
         jc.run(3, algo, net.init, population=p, steps=20, score_fn=score, progress=False)
