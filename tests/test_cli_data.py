@@ -129,6 +129,7 @@ def test_compare_and_run_take_the_same_metric_for_a_csv(classes, prices, no_comp
     assert "--metric log_loss needs classes, but --target 'price' is continuous" in err
 
 
+@pytest.mark.slow  # 6-21 s: run by .ci/run after README's command
 def test_report_keeps_the_train_accuracy_row_and_features_are_scaled(classes, tmp_path, capsys):
     out = str(tmp_path / "r.npz")
     argv = ["run", "--data", classes, "--target", "y", "--population", "8", "--steps", "100"]

@@ -54,6 +54,7 @@ def test_a_refit_with_the_same_settings_compiles_nothing(name, options):
     assert again.compile_seconds == 0.0 and first.best_score.shape == again.best_score.shape
 
 
+@pytest.mark.slow  # 6-21 s: run by .ci/run after README's command
 def test_numbers_are_data_and_choices_are_program():
     rng = np.random.default_rng(1)
     X = rng.normal(size=(40, 4)).astype(np.float32)

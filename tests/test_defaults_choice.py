@@ -52,6 +52,7 @@ def test_the_estimator_records_its_choice_and_an_explicit_algorithm_wins():
     assert given.search_ == {"algorithm": "hill-climb", "reason": "given"}
 
 
+@pytest.mark.slow  # 6-21 s: run by .ci/run after README's command
 def test_the_cli_prints_its_choice_and_keeps_an_explicit_one(capsys):
     from jaxclimb.cli import main
 

@@ -98,6 +98,7 @@ def test_minibatch_rows_per_climber_equal_xla():
     pytest.param("genetic", {}, marks=pytest.mark.slow),
     pytest.param("es", {}, marks=pytest.mark.slow),
 ])  # fmt: skip
+@pytest.mark.slow  # 6-21 s: run by .ci/run after README's command
 def test_searches_through_the_kernel_equal_searches_through_xla(name, options):
     net, (xla, fused) = _problem((6,), "sigmoid", 1, "sigmoid", "accuracy", None)
     results = [

@@ -47,6 +47,7 @@ def test_the_mean_return_is_that_of_a_plain_loop():
     assert 0 < float(short(params, jax.random.key(0))) < 200  # full push: it falls early
 
 
+@pytest.mark.slow  # 6-21 s: run by .ci/run after README's command
 def test_a_search_improves_the_return_and_equal_rollouts_compare_equal():
     env = jc.CartPole()
     make = lambda: jc.rollout_objective(env.step, env.reset, NET, episodes=4, max_steps=100)  # noqa: E731
@@ -81,6 +82,7 @@ def test_a_gymnax_environment_as_it_is():
     assert 1 <= value <= 60 and value == int(value)
 
 
+@pytest.mark.slow  # 6-21 s: run by .ci/run after README's command
 @pytest.mark.skipif(importlib.util.find_spec("gymnax") is None, reason="needs gymnax")
 def test_the_gymnax_example_runs():
     root = pathlib.Path(__file__).resolve().parent.parent
