@@ -71,6 +71,16 @@ def _search(score, net, steps=40):
                   progress=False)  # fmt: skip
 
 
+FLOAT32_ULPS = 8  # reassociated float32 sums over 300 rows: measured 1 ulp, bounded by 8
+
+
+def _assert_float32_evaluation(actual, expected, metric):
+    if metric == "accuracy":
+        np.testing.assert_array_equal(actual, expected)
+    else:
+        np.testing.assert_array_max_ulp(actual, expected, maxulp=FLOAT32_ULPS)
+
+
 @pytest.mark.parametrize(
     ("metric", "batch_size"),
     [
@@ -79,17 +89,21 @@ def _search(score, net, steps=40):
         pytest.param("log_loss", 64, marks=pytest.mark.slow),  # minibatches: keyed re-scoring
     ],
 )
-def test_bfloat16_search_reports_float32_scores_to_the_last_bit(metric, batch_size, wide_data):
+def test_bfloat16_search_reports_float32_scores_within_float32_rounding(metric, batch_size, wide_data):
     X, y = wide_data
     half = jc.make_score_fn(WIDE, X, y, metric=metric, precision="bfloat16", batch_size=batch_size)
     full = jc.make_score_fn(WIDE, X, y, metric=metric)
     r = _search(half, WIDE)
     assert r.config["objective"]["precision"] == "bfloat16"
     assert r.best_params[0]["w"].dtype == np.float32 and np.isfinite(r.best_score).all()
-    # The reported best is a float32 evaluation of the reported weights, bit for bit:
+    # The reported best is a float32 evaluation of the reported weights. The search's re-scoring
+    # and these references are separately compiled programs: XLA may fuse and reassociate a
+    # float32 sum differently in each (it does on AVX-512-bf16 CPUs), so a loss agrees to
+    # FLOAT32_ULPS units in the last place, and accuracy (a count of 0/1 terms, exact in
+    # float32 in any order) to the bit. bfloat16 would differ by ~1e-3, thousands of ulps.
     expected = np.asarray(jax.jit(lambda s, p: jax.vmap(s)(p))(full, r.best_params))
-    np.testing.assert_array_equal(r.best_score, expected)
-    np.testing.assert_array_equal(r.best_metric, r.evaluate(X, y, metric=metric))
+    _assert_float32_evaluation(r.best_score, expected, metric)
+    _assert_float32_evaluation(r.best_metric, r.evaluate(X, y, metric=metric), metric)
     half_scores = np.asarray(jax.jit(lambda s, p: jax.vmap(s)(p))(half, r.best_params))
     if metric == "log_loss":  # the search's own scores are bfloat16's, not what is reported
         assert not np.array_equal(half_scores, expected)
