@@ -89,7 +89,7 @@ def _assert_float32_evaluation(actual, expected, metric):
         pytest.param("log_loss", 64, marks=pytest.mark.slow),  # minibatches: keyed re-scoring
     ],
 )
-def test_bfloat16_search_reports_float32_scores_within_float32_rounding(metric, batch_size, wide_data):
+def test_bfloat16_search_reports_float32_scores_within_rounding(metric, batch_size, wide_data):
     X, y = wide_data
     half = jc.make_score_fn(WIDE, X, y, metric=metric, precision="bfloat16", batch_size=batch_size)
     full = jc.make_score_fn(WIDE, X, y, metric=metric)
