@@ -57,38 +57,18 @@ def compile_cache_folder(args: argparse.Namespace) -> str | None:
     """Where the command line keeps compiled programs between processes: ``None`` with
     ``--no-compile-cache`` or ``JAXCLIMB_COMPILE_CACHE=off``; else that variable's folder,
     or ``jaxclimb/xla`` under the user's cache folder (``$XDG_CACHE_HOME`` or ``~/.cache``;
-    ``%LOCALAPPDATA%`` on Windows)."""
-    setting = os.environ.get(CACHE_VARIABLE, "").strip()
-    if getattr(args, "no_compile_cache", False) or setting.lower() in ("off", "0", "no", "false"):
-        return None
-    if setting:
-        return setting
-    base = os.environ.get("XDG_CACHE_HOME") or os.environ.get("LOCALAPPDATA")
-    return os.path.join(base or os.path.join(os.path.expanduser("~"), ".cache"), "jaxclimb", "xla")
+    ``%LOCALAPPDATA%`` on Windows): :func:`jaxclimb.engine.diskcache.user_folder`."""
+    from ..engine import diskcache
+
+    return diskcache.user_folder(getattr(args, "no_compile_cache", False))
 
 
 def enable_compile_cache(args: argparse.Namespace) -> str | None:
     """Turn on JAX's persistent compilation cache (every program, however quick to
     compile), so a second ``jaxclimb run`` of a configuration compiles nothing."""
-    folder = compile_cache_folder(args)
-    if folder is None:
-        return None
-    import jax
-
-    try:
-        os.makedirs(folder, exist_ok=True)
-    except OSError as exc:  # a read-only home: run without the cache
-        import warnings
-
-        warnings.warn(f"compilation cache off: cannot create {folder!r} ({exc})", stacklevel=2)
-        return None
     from ..engine import diskcache
 
-    diskcache.use_folder(os.path.join(folder, "programs"))  # no tracing either
-    jax.config.update("jax_compilation_cache_dir", folder)
-    jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
-    jax.config.update("jax_persistent_cache_min_entry_size_bytes", 0)
-    return folder
+    return diskcache.enable(compile_cache_folder(args))
 
 
 PROCESS_VARIABLES = ("JAX_COORDINATOR_ADDRESS", "JAX_NUM_PROCESSES", "JAX_PROCESS_ID")

@@ -9,8 +9,10 @@ arrays, the initialiser, the layout on the devices, the versions of jaxclimb, JA
 jaxlib) and the value the serialized executables. Only configurations whose description
 is stable across processes are kept (none that mentions an object's memory address, such
 as a lambda), only in a single-process run, and only when a folder is set
-(:func:`use_folder`: the command line does it). Entries are read with pickle, as JAX's
-own cache reads executables: the folder must be the user's own.
+(:func:`use_folder`: the command line does it, and the estimators through
+:func:`use_user_folder`). Entries are read with pickle, as JAX's own cache reads
+executables: the folder must be the user's own. ``JAXCLIMB_COMPILE_CACHE=off`` turns both
+caches off; a folder there moves them.
 
 Example:
     >>> use_folder(None)  # the library default: nothing on disk
@@ -31,6 +33,8 @@ import jax
 from .._version import __version__
 
 FOLDER: str | None = None
+VARIABLE = "JAXCLIMB_COMPILE_CACHE"
+_USER_FOLDER_ASKED = [False]  # use_user_folder ran in this process
 _FORMAT = 2  # 1 could hold programs JAX's own cache had returned, which fail when run
 _JAX_CACHE_HITS = [0, False]  # hits counted so far, listener registered
 
@@ -39,6 +43,52 @@ def use_folder(folder: str | None) -> None:
     """Keep compiled programs in ``folder`` (None: not at all)."""
     global FOLDER
     FOLDER = folder
+
+
+def user_folder(disabled: bool = False) -> str | None:
+    """The caches' folder: None when ``disabled`` or ``JAXCLIMB_COMPILE_CACHE=off`` (also
+    ``0``, ``no``, ``false``); else that variable's folder, or ``jaxclimb/xla`` under the
+    user's cache folder (``$XDG_CACHE_HOME`` or ``~/.cache``; ``%LOCALAPPDATA%`` on
+    Windows), never the working directory."""
+    setting = os.environ.get(VARIABLE, "").strip()
+    if disabled or setting.lower() in ("off", "0", "no", "false"):
+        return None
+    if setting:
+        return setting
+    base = os.environ.get("XDG_CACHE_HOME") or os.environ.get("LOCALAPPDATA")
+    return os.path.join(base or os.path.join(os.path.expanduser("~"), ".cache"), "jaxclimb", "xla")
+
+
+def enable(folder: str | None, *, jax_cache: bool = True) -> str | None:
+    """Keep compiled programs under ``folder`` and, with ``jax_cache``, point JAX's
+    persistent compilation cache there (every program, however quick to compile).
+    Returns the folder, or None when there is none or it cannot be created (a warning)."""
+    if folder is None:
+        return None
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError as exc:  # a read-only home: run without the cache
+        import warnings
+
+        warnings.warn(f"compilation cache off: cannot create {folder!r} ({exc})", stacklevel=3)
+        return None
+    use_folder(os.path.join(folder, "programs"))  # no tracing either
+    if jax_cache:
+        jax.config.update("jax_compilation_cache_dir", folder)
+        jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
+        jax.config.update("jax_persistent_cache_min_entry_size_bytes", 0)
+    return folder
+
+
+def use_user_folder() -> None:
+    """The estimators' caches, once per process: :func:`user_folder`'s, so the processes of
+    ``GridSearchCV(..., n_jobs=2)`` read what another compiled. Nothing changes when a
+    folder is already set (the command line's), and JAX's own cache folder is set only
+    when the user has set none."""
+    if _USER_FOLDER_ASKED[0] or FOLDER is not None:
+        return
+    _USER_FOLDER_ASKED[0] = True
+    enable(user_folder(), jax_cache=jax.config.jax_compilation_cache_dir is None)
 
 
 def jax_cache_hits() -> int:

@@ -23,7 +23,7 @@ from ..algorithms.defaults import (
     plan,
     scaled_options,
 )
-from ..engine import run
+from ..engine import diskcache, run
 from ..precision import DEFAULT_PRECISION, matmul_precision
 from ..tasks import Task, make_network, training_objective
 from .fitting import (
@@ -91,6 +91,7 @@ class ClimbingBase(BaseEstimator):
     # ------------------------------------------------------------------ fitting
     def _fit_network(self, X, y, task: Task, sample_weight, report: str):
         """Search, then keep the climber best by ``report`` (accuracy or r2)."""
+        diskcache.use_user_folder()  # parallel fits (n_jobs) read what one process compiled
         net = make_network(
             task, X.shape[1], hidden=self.hidden_layer_sizes, activation=self.activation,
             output=self.output, init=self.init,
