@@ -17,6 +17,8 @@ sys.path.insert(0, str(DOCS / "_ext"))
 os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ.setdefault("COLUMNS", "100")  # the CLI's -h pages wrap the same on every machine
 
+import api_signatures  # noqa: E402
+
 import jaxclimb  # noqa: E402
 
 jaxclimb.use_cpu_cores()  # every example and tutorial runs with one host device per core
@@ -33,6 +35,7 @@ extensions = [
     "myst_parser",
     "sphinx_gallery.gen_gallery",
     "jaxclimb_docs",
+    "api_signatures",
 ]
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
@@ -58,15 +61,7 @@ nitpick_ignore_regex = [
 
 autosummary_generate = True
 autosummary_imported_members = True
-autodoc_default_options: dict[str, object] = {}  # members are listed by each page or template
-autodoc_member_order = "bysource"
-autodoc_typehints = "description"
-autodoc_typehints_format = "short"
-autodoc_preserve_defaults = True
-napoleon_google_docstring = True
-napoleon_numpy_docstring = False
-napoleon_use_rtype = False
-napoleon_use_ivar = True  # a class's Attributes: section, not a second entry per field
+globals().update(api_signatures.SETTINGS)  # autodoc and napoleon: docs/_ext/api_signatures.py
 
 myst_enable_extensions = ["colon_fence", "deflist"]
 myst_heading_anchors = 3

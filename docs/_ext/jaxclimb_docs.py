@@ -1,62 +1,74 @@
-"""Sphinx glue for jaxclimb's site: the public API page written from ``jaxclimb.__all__``,
-the CLI's ``-h`` pages captured at build time, and public names without docs as errors.
+"""Sphinx glue for jaxclimb's site: the public API page written from one table, the CLI's
+``-h`` pages captured at build time, and public names without docs as errors.
 
-* ``config-inited`` writes ``api/public.rst``: one autosummary table per source module over
-  every name in ``jaxclimb.__all__``, so a new public name gets its page with no edit here.
+* ``config-inited`` writes ``api/public.rst``: one autosummary table per heading of
+  ``public_api.SECTIONS`` (what a user does: search algorithms, objectives and networks,
+  running and results, ...); a name of ``jaxclimb.__all__`` the table lacks stops the build.
 * ``.. jaxclimb-cli-help:: run`` prints ``jaxclimb run -h`` as the parser formats it.
 * ``autodoc-process-docstring`` warns (an error under ``-W``) when a public name has no
   docstring; a public constant's docstring is the string after its definition.
-* ``missing-reference`` resolves ``jaxclimb.some.module.Name`` to ``jaxclimb.Name`` when
-  that is the same public object (docstrings name the defining module).
+* ``missing-reference`` resolves ``jaxclimb.some.module.Name`` to where the API table
+  documents the same object (docstrings name the defining module).
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
 import pathlib
 
 from docutils import nodes
-from public_api import docstring, public_groups
+from public_api import api_sections, docstring, resolve
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
-
-import jaxclimb
 
 logger = logging.getLogger(__name__)
 
 
+COMMAND_LINE = [
+    "The ``jaxclimb`` command's options, as its parser prints them: :doc:`cli`; the rules",
+    "behind them: :doc:`../guides/cli`.",
+    "",
+]
+
+
 def write_public_page(path: pathlib.Path) -> None:
-    """``api/public.rst``: an autosummary table per group, stub pages under ``generated/``."""
+    """``api/public.rst``: an autosummary table per heading, stub pages under ``generated/``."""
     lines = [
-        ".. This file is written by docs/_ext/jaxclimb_docs.py from jaxclimb.__all__.",
+        ".. This file is written by docs/_ext/jaxclimb_docs.py from docs/_ext/public_api.py.",
         "",
-        "Public names (``jaxclimb``)",
-        "===========================",
+        "Public API (``jaxclimb``)",
+        "=========================",
         "",
-        "Every name in ``jaxclimb.__all__``: ``import jaxclimb as jc`` then ``jc.NAME``.",
+        "Every name of ``jaxclimb.__all__`` (``import jaxclimb as jc`` then ``jc.NAME``),",
+        "grouped by what it is for.",
         "",
         ".. currentmodule:: jaxclimb",
         "",
     ]
-    for heading, names in public_groups().items():
-        lines += [
-            heading,
-            "-" * len(heading),
-            "",
-            ".. autosummary::",
-            "   :toctree: generated",
-            "   :nosignatures:",
-            "",
-        ]
+    for heading, names in api_sections().items():
+        lines += [heading, "-" * len(heading), ""]
+        if not names:
+            lines += COMMAND_LINE
+            continue
+        lines += [".. autosummary::", "   :toctree: generated", "   :nosignatures:", ""]
         lines += [f"   {name}" for name in names] + [""]
     text = "\n".join(lines)
     if not path.exists() or path.read_text() != text:  # unchanged: no rebuild of every page
         path.write_text(text)
 
 
+@functools.cache
+def _documented() -> dict[int, str]:
+    """``id(object) -> "jaxclimb.<path>"`` for every name of the API table."""
+    paths = [name for names in api_sections().values() for name in names]
+    return {id(resolve(p)): f"jaxclimb.{p}" for p in paths if not isinstance(resolve(p), str)}
+
+
+@functools.cache
 def _public_name(fullname: str) -> str | None:
-    prefix, _, name = fullname.rpartition(".")
-    return name if prefix == "jaxclimb" and name in jaxclimb.__all__ else None
+    paths = {f"jaxclimb.{n}" for names in api_sections().values() for n in names}
+    return fullname[len("jaxclimb.") :] if fullname in paths else None
 
 
 def check_docstring(app, what, fullname, obj, options, lines):
@@ -71,19 +83,22 @@ def check_docstring(app, what, fullname, obj, options, lines):
 
 
 def resolve_public(app, env, node, contnode):
-    """``jaxclimb.results.SearchResult`` -> the page of ``jaxclimb.SearchResult``."""
+    """``jaxclimb.results.SearchResult`` -> the page of ``jaxclimb.SearchResult``: a name
+    written with its defining module links to where the API table documents it."""
     target = node.get("reftarget", "")
     if node.get("refdomain") != "py" or not target.startswith("jaxclimb."):
         return None
-    name = target.rpartition(".")[2]
-    if name not in jaxclimb.__all__ or target == f"jaxclimb.{name}":
+    module, _, name = target.rpartition(".")
+    try:
+        obj = getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError):
         return None
-    module = importlib.import_module(target.rpartition(".")[0]) if "." in target[9:] else None
-    if module is None or getattr(module, name, None) is not getattr(jaxclimb, name):
+    documented = _documented().get(id(obj))
+    if documented is None or documented == target:
         return None
     domain = env.get_domain("py")
     return domain.resolve_xref(env, node["refdoc"], app.builder, node["reftype"],
-                               f"jaxclimb.{name}", node, contnode)  # fmt: skip
+                               documented, node, contnode)  # fmt: skip
 
 
 class CliHelp(SphinxDirective):

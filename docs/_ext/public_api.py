@@ -1,5 +1,6 @@
 """What the API reference covers, without Sphinx: the public names of ``jaxclimb`` and of its
-mlrose front, grouped by the module they come from, and the documentation of each.
+mlrose front, grouped by what a user does with them (one table, ``SECTIONS``), and the
+documentation of each.
 
 Shared by the docs build (``jaxclimb_docs.py``) and ``tests/test_docs.py``, so a public
 name without a docstring fails both.
@@ -15,18 +16,35 @@ import pkgutil
 
 import jaxclimb
 
-GROUPS = {  # source module of a lazily loaded name -> the heading of its table
-    "engine": "Running a population",
-    "results": "Results",
-    "algorithms": "Algorithms",
-    "networks": "Networks",
-    "evaluation": "Objectives and metrics",
-    "mutation": "Moves",
-    "estimators": "scikit-learn estimators",
-    "comparison": "Comparing populations",
-    "plots": "Comparing populations",
-}
-MODULES = "Modules"
+SECTIONS: dict[str, tuple[str, ...]] = {
+    # The API reference's one table: a heading per thing a user does, in the order they meet
+    # them, and the names under it. A name of ``jaxclimb.__all__`` missing here fails the
+    # build and tests/test_docs.py; a name here that left the top level (a protocol type
+    # moved to ``jaxclimb.algorithms``) is documented where it now lives (``HOMES``).
+    "Search algorithms": (
+        "hill_climb", "simulated_annealing", "GeomDecay", "ArithDecay", "ExpDecay", "genetic",
+        "evolution_strategy", "snes", "gradient_descent", "with_restarts", "tree_select",
+        "gaussian",
+    ),
+    "Objectives and networks": (
+        "make_score_fn", "ScoreFn", "KeyedObjective", "rollout_objective", "CartPole",
+        "METRICS", "accuracy", "log_loss", "mse", "r2", "MLP", "perceptron", "init_mlp",
+        "mlp_forward", "TRANSFERS",
+    ),
+    "Running and results": (
+        "run", "resume", "SearchResult", "load_result", "use_cpu_cores", "population_mesh",
+    ),
+    "Estimators": ("ClimbingClassifier", "ClimbingRegressor"),
+    "Comparing": ("compare", "compare_results", "Comparison", "plot_comparison", "plot_run"),
+    "Command line": (),  # the parser's own pages: api/cli.md
+    "Protocol types": (
+        "Algorithm", "SearchState", "ClimberState", "StepInfo", "Traits", "REGISTRY",
+    ),
+    "Modules and version": ("datasets", "tasks", "distributed", "__version__"),
+}  # fmt: skip
+HOMES = ("algorithms", "algorithms.base", "engine", "results", "evaluation")
+"""Where a name of ``SECTIONS`` that is not in ``jaxclimb.__all__`` is looked up."""
+
 DEFINED_IN = {"load_result": "results", "__version__": "_version"}  # not lazy names
 
 
@@ -37,20 +55,40 @@ def source_module(name: str) -> str:
     return jaxclimb._WHERE.get(name) or DEFINED_IN[name]
 
 
-def public_groups() -> dict[str, list[str]]:
-    """Every name of ``jaxclimb.__all__`` under a heading; a new module gets its own."""
-    groups: dict[str, list[str]] = {}
-    for name in jaxclimb.__all__:
-        module = source_module(name)
-        if name in jaxclimb._SUBMODULES:
-            heading = MODULES
-        else:
-            top = module.split(".")[0]  # evaluation.metrics -> evaluation
-            heading = GROUPS.get(module, GROUPS.get(top, f"From ``jaxclimb.{module}``"))
-        groups.setdefault(heading, []).append(name)
-    order = [*dict.fromkeys(GROUPS.values()), MODULES]
-    return dict(sorted(groups.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order
-                       else len(order)))  # fmt: skip
+def documented_as(name: str) -> str:
+    """The dotted path, below ``jaxclimb``, under which a name of ``SECTIONS`` is documented:
+    ``"run"`` for ``jaxclimb.run``, ``"algorithms.Traits"`` once ``Traits`` has left the top
+    level. A ``ValueError`` when jaxclimb provides no such name."""
+    if name in jaxclimb.__all__:
+        return name
+    for home in HOMES:
+        module = importlib.import_module(f"jaxclimb.{home}")
+        if name in getattr(module, "__all__", ()) or hasattr(module, name):
+            return f"{home}.{name}"
+    raise ValueError(f"the API table (docs/_ext/public_api.py) lists {name!r}, which neither "
+                     f"jaxclimb nor jaxclimb.{{{', '.join(HOMES)}}} provides")  # fmt: skip
+
+
+def unlisted() -> list[str]:
+    """Names of ``jaxclimb.__all__`` that ``SECTIONS`` lacks (each must be placed)."""
+    listed = {name for names in SECTIONS.values() for name in names}
+    return [name for name in jaxclimb.__all__ if name not in listed]
+
+
+def api_sections() -> dict[str, list[str]]:
+    """``SECTIONS`` with every name as it is documented (:func:`documented_as`); a
+    ``ValueError`` naming the public names the table lacks."""
+    missing = unlisted()
+    if missing:
+        raise ValueError(f"jaxclimb.__all__ names {missing} that the API table lacks: add "
+                         "each to a heading of SECTIONS in docs/_ext/public_api.py")  # fmt: skip
+    return {heading: [documented_as(n) for n in names] for heading, names in SECTIONS.items()}
+
+
+def resolve(path: str):
+    """The object at ``jaxclimb.<path>`` (``"algorithms.Traits"``)."""
+    module, _, name = f"jaxclimb.{path}".rpartition(".")
+    return getattr(importlib.import_module(module), name)
 
 
 def is_constant(obj) -> bool:
@@ -65,10 +103,11 @@ def _modules_under(name: str):
         yield importlib.import_module(f"{module.__name__}.{info.name}")
 
 
-def constant_doc(name: str) -> str:
+def constant_doc(name: str, home: str | None = None) -> str:
     """The string literal after ``NAME = ...`` in the module that defines a public constant
-    (Sphinx's attribute docstring); ``""`` when there is none."""
-    for module in _modules_under(source_module(name)):
+    (Sphinx's attribute docstring; ``home``, below ``jaxclimb``, defaults to the module it
+    is loaded from); ``""`` when there is none."""
+    for module in _modules_under(home or source_module(name)):
         body = ast.parse(inspect.getsource(module)).body
         for statement, after in itertools.pairwise(body):
             targets = getattr(statement, "targets", None) or [getattr(statement, "target", None)]
@@ -79,9 +118,11 @@ def constant_doc(name: str) -> str:
 
 
 def docstring(obj, name: str) -> str:
-    """The documentation a public object shows on its page (``""`` if it has none)."""
+    """The documentation a public object shows on its page (``""`` if it has none); ``name``
+    as :func:`documented_as` gives it."""
     if is_constant(obj):
-        return constant_doc(name)
+        home, _, name = name.rpartition(".")
+        return constant_doc(name, home or None)
     own = obj.__doc__ if inspect.ismodule(obj) else inspect.getdoc(obj)
     if inspect.isclass(obj) and own and own == inspect.getdoc(obj.__mro__[1]):
         return ""  # inherited from a base class only
@@ -92,7 +133,10 @@ def undocumented() -> list[str]:
     """Public names of ``jaxclimb`` and ``jaxclimb.mlrose`` without documentation."""
     from jaxclimb import mlrose
 
-    missing = [f"jaxclimb.{n}" for n in jaxclimb.__all__ if not docstring(getattr(jaxclimb, n), n)]
+    moved = [documented_as(n) for names in SECTIONS.values() for n in names
+             if n not in jaxclimb.__all__]  # fmt: skip
+    paths = [*jaxclimb.__all__, *moved]
+    missing = [f"jaxclimb.{p}" for p in paths if not docstring(resolve(p), p)]
     for name in mlrose.__all__:
         if not docstring(getattr(mlrose, name), name):
             missing.append(f"jaxclimb.mlrose.{name}")
