@@ -127,3 +127,22 @@ def test_the_estimator_page_shows_underscored_attributes_and_values(tmp_path):
 
     assert f"budget={DEFAULT_BUDGET}" in page and "alpha=10.0" in page
     assert "precision='float32'" in page
+
+
+@pytest.mark.parametrize("estimator", [jc.ClimbingClassifier, jc.ClimbingRegressor])
+def test_every_estimator_parameter_has_a_text_of_its_own(estimator):
+    """The classifier's Args: section documents both (the regressor's refers to it)."""
+    import inspect
+
+    from sphinx.ext.napoleon import Config, GoogleDocstring
+
+    doc = inspect.getdoc(jc.ClimbingClassifier)
+    lines = str(GoogleDocstring(doc, Config())).splitlines()
+    texts = {}
+    for i, line in enumerate(lines):
+        if line.startswith(":param "):
+            name, _, first = line[len(":param ") :].partition(":")
+            more = [ln.strip() for ln in lines[i + 1 : i + 6] if ln.startswith("    ")]
+            texts[name] = " ".join([first.strip(), *more])
+    assert set(texts) == set(estimator().get_params())  # each named alone, none missing
+    assert len(set(texts.values())) == len(texts)  # no text shared

@@ -28,12 +28,21 @@ class ClimbingClassifier(ClassifierMixin, ClimbingBase):
         hidden_layer_sizes: hidden units per layer (an int for one layer).
         activation: hidden transfer (``tanh``, ``sigmoid``, ``relu``, ``identity``, ``step``).
         output: ``"auto"`` (sigmoid or softmax), or ``"step"`` for a binary perceptron.
-        algorithm: a name from ``jaxclimb.REGISTRY``; ``algorithm_params`` passes settings.
+        algorithm: ``"auto"`` (chosen for the network and budget: see ``search_``) or a
+            name from ``jaxclimb.REGISTRY``.
+        algorithm_params: a dict of that algorithm's own settings (``pop_size``,
+            ``schedule``...), passed to it as they are.
         budget: objective evaluations to spend (the first knob): the climbers and their
             steps are derived from it and the network's size (see
             :func:`jaxclimb.algorithms.defaults.plan`) unless ``population_size`` or
             ``max_steps`` say otherwise.
-        population_size, max_steps, step_size: the search's shape and initial step size.
+        population_size: how many climbers search side by side (None: derived from
+            ``budget``); the one kept is chosen among them.
+        max_steps: how many steps each climber takes (None: derived from ``budget``);
+            with ``restarts``, the steps of each round.
+        step_size: the initial size of a move: the standard deviation of the Gaussian
+            noise added to a moved weight (of an ES or SNES search's noise when
+            ``algorithm="auto"`` picks one); ``mutate_fraction="auto"`` adapts it.
         mutate_fraction: ``"auto"`` moves about 1% of the weights per step with step sizes
             adapted by the 1/5 rule; a number moves that fraction; None moves every weight.
         max_attempts: stop a climber after this many steps without improvement.
@@ -44,10 +53,14 @@ class ClimbingClassifier(ClassifierMixin, ClimbingBase):
         alpha: L2 penalty ``0.5 * alpha * sum(w**2) / n_samples`` added to the searched loss
             (not to an accuracy search, which stays the tutorial's).
         init: initial weights: ``glorot`` (fan-in scaled), ``he``, ``uniform``, ``normal``.
-        early_stopping, validation_fraction, n_iter_no_change, tol: as MLPClassifier's:
-            hold out ``validation_fraction`` of the rows, check the best validation accuracy
-            after every chunk of steps (about 100), stop when it has not improved by ``tol``
-            for ``n_iter_no_change`` checks, and keep the best validation weights.
+        early_stopping: hold out a validation split, check the best validation score
+            (accuracy; R² for the regressor) over the climbers after every chunk of steps
+            (about 100), stop when it stops improving and keep the weights of the best
+            check (as MLPClassifier does).
+        validation_fraction: the share of the rows held out when ``early_stopping`` is on
+            (stratified by class), in (0, 1).
+        n_iter_no_change: how many checks in a row without improvement stop the search.
+        tol: the least gain in the validation score that counts as an improvement.
         warm_start: continue from the fitted population (same network) instead of anew.
         max_seconds: stop the search at a chunk boundary after this many seconds.
         precision: the search's evaluations: ``"float32"`` (full float32 products on
@@ -62,6 +75,8 @@ class ClimbingClassifier(ClassifierMixin, ClimbingBase):
         best_climber_: the index of the chosen climber in ``result_``.
         result_: the whole population's :class:`~jaxclimb.SearchResult`.
         network_: the :class:`~jaxclimb.MLP` searched.
+        search_: what was searched and why: the algorithm, its options, the population,
+            the steps and the reason for the choice.
         n_iter_: steps run per climber (summed over warm starts).
         loss_curve_: the chosen climber's best searched loss (penalty included) at every
             recorded step; ``fitness_curve_`` is its negation, ``best_loss_`` its minimum.
