@@ -43,7 +43,8 @@ exclude_patterns = ["_build", "tutorials_src", "**/GALLERY_HEADER.rst", "**/*.ip
 templates_path = ["_templates"]
 html_theme = "furo"
 html_title = f"jaxclimb {release}"
-html_static_path: list[str] = []
+html_static_path = ["_static"]
+html_css_files = ["jaxclimb.css"]  # gallery output shown whole, not behind a scroll bar
 
 nitpicky = True  # every cross-reference must resolve
 # No network at build time (so no intersphinx): names of other libraries stay plain text.

@@ -23,6 +23,11 @@ STEPS, EPISODES, DT = 60, 16, 0.1
 policy = jc.MLP((2, 8, 1), activation="tanh", output="tanh", init="glorot")
 
 
+# %%
+# The task: a point mass pushed by the policy's force, from random starts; the return is
+# minus the summed squared distance, speed and force.
+
+
 def fly(params, starts):
     """States ``(STEPS, n, 2)`` and costs ``(STEPS, n)`` of episodes from ``starts``."""
 
@@ -45,13 +50,24 @@ def episode_return(params, key):
     return -jnp.mean(jnp.sum(fly(params, starts)[1], axis=0))
 
 
+# %%
+# The search: 32 climbers, 400 steps, new random starts at every step.
+
 objective = jc.KeyedObjective(episode_return)
-result = jc.run(0, jc.hill_climb(objective, step_size=0.1), policy.init, population=32,
-                steps=400, score_fn=objective, progress=False)  # fmt: skip
+search = jc.hill_climb(objective, step_size=0.1)
+result = jc.run(
+    0, search, policy.init, population=32, steps=400, score_fn=objective, progress=False
+)
 random_policy = policy.init(jax.random.key(0))
 start = float(objective.full(random_policy))
-print(f"return of a random policy {start:.2f}; after the search {result.best_score.max():.2f} "
-      f"(the same 16 fixed starts for both)")  # fmt: skip
+best = result.best_score.max()
+print(
+    f"return of a random policy {start:.2f}; after the search {best:.2f} "
+    "(the same 16 fixed starts for both)"
+)
+
+# %%
+# Four starts flown by a random policy and by the best climber's.
 
 starts = jnp.array([[-1.0, 0.0], [0.8, 0.5], [0.3, -1.0], [-0.5, 0.8]])
 fig, axes = plt.subplots(1, 2, figsize=(10, 3.5), sharey=True)

@@ -18,6 +18,7 @@ import tempfile
 import equinox as eqx
 import jax
 import jax.numpy as jnp
+import matplotlib.pyplot as plt
 from sklearn.datasets import load_iris
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
@@ -26,6 +27,11 @@ import jaxclimb as jc
 
 TEMPLATE = eqx.nn.MLP(4, 3, width_size=8, depth=1, activation=jnp.tanh, key=jax.random.key(0))
 _, STATIC = eqx.partition(TEMPLATE, eqx.is_array)
+
+
+# %%
+# The model: ``forward`` recombines the searched arrays with the static rest, and
+# ``init_params`` draws a fresh module's arrays for every climber.
 
 
 def forward(params, X):
@@ -38,23 +44,32 @@ def init_params(key):
     return eqx.partition(model, eqx.is_array)[0]
 
 
+# %%
+# The search: 64 climbers, 1000 steps on iris's training rows.
+
 X, y = load_iris(return_X_y=True)
 X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, random_state=3)
 scaler = StandardScaler().fit(X_train)
 X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
 
 score = jc.make_score_fn(forward, X_train, y_train, metric="accuracy")  # 3 classes: argmax
-result = jc.run(1, jc.hill_climb(score, step_size=0.1), init_params, population=64,
-                steps=1000, score_fn=score, progress=False)  # fmt: skip
+search = jc.hill_climb(score, step_size=0.1)
+result = jc.run(1, search, init_params, population=64, steps=1000, score_fn=score, progress=False)
 print(
     f"train accuracy {result.best_metric.max():.3f}; "
     f"test accuracy {result.evaluate(X_test, y_test).max():.3f} (best climber on test)"
 )
+jc.plot_run(result, title="Equinox MLP on iris: 64 climbers")
+plt.show()
+
+# %%
+# Saved and reloaded: without a template the weights come back as flat leaves; with
+# ``params_like=`` as the module's arrays again, ready for ``forward``.
 
 with tempfile.TemporaryDirectory() as folder:
     path = result.save(os.path.join(folder, "equinox.npz"))
     flat = jc.load_result(path)  # no template: the weights as flat leaves
     print(flat.summary())
     like = jc.load_result(path, params_like=init_params(jax.random.key(0)), forward=forward)
-    print(f"reloaded, test accuracy of the chosen climber: "
-          f"{like.evaluate(X_test, y_test)[like.best_index()]:.3f}")  # fmt: skip
+    chosen = like.evaluate(X_test, y_test)[like.best_index()]
+    print(f"reloaded, test accuracy of the chosen climber: {chosen:.3f}")

@@ -16,6 +16,7 @@ candidates. Racing restarts stop the worse half of the climbers after 10, 20, 40
 import gymnax
 import jax
 import jax.numpy as jnp
+import matplotlib.pyplot as plt
 
 import jaxclimb as jc
 
@@ -29,11 +30,19 @@ def push(params, observation):
     return (net(params, observation)[0] > 0).astype(jnp.int32)
 
 
+# %%
+# The search: 16 climbers with racing restarts; each step flies 4 new episodes.
+
 objective = jc.rollout_objective(env.step, env.reset, push, episodes=4, max_steps=200)
 search = jc.hill_climb(objective, step_size=0.2)
-result = jc.run(0, search, net.init, population=16, steps=STEPS, racing=10, score_fn=objective,
-                progress=False)  # fmt: skip
+result = jc.run(
+    0, search, net.init, population=16, steps=STEPS, racing=10, score_fn=objective, progress=False
+)
 start = float(objective.full(net.init(jax.random.key(0))))
 best = float(result.best_score.max())
-print(f"gymnax CartPole-v1: mean return of a random policy {start:.1f}, after {STEPS} steps "
-      f"{best:.1f} (of 200)")  # fmt: skip
+print(
+    f"gymnax CartPole-v1: mean return of a random policy {start:.1f}, "
+    f"after {STEPS} steps {best:.1f} (of 200)"
+)
+jc.plot_run(result, title="gymnax CartPole-v1: mean return of 16 climbers")
+plt.show()

@@ -24,6 +24,9 @@ from sklearn.preprocessing import MinMaxScaler, OneHotEncoder
 import jaxclimb as jc
 from jaxclimb import mlrose
 
+# %%
+# The tutorial's data: iris, min-max scaled, one-hot labels.
+
 iris = load_iris()
 X_train, X_test, y_train, y_test = train_test_split(
     iris.data, iris.target, test_size=0.2, random_state=3
@@ -35,17 +38,20 @@ one_hot = OneHotEncoder()
 y_train_hot = one_hot.fit_transform(y_train.reshape(-1, 1)).toarray()
 y_test_hot = one_hot.transform(y_test.reshape(-1, 1)).toarray()
 
-# The tutorial's arguments; only the algorithm, the model and the learning rate change.
-shared = dict(max_iters=1000, bias=True, early_stopping=True, clip_max=5, max_attempts=100,
-              random_state=3)  # fmt: skip
+# %%
+# The tutorial's calls, as it makes them; only the algorithm, the model and the learning
+# rate change.
+
+shared = dict(
+    max_iters=1000, bias=True, early_stopping=True, clip_max=5, max_attempts=100, random_state=3
+)
+network = dict(hidden_nodes=[2], activation="relu", is_classifier=True, learning_rate=0.0001)
 models = {
     "NeuralNetwork, random_hill_climb": mlrose.NeuralNetwork(
-        hidden_nodes=[2], activation="relu", algorithm="random_hill_climb",
-        is_classifier=True, learning_rate=0.0001, **shared,
+        algorithm="random_hill_climb", **network, **shared
     ),
     "NeuralNetwork, gradient_descent": mlrose.NeuralNetwork(
-        hidden_nodes=[2], activation="relu", algorithm="gradient_descent",
-        is_classifier=True, learning_rate=0.0001, **shared,
+        algorithm="gradient_descent", **network, **shared
     ),
     "LogisticRegression, learning_rate 0.0001": mlrose.LogisticRegression(
         algorithm="random_hill_climb", learning_rate=0.0001, **shared
@@ -53,7 +59,7 @@ models = {
     "LogisticRegression, learning_rate 0.01": mlrose.LogisticRegression(
         algorithm="random_hill_climb", learning_rate=0.01, **shared
     ),
-}  # fmt: skip
+}
 published = {  # mlrose's published (train, test) accuracies for these calls
     "NeuralNetwork, random_hill_climb": (0.450, 0.533),
     "NeuralNetwork, gradient_descent": (0.625, 0.567),
@@ -68,26 +74,32 @@ for name, model in models.items():
     accuracies[name] = (train, test)
     print(f"{name:42s} train {train:.3f} test {test:.3f}   (mlrose: {published[name]})")
 
+# %%
 # The four algorithms on the tutorial's network, with their fitness curves.
+
 curves = {}
 for algorithm in ("random_hill_climb", "simulated_annealing", "genetic_alg", "gradient_descent"):
-    nn = mlrose.NeuralNetwork(hidden_nodes=[2], activation="relu", algorithm=algorithm,
-                              learning_rate=0.0001, curve=True, **shared)  # fmt: skip
+    nn = mlrose.NeuralNetwork(algorithm=algorithm, curve=True, **network, **shared)
     nn.fit(X_train_scaled, y_train_hot)
     curves[algorithm] = np.asarray(nn.fitness_curve)
     test = accuracy_score(y_test_hot, nn.predict(X_test_scaled))
     print(f"{algorithm:20s} curve {curves[algorithm].shape}, loss {nn.loss:.4f}, test {test:.3f}")
 
+# %%
 # jaxclimb's own estimator on the same split: its own network and defaults, plain labels.
+
 clf = jc.ClimbingClassifier(hidden_layer_sizes=[2], activation="relu", random_state=3)
 clf.fit(X_train_scaled, y_train)
-print(f"ClimbingClassifier defaults: train {clf.score(X_train_scaled, y_train):.3f} "
-      f"test {clf.score(X_test_scaled, y_test):.3f}")  # fmt: skip
+train, test = clf.score(X_train_scaled, y_train), clf.score(X_test_scaled, y_test)
+print(f"ClimbingClassifier defaults: train {train:.3f} test {test:.3f}")
 per_climber = clf.result_.evaluate(X_test_scaled, y_test, metric="accuracy")
 print(
     f"  test accuracy across its {clf.result_.population} climbers: median "
     f"{np.median(per_climber):.3f}, quartiles {np.quantile(per_climber, [0.25, 0.75])}"
 )
+
+# %%
+# The fitness curves of the four algorithms.
 
 fig, ax = plt.subplots(figsize=(7, 4))
 for algorithm, curve in curves.items():

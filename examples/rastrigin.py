@@ -30,6 +30,9 @@ def init_params(key):
     return {"x": jax.random.uniform(key, (DIM,), minval=-5.12, maxval=5.12)}
 
 
+# %%
+# Two searches of 256 climbers each: hill climbing with restarts, and simulated annealing.
+
 climb = jc.with_restarts(
     jc.hill_climb(score, step_size=0.5, mutate_count=1), init_params, patience=300
 )
@@ -39,13 +42,13 @@ for name, algorithm in (("hill climbing + restarts", climb), ("simulated anneali
     result = jc.run(0, algorithm, init_params, population=256, steps=3000, progress=False)
     values = -result.history  # Rastrigin value of each climber's best, at recorded steps
     line = ax.plot(result.history_steps, np.median(values, axis=0), label=f"{name}: median")
-    ax.plot(result.history_steps, values.min(axis=0), linestyle="--", color=line[0].get_color(),
-            label=f"{name}: best")  # fmt: skip
+    best = values.min(axis=0)
+    ax.plot(result.history_steps, best, "--", color=line[0].get_color(), label=f"{name}: best")
     print(
         f"{name}: best Rastrigin value {-result.best_score.max():.3f} "
         f"(median over climbers {-jnp.median(result.best_score):.2f}; optimum 0)"
     )
-ax.set(xlabel="step", ylabel="Rastrigin value (0 is the optimum)", yscale="symlog",
-       title="256 climbers per algorithm")  # fmt: skip
+ax.set(xlabel="step", ylabel="Rastrigin value (0 is the optimum)", yscale="symlog")
+ax.set_title("256 climbers per algorithm")
 ax.legend()
 plt.show()

@@ -44,10 +44,18 @@ y_test_hot = one_hot.transform(y_test.reshape(-1, 1)).toarray()
 # the step size, ``clip_max`` bounds the weights, ``max_attempts`` ends the search after
 # that many iterations without improvement.
 nn_model1 = mlrose.NeuralNetwork(
-    hidden_nodes=[2], activation="relu", algorithm="random_hill_climb", max_iters=1000,
-    bias=True, is_classifier=True, learning_rate=0.0001, early_stopping=True, clip_max=5,
-    max_attempts=100, random_state=3,
-)  # fmt: skip
+    hidden_nodes=[2],
+    activation="relu",
+    algorithm="random_hill_climb",
+    max_iters=1000,
+    bias=True,
+    is_classifier=True,
+    learning_rate=0.0001,
+    early_stopping=True,
+    clip_max=5,
+    max_attempts=100,
+    random_state=3,
+)
 nn_model1.fit(X_train_scaled, y_train_hot)
 train = accuracy_score(y_train_hot, nn_model1.predict(X_train_scaled))
 test = accuracy_score(y_test_hot, nn_model1.predict(X_test_scaled))
@@ -55,8 +63,8 @@ print(f"random hill climbing: train {train:.3f}, test {test:.3f} (mlrose: 0.450 
 
 # %%
 # The fitted model has mlrose's attributes, in mlrose's shapes and weight order:
-print("node_list", nn_model1.node_list, "| weights", nn_model1.fitted_weights.shape,
-      "| loss", round(float(nn_model1.loss), 4))  # fmt: skip
+weights, loss = nn_model1.fitted_weights.shape, float(nn_model1.loss)
+print(f"node_list {nn_model1.node_list} | weights {weights} | loss {loss:.4f}")
 
 # %%
 # With a step of 0.0001 a weight barely moves in 1,000 iterations, which is why the
@@ -64,22 +72,44 @@ print("node_list", nn_model1.node_list, "| weights", nn_model1.fitted_weights.sh
 # logistic regressions at two learning rates:
 models = {
     "NeuralNetwork, gradient_descent": mlrose.NeuralNetwork(
-        hidden_nodes=[2], activation="relu", algorithm="gradient_descent", max_iters=1000,
-        bias=True, is_classifier=True, learning_rate=0.0001, early_stopping=True,
-        clip_max=5, max_attempts=100, random_state=3,
+        hidden_nodes=[2],
+        activation="relu",
+        algorithm="gradient_descent",
+        max_iters=1000,
+        bias=True,
+        is_classifier=True,
+        learning_rate=0.0001,
+        early_stopping=True,
+        clip_max=5,
+        max_attempts=100,
+        random_state=3,
     ),
     "LogisticRegression, learning_rate 0.0001": mlrose.LogisticRegression(
-        algorithm="random_hill_climb", max_iters=1000, bias=True, learning_rate=0.0001,
-        early_stopping=True, clip_max=5, max_attempts=100, random_state=3,
+        algorithm="random_hill_climb",
+        max_iters=1000,
+        bias=True,
+        learning_rate=0.0001,
+        early_stopping=True,
+        clip_max=5,
+        max_attempts=100,
+        random_state=3,
     ),
     "LogisticRegression, learning_rate 0.01": mlrose.LogisticRegression(
-        algorithm="random_hill_climb", max_iters=1000, bias=True, learning_rate=0.01,
-        early_stopping=True, clip_max=5, max_attempts=100, random_state=3,
+        algorithm="random_hill_climb",
+        max_iters=1000,
+        bias=True,
+        learning_rate=0.01,
+        early_stopping=True,
+        clip_max=5,
+        max_attempts=100,
+        random_state=3,
     ),
-}  # fmt: skip
-published = {"NeuralNetwork, gradient_descent": (0.625, 0.567),
-             "LogisticRegression, learning_rate 0.0001": (0.192, 0.067),
-             "LogisticRegression, learning_rate 0.01": (0.683, 0.700)}  # fmt: skip
+}
+published = {
+    "NeuralNetwork, gradient_descent": (0.625, 0.567),
+    "LogisticRegression, learning_rate 0.0001": (0.192, 0.067),
+    "LogisticRegression, learning_rate 0.01": (0.683, 0.700),
+}
 for name, model in models.items():
     model.fit(X_train_scaled, y_train_hot)
     train = accuracy_score(y_train_hot, model.predict(X_train_scaled))
@@ -99,10 +129,17 @@ for name, model in models.items():
 fig, ax = plt.subplots(figsize=(7, 4))
 for algorithm in ("random_hill_climb", "simulated_annealing", "genetic_alg", "gradient_descent"):
     nn = mlrose.NeuralNetwork(
-        hidden_nodes=[2], activation="relu", algorithm=algorithm, max_iters=1000,
-        learning_rate=0.1 if algorithm != "gradient_descent" else 0.001, clip_max=5,
-        max_attempts=100, early_stopping=True, curve=True, random_state=3,
-    )  # fmt: skip
+        hidden_nodes=[2],
+        activation="relu",
+        algorithm=algorithm,
+        max_iters=1000,
+        learning_rate=0.1 if algorithm != "gradient_descent" else 0.001,
+        clip_max=5,
+        max_attempts=100,
+        early_stopping=True,
+        curve=True,
+        random_state=3,
+    )
     nn.fit(X_train_scaled, y_train_hot)
     curve = np.asarray(nn.fitness_curve)
     loss = curve[:, 0] if curve.ndim == 2 else curve
@@ -120,13 +157,22 @@ fig.tight_layout()
 # side by side, the one with the lowest loss kept. On a vector machine 64 climbers cost
 # little more than one.
 pop = mlrose.NeuralNetwork(
-    hidden_nodes=[2], activation="relu", algorithm="random_hill_climb", max_iters=1000,
-    learning_rate=0.1, clip_max=5, max_attempts=100, early_stopping=True, random_state=3,
+    hidden_nodes=[2],
+    activation="relu",
+    algorithm="random_hill_climb",
+    max_iters=1000,
+    learning_rate=0.1,
+    clip_max=5,
+    max_attempts=100,
+    early_stopping=True,
+    random_state=3,
     population_size=64,
-)  # fmt: skip
+)
 pop.fit(X_train_scaled, y_train_hot)
-print(f"64 climbers, step 0.1: train {accuracy_score(y_train_hot, pop.predict(X_train_scaled)):.3f}"
-      f", test {accuracy_score(y_test_hot, pop.predict(X_test_scaled)):.3f}")  # fmt: skip
+print(
+    f"64 climbers, step 0.1: train {accuracy_score(y_train_hot, pop.predict(X_train_scaled)):.3f}"
+    f", test {accuracy_score(y_test_hot, pop.predict(X_test_scaled)):.3f}"
+)
 
 # %%
 # jaxclimb's own estimator
@@ -134,25 +180,35 @@ print(f"64 climbers, step 0.1: train {accuracy_score(y_train_hot, pop.predict(X_
 # :class:`~jaxclimb.ClimbingClassifier` is a scikit-learn estimator: plain labels (any
 # kind), jaxclimb's own network (a bias on every layer), and defaults chosen by
 # experiment: the climbers search the log-loss with an L2 penalty, about 1% of the weights
-# move per step with step sizes adapted by the 1/5 rule, and a budget of 64,000
-# evaluations is split into climbers and steps by the network's size.
+# move per step with step sizes adapted by the 1/5 rule, and a budget of evaluations
+# (``budget``, printed below) is split into climbers and steps by the network's size.
 clf = jc.ClimbingClassifier(hidden_layer_sizes=[2], activation="relu", random_state=3)
 clf.fit(X_train_scaled, y_train)
-print(f"ClimbingClassifier: train {clf.score(X_train_scaled, y_train):.3f}, "
-      f"test {clf.score(X_test_scaled, y_test):.3f}")  # fmt: skip
-print(f"{clf.result_.population} climbers x {clf.n_iter_} steps; predict_proba rows:")
+print(
+    f"ClimbingClassifier: train {clf.score(X_train_scaled, y_train):.3f}, "
+    f"test {clf.score(X_test_scaled, y_test):.3f}"
+)
+print(
+    f"budget {clf.budget:,} evaluations: {clf.result_.population} climbers x "
+    f"{clf.n_iter_} steps; predict_proba rows:"
+)
 print(clf.predict_proba(X_test_scaled[:3]).round(3))
 
 # %%
 # ``result_`` holds the whole population, so the chosen climber can be put in context:
 per_climber = clf.result_.evaluate(X_test_scaled, y_test, metric="accuracy")
 quartiles = np.quantile(per_climber, [0.25, 0.75]).round(3)
-print(f"test accuracy across {clf.result_.population} climbers: median "
-      f"{np.median(per_climber):.3f}, quartiles {quartiles}")  # fmt: skip
+print(
+    f"test accuracy across {clf.result_.population} climbers: median "
+    f"{np.median(per_climber):.3f}, quartiles {quartiles}"
+)
 fig, ax = plt.subplots(figsize=(7, 3.5))
 ax.plot(clf.loss_curve_)
-ax.set(xlabel="recorded step", ylabel="searched loss (log-loss + L2)",
-       title="ClimbingClassifier: the chosen climber's loss_curve_")  # fmt: skip
+ax.set(
+    xlabel="recorded step",
+    ylabel="searched loss (log-loss + L2)",
+    title="ClimbingClassifier: the chosen climber's loss_curve_",
+)
 fig.tight_layout()
 
 # %%

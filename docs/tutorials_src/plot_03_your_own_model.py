@@ -39,12 +39,21 @@ def forward(p, X):
 
 
 score = jc.make_score_fn(forward, X, y, metric="log_loss", output_kind="logit")
-result = jc.run(0, jc.hill_climb(score, step_size=0.05), init, population=16, steps=300,
-                score_fn=score, progress=False)  # fmt: skip
+result = jc.run(
+    0,
+    jc.hill_climb(score, step_size=0.05),
+    init,
+    population=16,
+    steps=300,
+    score_fn=score,
+    progress=False,
+)
 best = result.best()
 probabilities = jax.nn.softmax(forward(best, X))
-print(f"best log-loss {result.best_metric.min():.4f}; "
-      f"sklearn.metrics.log_loss on the same outputs {log_loss(y, probabilities):.4f}")  # fmt: skip
+print(
+    f"best log-loss {result.best_metric.min():.4f}; "
+    f"sklearn.metrics.log_loss on the same outputs {log_loss(y, probabilities):.4f}"
+)
 
 # %%
 # Scores are always "higher is better": a loss is negated for the search, and
@@ -77,9 +86,15 @@ def flax_init(key):
 
 
 flax_score = jc.make_score_fn(flax_forward, X, y, metric="accuracy")
-flax_result = jc.run(1, jc.hill_climb(flax_score, step_size=0.05, mutate_fraction=0.2),
-                     flax_init, population=64, steps=500, score_fn=flax_score,
-                     progress=False)  # fmt: skip
+flax_result = jc.run(
+    1,
+    jc.hill_climb(flax_score, step_size=0.05, mutate_fraction=0.2),
+    flax_init,
+    population=64,
+    steps=500,
+    score_fn=flax_score,
+    progress=False,
+)
 print(f"Flax MLP 8-16-4: best training accuracy {flax_result.best_metric.max():.3f}")
 print(jax.tree.map(np.shape, flax_result.best()))
 
@@ -104,9 +119,15 @@ def eqx_init(key):
 
 
 eqx_score = jc.make_score_fn(eqx_forward, X, y, metric="accuracy")
-eqx_result = jc.run(1, jc.hill_climb(eqx_score, step_size=0.05, mutate_fraction=0.2),
-                    eqx_init, population=64, steps=500, score_fn=eqx_score,
-                    progress=False)  # fmt: skip
+eqx_result = jc.run(
+    1,
+    jc.hill_climb(eqx_score, step_size=0.05, mutate_fraction=0.2),
+    eqx_init,
+    population=64,
+    steps=500,
+    score_fn=eqx_score,
+    progress=False,
+)
 print(f"Equinox MLP 8-16-4: best training accuracy {eqx_result.best_metric.max():.3f}")
 
 # %%
@@ -134,8 +155,15 @@ def quarter_accuracy(params, key):
 
 
 noisy = jc.KeyedObjective(quarter_accuracy)
-noisy_result = jc.run(2, jc.hill_climb(noisy, step_size=0.05), init, population=32,
-                      steps=300, score_fn=noisy, progress=False)  # fmt: skip
+noisy_result = jc.run(
+    2,
+    jc.hill_climb(noisy, step_size=0.05),
+    init,
+    population=32,
+    steps=300,
+    score_fn=noisy,
+    progress=False,
+)
 print(f"best accuracy on the fixed evaluation key: {noisy_result.best_score.max():.3f}")
 
 # %%

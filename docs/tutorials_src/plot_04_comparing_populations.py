@@ -49,16 +49,18 @@ print(comparison.format_table())
 #   of "run until it works", and it is infinite when nothing succeeded.
 #
 # Here the small genetic algorithm never left the plateau where the tutorial's U(0, 1)
-# weights start (every row predicted as one class, test accuracy 0.503): no run reached the
-# target, so its ERT is infinite. With a population of 256 individuals it is among the
-# best on this problem (:doc:`/guides/algorithms`); a comparison at your budget is how to
-# find that out.
+# weights start (every row predicted as one class: its median is that class's share of
+# the test rows): no run reached the target, so its ERT is infinite. With a population of
+# 256 individuals it is among the best on this problem (:doc:`/guides/algorithms`); a
+# comparison at your budget is how to find that out.
 #
 # The same numbers as data, for your own analysis:
 for row in comparison.to_records():
-    print(f"{row['name']:32s} median {row['test_median']:.4f} "
-          f"[{row['median_ci_low']:.4f}, {row['median_ci_high']:.4f}]  "
-          f"success {row.get('success_rate', 0):.0%}")  # fmt: skip
+    print(
+        f"{row['name']:32s} median {row['test_median']:.4f} "
+        f"[{row['median_ci_low']:.4f}, {row['median_ci_high']:.4f}]  "
+        f"success {row.get('success_rate', 0):.0%}"
+    )
 
 # %%
 # ``to_csv(path)`` and ``to_json(path)`` write them; ``jaxclimb compare --csv/--json`` does
@@ -83,8 +85,15 @@ results = {}
 for name, hidden in (("MLP 5-4-1", 4), ("MLP 5-10-1", 10)):
     net = jc.MLP((5, hidden, 1), activation="sigmoid", output="sigmoid")
     score = jc.make_score_fn(net, X_train, y_train, metric="accuracy")
-    results[name] = jc.run(0, jc.hill_climb(score, step_size=0.1), net.init, population=128,
-                           steps=500, score_fn=score, progress=False)  # fmt: skip
+    results[name] = jc.run(
+        0,
+        jc.hill_climb(score, step_size=0.1),
+        net.init,
+        population=128,
+        steps=500,
+        score_fn=score,
+        progress=False,
+    )
 print(jc.compare_results(results, X_test=X_test, y_test=y_test, target=0.85).format_table())
 
 # %%
