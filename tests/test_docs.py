@@ -146,3 +146,20 @@ def test_every_estimator_parameter_has_a_text_of_its_own(estimator):
             texts[name] = " ".join([first.strip(), *more])
     assert set(texts) == set(estimator().get_params())  # each named alone, none missing
     assert len(set(texts.values())) == len(texts)  # no text shared
+
+
+@pytest.mark.parametrize("command", ["run", "compare", "report"])
+def test_the_cli_guide_lists_every_option_from_the_parser(command):
+    import cli_options
+
+    listed = " ".join(o for _, options in cli_options.option_groups(command) for o in options)
+    parser = cli_options.command_parser(command)
+    for action in parser._actions:
+        if action.option_strings and action.help != "==SUPPRESS==" and action.dest != "help":
+            assert max(action.option_strings, key=len) in listed.split(), action.dest
+    guide = (DOCS / "guides" / "cli.md").read_text()
+    assert f"```{{jaxclimb-cli-options}} {command}\n```" in guide  # generated, not typed
+    if command == "run":
+        for new in ("--evaluation", "--record-every", "--elites", "--sigma-learning-rate"):
+            assert new in listed.split()
+        assert "snes" in listed.split("--algorithm ")[1].split()[0].split("|")

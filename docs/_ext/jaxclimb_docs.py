@@ -4,7 +4,8 @@
 * ``config-inited`` writes ``api/public.rst``: one autosummary table per heading of
   ``public_api.SECTIONS`` (what a user does: search algorithms, objectives and networks,
   running and results, ...); a name of ``jaxclimb.__all__`` the table lacks stops the build.
-* ``.. jaxclimb-cli-help:: run`` prints ``jaxclimb run -h`` as the parser formats it.
+* ``.. jaxclimb-cli-help:: run`` prints ``jaxclimb run -h`` as the parser formats it, and
+  ``.. jaxclimb-cli-options:: run`` lists its options by group (``cli_options.py``).
 * ``autodoc-process-docstring`` warns (an error under ``-W``) when a public name has no
   docstring; a public constant's docstring is the string after its definition.
 * ``missing-reference`` resolves ``jaxclimb.some.module.Name`` to where the API table
@@ -17,6 +18,7 @@ import functools
 import importlib
 import pathlib
 
+from cli_options import command_parser, option_groups
 from docutils import nodes
 from public_api import api_sections, docstring, resolve
 from sphinx.util import logging
@@ -108,17 +110,33 @@ class CliHelp(SphinxDirective):
     optional_arguments = 1
 
     def run(self):
-        from jaxclimb.cli import build_parser
-
-        parser = build_parser()
-        if self.arguments:
-            sub = parser._subparsers._group_actions[0].choices  # argparse keeps them here
-            if self.arguments[0] not in sub:
-                raise self.error(f"jaxclimb has no command {self.arguments[0]!r}")
-            parser = sub[self.arguments[0]]
+        try:
+            parser = command_parser(self.arguments[0] if self.arguments else None)
+        except ValueError as exc:
+            raise self.error(str(exc)) from exc
         text = parser.format_help()
-        block = nodes.literal_block(text, text, language="text")
-        return [block]
+        return [nodes.literal_block(text, text, language="text")]
+
+
+class CliOptions(SphinxDirective):
+    """``.. jaxclimb-cli-options:: run``: the command's options by group, one item per
+    group (``data: --data FILE.csv, --target COLUMN, ...``), read from the parser."""
+
+    required_arguments = 1
+
+    def run(self):
+        try:
+            groups = option_groups(self.arguments[0])
+        except ValueError as exc:
+            raise self.error(str(exc)) from exc
+        items = nodes.bullet_list()
+        for title, options in groups:
+            line = nodes.paragraph("", "", nodes.strong(title, title), nodes.Text(": "))
+            for i, option in enumerate(options):
+                line += [nodes.Text(", ")] if i else []
+                line += nodes.literal(option, option)
+            items += nodes.list_item("", line)
+        return [items]
 
 
 def skip_member(app, what, name, obj, skip, options):
@@ -138,4 +156,5 @@ def setup(app):
     app.connect("missing-reference", resolve_public)
     app.connect("autodoc-skip-member", skip_member)
     app.add_directive("jaxclimb-cli-help", CliHelp)
+    app.add_directive("jaxclimb-cli-options", CliOptions)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
