@@ -8,7 +8,6 @@ import os
 import subprocess
 import sys
 
-import jax
 import pytest
 
 import jaxclimb as jc
@@ -63,13 +62,24 @@ def _fit_until_the_search(monkeypatch, X, y):
         jc.ClimbingClassifier(hidden_layer_sizes=2, population_size=2, max_steps=2).fit(X, y)
 
 
-def test_a_fit_turns_the_caches_on_once_and_keeps_a_users_jax_folder(
+def test_a_fit_turns_the_caches_on_once_and_leaves_jax_alone_in_the_users_process(
     fresh, small_binary, monkeypatch
 ):
     _fit_until_the_search(monkeypatch, *small_binary)
     _fit_until_the_search(monkeypatch, *small_binary)
-    user_jax_folder = jax.config.jax_compilation_cache_dir is not None
-    assert fresh == [(diskcache.user_folder(), not user_jax_folder)]  # once per process
+    assert fresh == [(diskcache.user_folder(), False)]  # once per process, programs only
+
+
+@pytest.mark.parametrize("users_jax_folder", [None, "/somewhere/of/theirs"])
+def test_a_worker_process_also_gets_jaxs_cache_unless_the_user_set_one(
+    fresh, small_binary, monkeypatch, users_jax_folder
+):
+    import multiprocessing
+
+    monkeypatch.setattr(multiprocessing, "parent_process", lambda: object())  # a joblib worker
+    monkeypatch.setattr(diskcache, "_users_jax_folder", lambda: users_jax_folder)
+    _fit_until_the_search(monkeypatch, *small_binary)
+    assert fresh == [(diskcache.user_folder(), users_jax_folder is None)]
 
 
 def test_a_cli_folder_already_chosen_is_kept(fresh, small_binary, tmp_path, monkeypatch):

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import multiprocessing
 import os
 import pickle
 from typing import Any
@@ -81,14 +82,21 @@ def enable(folder: str | None, *, jax_cache: bool = True) -> str | None:
 
 
 def use_user_folder() -> None:
-    """The estimators' caches, once per process: :func:`user_folder`'s, so the processes of
-    ``GridSearchCV(..., n_jobs=2)`` read what another compiled. Nothing changes when a
-    folder is already set (the command line's), and JAX's own cache folder is set only
-    when the user has set none."""
+    """The estimators' caches, once per process: :func:`user_folder`'s, so the worker
+    processes of ``GridSearchCV(..., n_jobs=2)`` read what another compiled. Nothing
+    changes when a folder is already set (the command line's). JAX's own cache, which
+    holds every program a process compiles, is pointed there only in a worker process
+    (one started by another Python process, as joblib's are) and only when the user has
+    set no JAX cache folder: a user's own process keeps its JAX configuration."""
     if _USER_FOLDER_ASKED[0] or FOLDER is not None:
         return
     _USER_FOLDER_ASKED[0] = True
-    enable(user_folder(), jax_cache=jax.config.jax_compilation_cache_dir is None)
+    worker = multiprocessing.parent_process() is not None
+    enable(user_folder(), jax_cache=worker and _users_jax_folder() is None)
+
+
+def _users_jax_folder() -> str | None:
+    return jax.config.jax_compilation_cache_dir
 
 
 def jax_cache_hits() -> int:
