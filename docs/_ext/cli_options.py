@@ -35,7 +35,7 @@ def invocation(action: argparse.Action) -> str:
 
 def option_groups(command: str) -> list[tuple[str, list[str]]]:
     """``[(group title, [invocation, ...]), ...]`` in the parser's order; ``-h`` and
-    hidden options left out, the untitled group called ``other``."""
+    hidden options left out, the untitled group last and called ``other``."""
     groups = []
     for group in command_parser(command)._action_groups:
         items = [
@@ -48,4 +48,4 @@ def option_groups(command: str) -> list[tuple[str, list[str]]]:
         if items:
             title = "other" if group.title in ("options", "optional arguments") else group.title
             groups.append((title, items))
-    return groups
+    return sorted(groups, key=lambda group: group[0] == "other")  # stable: the rest in order
