@@ -13,6 +13,8 @@ import pytest
 import jaxclimb as jc
 from jaxclimb.engine import diskcache
 
+enable = diskcache.enable  # before the fixture replaces it
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FIT = """
 import json, numpy as np, jaxclimb as jc
@@ -28,7 +30,7 @@ print(json.dumps({"compile": clf.result_.compile_seconds, "score": clf.score(X, 
 def fresh(monkeypatch, tmp_path):
     """No folder chosen yet in this process; the user's cache folder under ``tmp_path``."""
     monkeypatch.setattr(diskcache, "FOLDER", None)
-    monkeypatch.setattr(diskcache, "_USER_FOLDER_ASKED", [False])
+    monkeypatch.setattr(diskcache, "_DECIDED", [False])
     monkeypatch.delenv("JAXCLIMB_COMPILE_CACHE", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home-cache"))
     calls = []
@@ -87,6 +89,14 @@ def test_a_cli_folder_already_chosen_is_kept(fresh, small_binary, tmp_path, monk
     _fit_until_the_search(monkeypatch, *small_binary)
     assert fresh == []
     assert chosen == diskcache.FOLDER
+
+
+def test_the_command_lines_no_compile_cache_holds_for_the_estimators(
+    fresh, small_binary, monkeypatch
+):
+    enable(None)  # what `jaxclimb run --no-compile-cache` does (the real one, not the fixture's)
+    _fit_until_the_search(monkeypatch, *small_binary)
+    assert fresh == [] and diskcache.FOLDER is None
 
 
 @pytest.mark.slow  # two fresh processes, about 10 s

@@ -35,7 +35,7 @@ from .._version import __version__
 
 FOLDER: str | None = None
 VARIABLE = "JAXCLIMB_COMPILE_CACHE"
-_USER_FOLDER_ASKED = [False]  # use_user_folder ran in this process
+_DECIDED = [False]  # enable() or use_user_folder() ran: the folder is chosen (or refused)
 _FORMAT = 2  # 1 could hold programs JAX's own cache had returned, which fail when run
 _JAX_CACHE_HITS = [0, False]  # hits counted so far, listener registered
 
@@ -63,7 +63,10 @@ def user_folder(disabled: bool = False) -> str | None:
 def enable(folder: str | None, *, jax_cache: bool = True) -> str | None:
     """Keep compiled programs under ``folder`` and, with ``jax_cache``, point JAX's
     persistent compilation cache there (every program, however quick to compile).
-    Returns the folder, or None when there is none or it cannot be created (a warning)."""
+    Returns the folder, or None when there is none or it cannot be created (a warning).
+    Either way the choice is made for this process: :func:`use_user_folder` keeps it (the
+    command line's ``--no-compile-cache`` holds for the estimators it runs)."""
+    _DECIDED[0] = True
     if folder is None:
         return None
     try:
@@ -84,13 +87,14 @@ def enable(folder: str | None, *, jax_cache: bool = True) -> str | None:
 def use_user_folder() -> None:
     """The estimators' caches, once per process: :func:`user_folder`'s, so the worker
     processes of ``GridSearchCV(..., n_jobs=2)`` read what another compiled. Nothing
-    changes when a folder is already set (the command line's). JAX's own cache, which
-    holds every program a process compiles, is pointed there only in a worker process
-    (one started by another Python process, as joblib's are) and only when the user has
-    set no JAX cache folder: a user's own process keeps its JAX configuration."""
-    if _USER_FOLDER_ASKED[0] or FOLDER is not None:
+    changes when the folder was already chosen or refused (by the command line). JAX's
+    own cache, which holds every program a process compiles, is pointed there only in a
+    worker process (one started by another Python process, as joblib's are) and only
+    when the user has set no JAX cache folder: a user's own process keeps its JAX
+    configuration."""
+    if _DECIDED[0] or FOLDER is not None:
         return
-    _USER_FOLDER_ASKED[0] = True
+    _DECIDED[0] = True
     worker = multiprocessing.parent_process() is not None
     enable(user_folder(), jax_cache=worker and _users_jax_folder() is None)
 
