@@ -50,7 +50,7 @@ _LAZY = {
     "evaluation.objectives": ("ScoreFn", "make_score_fn"),
     "evaluation.sampling": ("KeyedObjective",),
     "evaluation.rollout": ("CartPole", "rollout_objective"),
-    "plots": ("plot_comparison", "plot_run"),
+    "results.plots": ("plot_comparison", "plot_run"),
     "results": ("SearchResult",),
     "engine": ("resume", "run", "population_mesh", "use_cpu_cores"),
 }  # fmt: skip
@@ -61,7 +61,7 @@ _SUBMODULES = {
     "distributed": "engine.distributed",
     "engine": "engine",
     "mlrose": "mlrose",
-    "tasks": "tasks",
+    "tasks": "datasets.tasks",
 }
 
 __all__ = [
@@ -136,7 +136,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerly
-    from . import datasets, tasks
+    from . import datasets
     from .algorithms import (
         REGISTRY,
         Algorithm,
@@ -157,6 +157,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
         with_restarts,
     )  # fmt: skip
     from .comparison import Comparison, compare, compare_results
+    from .datasets import tasks
     from .engine import distributed, population_mesh, resume, run, use_cpu_cores
     from .estimators import ClimbingClassifier, ClimbingRegressor
     from .evaluation.metrics import METRICS, accuracy, log_loss, mse, r2
@@ -165,7 +166,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     from .evaluation.sampling import KeyedObjective
     from .mutation import gaussian
     from .networks import MLP, TRANSFERS, init_mlp, mlp_forward, perceptron
-    from .plots import plot_comparison, plot_run
     from .results import SearchResult
+    from .results.plots import plot_comparison, plot_run
 
     load_result = SearchResult.load

@@ -78,7 +78,7 @@ def run_command(args: argparse.Namespace) -> int:
     )
     result = _search(args, algorithm, net, score, settings)
     if data.scaling is not None:  # back in the user's units: raw features in, raw targets out
-        from .scaling import fold_into_result
+        from ..datasets.scaling import fold_into_result
 
         fold_into_result(result, data.scaling)
     if args.chosen_by is not None:  # a surrogate was searched: choose by the user's metric
@@ -129,7 +129,7 @@ def _finish(args: argparse.Namespace, result, data) -> int:
     import numpy as np
 
     from ..engine.signals import deferred_interrupts, exit_status
-    from ..report import keep_rows
+    from ..results.report import keep_rows
 
     X_train, X_test, y_train, y_test = data
     status = exit_status(_signal_number(result)) if result.interrupted else 0
@@ -200,9 +200,9 @@ def _check_arguments(args: argparse.Namespace) -> None:
 def _build(args: argparse.Namespace) -> tuple:
     """``(network, objective, algorithm, the algorithm options given, data)``."""
     from ..algorithms import RESTART_OPTIONS, make
-    from ..tasks import make_network, make_objective, task_of
+    from ..datasets.scaling import check_foldable
+    from ..datasets.tasks import make_network, make_objective, task_of
     from .data import metric_rule, prepare, read_table
-    from .scaling import check_foldable
 
     table = read_table(args)
     perceptron = args.model == "perceptron"

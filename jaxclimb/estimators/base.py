@@ -23,9 +23,9 @@ from ..algorithms.defaults import (
     plan,
     scaled_options,
 )
+from ..datasets.tasks import Task, make_network, training_objective
 from ..engine import run
 from ..precision import DEFAULT_PRECISION, matmul_precision
-from ..tasks import Task, make_network, training_objective
 from .fitting import (
     EarlyStopping,
     WarmStart,

@@ -9,8 +9,8 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import column_or_1d, validate_data
 
 from .._checks import shown
+from ..datasets.tasks import classification_task, regression_task
 from ..networks import TRANSFERS
-from ..tasks import classification_task, regression_task
 from .base import ClimbingBase, check_weights
 
 

@@ -23,17 +23,17 @@ from typing import Any
 import jax
 import numpy as np
 
-from ._files import atomic_savez, read_npz
+from .._files import atomic_savez, read_npz
+from .._version import __version__
+from ..evaluation.metrics import METRICS, class_predictions
+from ..evaluation.objectives import ScoreFn, make_score_fn
+from ..networks import MLP
 from ._resultfile import RESULT_ARRAYS as _ARRAYS
 from ._resultfile import RESULT_COUNTS as _COUNTS
 from ._resultfile import RESULT_SCALARS as _SCALARS
 from ._resultfile import IsACheckpointError as IsACheckpointError  # re-exported
 from ._resultfile import checked_result, header_digest
 from ._treeio import from_skeleton, to_skeleton
-from ._version import __version__
-from .evaluation.metrics import METRICS, class_predictions
-from .evaluation.objectives import ScoreFn, make_score_fn
-from .networks import MLP
 
 
 @dataclasses.dataclass
