@@ -199,7 +199,7 @@ def _check_arguments(args: argparse.Namespace) -> None:
 
 def _build(args: argparse.Namespace) -> tuple:
     """``(network, objective, algorithm, the algorithm options given, data)``."""
-    from ..algorithms import RESTART_OPTIONS, make
+    from ..algorithms.planner import plan_search
     from ..datasets.scaling import check_foldable
     from ..datasets.tasks import make_network, make_objective, task_of
     from .data import metric_rule, prepare, read_table
@@ -217,47 +217,46 @@ def _build(args: argparse.Namespace) -> tuple:
     net = make_network(task, X_train.shape[1], hidden=hidden, activation=args.activation,
                        output=args.output, init=args.init, perceptron=perceptron)  # fmt: skip
     check_foldable(data.scaling, net.output)
-    _choose_algorithm(args, net, metric)
-    if args.search is not None and args.algorithm in GRADED and args.metric is None:
-        metric, args.chosen_by = "log_loss", "accuracy"  # as a graded --algorithm searches
-        task = task_of(y_train, metric, y_test=y_test)
-    score = make_objective(net, X_train, y_train, task=task, metric=metric,
-                           precision=args.precision, evaluation=args.evaluation)  # fmt: skip
-    options = {k: getattr(args, flag) for k, flag in ALGORITHM_FLAGS.items()}
-    options = {k: v for k, v in options.items() if v is not None}
-    _check_flags_apply(args.algorithm, options)
-    if options.get("restarts", 0) < 0:
-        raise ValueError(f"--restarts must be >= 0; got {options['restarts']}")
-    plain = {k: v for k, v in options.items() if k not in RESTART_OPTIONS}
-    _plan(args, net, make(args.algorithm, score, net.init, step_size=args.step_size, **plain))
+    flags = {k: getattr(args, flag) for k, flag in ALGORITHM_FLAGS.items()}
+    flags = {k: v for k, v in flags.items() if v is not None}
+    if flags.get("restarts", 0) < 0:
+        raise ValueError(f"--restarts must be >= 0; got {flags['restarts']}")
+
+    scores = []
+
+    def objective(name: str):
+        nonlocal metric, task
+        _check_flags_apply(name, flags)
+        if args.algorithm is None and name in GRADED and args.metric is None:
+            metric, args.chosen_by = "log_loss", "accuracy"  # as a graded --algorithm searches
+            task = task_of(y_train, metric, y_test=y_test)
+        scores.append(
+            make_objective(
+                net,
+                X_train,
+                y_train,
+                task=task,
+                metric=metric,
+                precision=args.precision,
+                evaluation=args.evaluation,
+            )
+        )
+        return scores[-1]
+
+    # an ES needs a smooth surrogate: not with accuracy asked for or a step output
+    climb = args.budget is None or args.metric == "accuracy" or net.output == "step"
+    searched = plan_search(
+        net, objective, metric=metric, budget=args.budget,
+        algorithm=args.algorithm or ("hill-climb" if climb else None), options=flags,
+        population=args.population, steps=args.steps, step_size=args.step_size,
+        rounds_of=getattr(args, "search_steps", None),  # a resumed search: its own steps
+    )  # fmt: skip
+    args.algorithm, args.search = searched.name, searched.choice
+    args.population, args.steps = searched.population, searched.steps
+    options = {k: v for k, v in searched.options.items() if k != "step_size"}
+    args.pop_size = options.get("pop_size", args.pop_size)
     args.search_steps = getattr(args, "search_steps", None) or args.steps  # before --steps N
-    if "restarts" in options and "restart_patience" not in options:
-        options["round_steps"] = max(1, args.search_steps // (options["restarts"] + 1))  # mlrose
-    algorithm = make(args.algorithm, score, net.init, step_size=args.step_size, **options)
-    return net, score, algorithm, options, data
-
-
-def _choose_algorithm(args: argparse.Namespace, net, metric: str) -> None:
-    """No ``--algorithm``: the hill climber, or with ``--budget`` the search
-    :func:`~jaxclimb.algorithms.defaults.choose_search` picks (kept in ``args.search``)."""
-    args.search = None
-    if args.algorithm is not None:
-        return
-    if args.budget is None or args.metric == "accuracy" or net.output == "step":
-        # an ES needs a smooth surrogate: not with accuracy asked for or a step output
-        args.algorithm = "hill-climb"
-        return
-    from ..algorithms.defaults import choose_search
-
-    transfers = {net.output, *([net.activation] if isinstance(net.activation, str)
-                               else net.activation)}  # fmt: skip
-    smooth = metric != "accuracy" and "step" not in transfers
-    chosen = choose_search(net.n_weights, args.budget, smooth=smooth, step_size=args.step_size)
-    args.algorithm, args.search = chosen.algorithm, chosen
-    if chosen.algorithm != "hill-climb":
-        args.pop_size = chosen.options["pop_size"] if args.pop_size is None else args.pop_size
-        if args.population is None and args.steps is None:
-            args.population = chosen.population
+    return net, scores[-1], searched.algorithm, options, data
 
 
 def _check_flags_apply(algorithm: str, options: dict) -> None:
@@ -270,17 +269,3 @@ def _check_flags_apply(algorithm: str, options: dict) -> None:
             takers = ", ".join(n for n in REGISTRY if option in options_of(n))
             raise ValueError(f"{flag} does not apply to --algorithm {algorithm} (it applies "
                              f"to {takers})")  # fmt: skip
-
-
-def _plan(args: argparse.Namespace, net, algorithm) -> None:
-    """``--population`` and ``--steps``: as given, from ``--budget``, or the tutorial's."""
-    if args.budget is None:
-        args.population = 256 if args.population is None else args.population
-        args.steps = 1000 if args.steps is None else args.steps
-        return
-    from ..algorithms.defaults import plan
-
-    args.population, args.steps = plan(
-        args.budget, net.n_weights, population=args.population, steps=args.steps,
-        evaluations_per_step=algorithm.traits.evaluations_per_step,
-    )  # fmt: skip
