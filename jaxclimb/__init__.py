@@ -23,7 +23,7 @@ Example:
     >>> net = jc.MLP((5, 10, 1), activation="sigmoid", output="sigmoid")
     >>> score = jc.make_score_fn(net, X_train, y_train, metric="accuracy")
     >>> result = jc.run(0, jc.hill_climb(score, step_size=0.1), net.init,
-    ...                 population=16, steps=100, score_fn=score, progress=False)
+    ...                 population=16, steps=100, progress=False)
     >>> result.evaluate(X_test, y_test).shape
     (16,)
 """

@@ -102,7 +102,7 @@ def hill_climb(
             adaptive=adaptive,
             **how,
         ),
-        traits=Traits(evaluations_per_step=n_candidates, name="hill-climb"),
+        traits=Traits(evaluations_per_step=n_candidates, name="hill-climb", objective=score_fn),
     )
 
 
