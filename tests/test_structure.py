@@ -161,3 +161,40 @@ def test_the_top_level_holds_the_base_layer_and_the_front_ends_only():
     top = {p.stem for p in PACKAGE.glob("*.py")}
     base = top - {"__init__", "__main__", "comparison"}
     assert base <= LAYERS[0] and len(base) <= 8, sorted(base)
+
+
+def test_the_type_stub_names_what_the_tables_name():
+    """``__init__.pyi`` (for type checkers) and the lazy tables of ``__init__.py`` agree."""
+    stub = ast.parse((PACKAGE / "__init__.pyi").read_text())
+    imported = {}
+    for node in stub.body:
+        if isinstance(node, ast.ImportFrom):
+            for alias in node.names:
+                module = f"{node.module}.{alias.name}" if node.module else alias.name
+                imported[alias.asname] = module if alias.asname in jc._SUBMODULES else node.module
+    expected = {name: module for name, module in jc._WHERE.items()}
+    expected |= dict(jc._SUBMODULES, __version__="_version")
+    assert imported == expected
+    written = next(n.value for n in stub.body if isinstance(n, ast.Assign)
+                   and n.targets[0].id == "__all__")  # fmt: skip
+    assert ast.literal_eval(written) == jc.__all__
+
+
+def test_the_algorithm_protocol_lives_in_its_package_and_still_loads_from_the_top():
+    from jaxclimb import algorithms
+
+    for name in ("Algorithm", "Traits", "StepInfo", "ClimberState", "SearchState", "REGISTRY"):
+        assert name not in jc.__all__ and name in algorithms.__all__
+        assert getattr(jc, name) is getattr(algorithms, name)
+
+
+PACKAGES = [PACKAGE, *sorted(p.parent for p in PACKAGE.glob("*/__init__.py"))]
+
+
+@pytest.mark.parametrize("package", PACKAGES, ids=lambda p: p.name)
+def test_every_package_map_names_each_of_its_modules_and_packages(package):
+    doc = ast.get_docstring(ast.parse((package / "__init__.py").read_text())) or ""
+    parts = [p.stem for p in package.glob("*.py") if p.name != "__init__.py"]
+    parts += [p.parent.name for p in package.glob("*/__init__.py")]
+    unnamed = [part for part in parts if part != "__main__" and f"{part}" not in doc]
+    assert not unnamed, f"{package.name}/__init__.py's docstring does not name {unnamed}"

@@ -73,12 +73,10 @@ def run(
 
     Args:
         key: a typed key (``jax.random.key(seed)``) or an int seed.
-        algorithm: an :class:`~jaxclimb.algorithms.base.Algorithm` (``hill_climb(...)``).
+        algorithm: an :class:`~jaxclimb.algorithms.Algorithm` (``hill_climb(...)``).
         init_params: ``init_params(key) -> params``, the starting weights of one climber
             (e.g. ``MLP.init``); any PyTree of floating arrays.
-        score_fn: the ``make_score_fn`` objective, for metrics in their units and predict;
-            default: the one ``algorithm`` was built from (``hill_climb(score)``), so that
-            it is named once (a plain function is searched, not reported in units).
+        score_fn: the ``make_score_fn`` objective (default: the algorithm's), for units, predict.
         devices: devices to shard the population over (default: all of the default backend);
             ``config``: extra JSON-ready settings recorded in the result.
         population, steps: independent climbers, and the steps of each; the run's other
@@ -92,8 +90,7 @@ def run(
         ``checkpoint`` if given); a second one aborts at once.
     """
     key = as_key(key)
-    algorithm, score_fn = named_once(algorithm, score_fn)
-    check_parts(algorithm, init_params, score_fn)
+    algorithm, score_fn = named_once(algorithm, init_params, score_fn)
     run_config = RunConfig(population, steps, record_every, chunk_steps, max_attempts,
                            block_size, memory_budget, racing)  # fmt: skip
     options = HostOptions(progress, verbose, checkpoint, checkpoint_every, callback,
@@ -110,18 +107,17 @@ def run(
         return session.result(loop, programs.seconds, loop.seconds_before + loop.run())
 
 
-def named_once(algorithm: Any, score_fn: Any) -> tuple[Any, Any]:
-    """``(algorithm, score_fn)`` as the engine takes them: ``score_fn`` as given, else the
+def named_once(algorithm: Any, init_params: Any, score_fn: Any) -> tuple[Any, Any]:
+    """``(algorithm, score_fn)`` as the engine takes them, checked: ``score_fn`` as given, else the
     objective the algorithm was built from (``traits.objective``) when the engine can read
     it (a ScoreFn or a KeyedObjective); the algorithm without it, so that no compiled
     program or its cache holds the objective's data twice."""
     carried = getattr(getattr(algorithm, "traits", None), "objective", None)
-    if carried is None:
-        return algorithm, score_fn
-    traits = dataclasses.replace(algorithm.traits, objective=None)
-    if score_fn is None and readable(carried):
-        score_fn = carried
-    return algorithm._replace(traits=traits), score_fn
+    if carried is not None:
+        algorithm = algorithm._replace(traits=dataclasses.replace(algorithm.traits, objective=None))
+        score_fn = carried if score_fn is None and readable(carried) else score_fn
+    check_parts(algorithm, init_params, score_fn)
+    return algorithm, score_fn
 
 
 def resume(
@@ -156,8 +152,7 @@ def resume(
 
 
 def _resume(saved, path, algorithm, init_params, score_fn, devices, steps, options):
-    algorithm, score_fn = named_once(algorithm, score_fn)
-    check_parts(algorithm, init_params, score_fn)
+    algorithm, score_fn = named_once(algorithm, init_params, score_fn)
     settings = dict(saved["meta"]["settings"])
     steps_run = settings.pop("steps_run")
     spent = settings.pop("run_seconds_so_far", 0.0)

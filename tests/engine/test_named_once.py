@@ -33,9 +33,11 @@ def test_the_engine_drops_the_carried_objective_and_an_explicit_one_wins():
     algorithm = jc.hill_climb(score)
     assert algorithm.traits.objective is score
     assert algorithm.traits == jc.hill_climb(lambda p: 0.0).traits  # one compiled program
-    bare, chosen = named_once(algorithm, other)
+    bare, chosen = named_once(algorithm, jc.MLP((3, 4, 1)).init, other)
     assert chosen is other and bare.traits.objective is None
     plain = jc.hill_climb(lambda p: 0.0)
-    assert named_once(plain, None)[1] is None  # a plain function: searched, not reported
+    assert (
+        named_once(plain, jc.MLP((3, 4, 1)).init, None)[1] is None
+    )  # a plain function: searched, not reported
     kept = dataclasses.replace(algorithm.traits, name="x")
     assert kept.objective is score
