@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import warnings
 
-from .common import check_output_folders, start_devices, write_or_fall_back
+from .runtime import check_output_folders, start_devices, write_or_fall_back
 
 
 def _floats(text: str, name: str) -> list[float]:

@@ -12,10 +12,10 @@ import sys
 import time
 
 from .._version import __version__
-from .common import start_devices
 from .data import GRADED
 from .resume import SEARCH_OPTIONS as BASE_OPTIONS
 from .resume import resume_hint, resumed_args
+from .runtime import start_devices
 
 ALGORITHM_FLAGS = {  # option of algorithms.make: the command-line attribute
     "mutate_fraction": "mutate_fraction",

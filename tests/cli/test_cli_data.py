@@ -142,7 +142,7 @@ def test_a_large_csv_is_announced_while_it_loads(classes, monkeypatch, capsys):
 
 
 def test_unwritable_outputs_fail_before_the_work(no_comparison, tmp_path, capsys):
-    from jaxclimb.cli.common import write_or_fall_back
+    from jaxclimb.cli.runtime import write_or_fall_back
 
     assert main(["compare", "--json", "/proc/c.json"]) == 2 and no_comparison == []
     assert "--json: cannot write '/proc/c.json'" in capsys.readouterr().err
