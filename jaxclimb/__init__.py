@@ -58,13 +58,15 @@ _PUBLIC = {  # module: the names a user calls, loaded on first use; with _SUBMOD
     "comparison": ("Comparison", "compare", "compare_results"),
     "estimators": ("ClimbingClassifier", "ClimbingRegressor"),
 }  # fmt: skip
-_SUBMODULES = {  # name: module
-    "algorithms": "algorithms",
+_SUBMODULES = {  # name: module, in __all__
     "datasets": "datasets",
     "distributed": "engine.distributed",
+    "tasks": "datasets.tasks",
+}
+_PACKAGES = {  # name: package, loaded here too, with pages of their own in the API reference
+    "algorithms": "algorithms",
     "engine": "engine",
     "mlrose": "mlrose",
-    "tasks": "datasets.tasks",
 }
 _ELSEWHERE = {  # the algorithm protocol: documented in jaxclimb.algorithms, loaded here too
     "algorithms": (
@@ -86,8 +88,8 @@ __all__ = sorted(  # constants, classes, then the rest (as ruff sorts a written 
 def __getattr__(name: str) -> Any:
     if name in _WHERE:
         value = getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
-    elif name in _SUBMODULES:
-        value = importlib.import_module(f".{_SUBMODULES[name]}", __name__)
+    elif name in _SUBMODULES or name in _PACKAGES:
+        value = importlib.import_module(f".{(_SUBMODULES | _PACKAGES)[name]}", __name__)
     elif name == "load_result":
         value = importlib.import_module(".results", __name__).SearchResult.load
     else:

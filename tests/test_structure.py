@@ -171,9 +171,10 @@ def test_the_type_stub_names_what_the_tables_name():
         if isinstance(node, ast.ImportFrom):
             for alias in node.names:
                 module = f"{node.module}.{alias.name}" if node.module else alias.name
-                imported[alias.asname] = module if alias.asname in jc._SUBMODULES else node.module
+                modules = jc._SUBMODULES | jc._PACKAGES
+                imported[alias.asname] = module if alias.asname in modules else node.module
     expected = {name: module for name, module in jc._WHERE.items()}
-    expected |= dict(jc._SUBMODULES, __version__="_version")
+    expected |= dict(jc._SUBMODULES | jc._PACKAGES, __version__="_version")
     assert imported == expected
     written = next(n.value for n in stub.body if isinstance(n, ast.Assign)
                    and n.targets[0].id == "__all__")  # fmt: skip

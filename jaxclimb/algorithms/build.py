@@ -68,7 +68,7 @@ def make(
     init_params: Callable[[jax.Array], Any],
     **options: Any,
 ) -> Algorithm:
-    """Build algorithm ``name`` (a :data:`~jaxclimb.algorithms.REGISTRY` key) from flat options.
+    """Build algorithm ``name`` (a ``jaxclimb.algorithms.REGISTRY`` key) from flat options.
 
     Args:
         name: ``"hill-climb"``, ``"annealing"``, ``"genetic"``, ``"gradient"``, ``"es"``

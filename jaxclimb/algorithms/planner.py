@@ -2,7 +2,7 @@
 in; the algorithm, its climbers, their steps and the reason out.
 
 The command line (``jaxclimb run``) and the estimators both plan here, on the rule table of
-:mod:`~jaxclimb.algorithms.defaults` (:func:`~jaxclimb.algorithms.defaults.choose_search`
+``jaxclimb.algorithms.defaults`` (``choose_search``
 picks a search for the network and budget, :func:`~jaxclimb.algorithms.defaults.plan`
 splits the budget); what the user gave is kept.
 
@@ -45,7 +45,7 @@ class SearchPlan:
     """What :func:`plan_search` decided: the built algorithm, its registry name, the
     climbers, their steps, the options it was built with, and why.
 
-    ``choice`` is what :func:`~jaxclimb.algorithms.defaults.choose_search` picked when the
+    ``choice`` is what ``choose_search`` picked when the
     algorithm was left to it (None when the user named one)."""
 
     algorithm: Algorithm
@@ -80,14 +80,14 @@ def plan_search(
         objective: the objective for an algorithm's registry name, called once the name is
             known and before anything is built (most callers: ``lambda name: score``).
         metric: the metric searched; with the transfers it says whether the objective is
-            smooth (:func:`is_smooth`).
+            smooth (``is_smooth``).
         budget: evaluations after the start; None: ``population`` and ``steps`` as given,
-            else :data:`UNBUDGETED`.
+            else ``UNBUDGETED``.
         algorithm: a registry name, or None / ``"auto"``: chosen for the network and budget.
         options: the options the user gave (they win over every default).
         population, steps: as given (None: from the budget).
         step_size: the step size of a climber or of the distribution.
-        scaled: add the scaled defaults (:func:`~jaxclimb.algorithms.defaults.scaled_options`).
+        scaled: add the scaled defaults (``scaled_options``).
         climber_only: a reason the search must be a climber (a climber's option given): a
             distribution search chosen is replaced by the hill climber.
         rounds_of: the steps ``restarts`` share, ``restarts + 1`` rounds (default: ``steps``).
@@ -129,7 +129,7 @@ def _choose(net, metric, budget, algorithm, step_size, climber_only):
 
 
 def _split(budget, net, name, score, options, population, steps) -> tuple[int, int]:
-    """``(population, steps)``: as given, else from the budget (or :data:`UNBUDGETED`)."""
+    """``(population, steps)``: as given, else from the budget (or ``UNBUDGETED``)."""
     if budget is None:
         return (UNBUDGETED[0] if population is None else population,
                 UNBUDGETED[1] if steps is None else steps)  # fmt: skip

@@ -2,8 +2,8 @@
 
 Here: the built-in problems, train/test splits and the command line's data. Beside it:
 
-* :mod:`~jaxclimb.datasets.csvfile`: a table of features and a target from a CSV file.
-* :mod:`~jaxclimb.datasets.scaling`: scaling fitted on the training split, folded back
+* ``csvfile``: a table of features and a target from a CSV file.
+* ``scaling``: scaling fitted on the training split, folded back
   into the weights after the search.
 * :mod:`~jaxclimb.datasets.tasks`: the one builder of a network and an objective for a
   task (binary, multi-class, regression), shared by every front end.

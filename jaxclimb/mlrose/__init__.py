@@ -24,10 +24,9 @@ NumPy's global random state. The deliberate differences from mlrose-ky are liste
 documentation's guide "Coming from mlrose"
 (docs/guides/mlrose-migration.md).
 
-The modules: :mod:`~jaxclimb.mlrose.models` (the three models),
-:mod:`~jaxclimb.mlrose.network` (mlrose's network, exactly), :mod:`~jaxclimb.mlrose.settings`
-(the arguments checked as mlrose checks them), :mod:`~jaxclimb.mlrose.targets` (labels,
-one-hot rows or values) and :mod:`~jaxclimb.mlrose.search` (a fit on jaxclimb's engine).
+The modules: ``models`` (the three models), ``network`` (mlrose's network, exactly),
+``settings`` (the arguments checked as mlrose checks them), ``targets`` (labels, one-hot
+rows or values) and ``search`` (a fit on jaxclimb's engine).
 
 Example:
     >>> import numpy as np
