@@ -7,9 +7,11 @@ U(0, 1) initial weights, 256 hill climbers of 1000 steps of size 0.1, accuracy m
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 import time
+from typing import Any
 
 from .._version import __version__
 from .data import GRADED
@@ -59,30 +61,31 @@ def run_command(args: argparse.Namespace) -> int:
     if jax.process_index() != 0:  # only process 0 prints and writes files
         args.quiet, args.out = True, None
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - for the rest of the process
-    net, score, algorithm, options, data = _build(args)
-    settings = {"algorithm": args.algorithm, "step_size": args.step_size, **options,
-                "search": args.search.to_config() if args.search else {"reason": "given"},
+    built = _build(args)
+    net, plan, data = built.net, built.plan, built.data
+    settings = {"algorithm": plan.name, "step_size": args.step_size, **built.options,
+                "search": plan.choice.to_config() if plan.choice else {"reason": "given"},
                 "seed": args.seed, "data": data.source, "model": net.to_config(),
-                "cli": {k: getattr(args, k) for k in (*SEARCH_OPTIONS, "search_steps")},
+                "cli": built.recorded(args),
                 "command": getattr(args, "command_line", None)}  # fmt: skip
     sizes = "-".join(map(str, net.layer_sizes))
     scaled = f", {data.scaling['kind']} scaling" if data.scaling else ""
     print(
-        f"jaxclimb {__version__}: {args.algorithm} {args.population} x {args.steps} steps, "
+        f"jaxclimb {__version__}: {plan.name} {plan.population} x {plan.steps} steps, "
         f"{args.model} {sizes} ({net.output} output), step size {args.step_size}, data "
         f"{data.source}{scaled}"
         + (f", precision {args.precision}" if args.precision != "float32" else "")
         + (f", resuming {args.resume}" if args.resume else "")
-        + (f"\nsearch chosen for the budget: {args.search.describe()}" if args.search else ""),
+        + (f"\nsearch chosen for the budget: {plan.choice.describe()}" if plan.choice else ""),
         flush=True,
     )
-    result = _search(args, algorithm, net, score, settings)
+    result = _search(args, built, settings)
     if data.scaling is not None:  # back in the user's units: raw features in, raw targets out
         from ..datasets.scaling import fold_into_result
 
         fold_into_result(result, data.scaling)
-    if args.chosen_by is not None:  # a surrogate was searched: choose by the user's metric
-        choose_by(result, args.chosen_by, data.raw[0], data.raw[2])
+    if built.chosen_by is not None:  # a surrogate was searched: choose by the user's metric
+        choose_by(result, built.chosen_by, data.raw[0], data.raw[2])
     return _finish(args, result, data.raw)
 
 
@@ -95,19 +98,20 @@ def choose_by(result, metric: str, X_train, y_train) -> None:
     result.config.update(chosen=choose(values, result.best_score), chosen_by=f"train {metric}")
 
 
-def _search(args: argparse.Namespace, algorithm, net, score, settings: dict):
+def _search(args: argparse.Namespace, built: Built, settings: dict):
     from ..engine import resume, run
 
+    algorithm, init, score, plan = built.plan.algorithm, built.net.init, built.score, built.plan
     host = {"progress": not args.quiet, "verbose": args.verbose,
             "checkpoint_every": args.checkpoint_every, "max_seconds": args.max_seconds}  # fmt: skip
     start = time.perf_counter()
     if args.resume is not None:
-        steps = args.steps if getattr(args, "extended", False) else None
-        result = resume(args.resume, algorithm, net.init, score_fn=score, steps=steps,
+        steps = plan.steps if getattr(args, "extended", False) else None
+        result = resume(args.resume, algorithm, init, score_fn=score, steps=steps,
                         checkpoint=args.checkpoint or args.resume, **host)  # fmt: skip
     else:
-        result = run(args.seed, algorithm, net.init, population=args.population,
-                     steps=args.steps, record_every=args.record_every,
+        result = run(args.seed, algorithm, init, population=plan.population,
+                     steps=plan.steps, record_every=args.record_every,
                      max_attempts=args.max_attempts, score_fn=score, racing=args.racing,
                      config=settings, checkpoint=args.checkpoint, **host)  # fmt: skip
     if args.verbose:  # where the wall time went
@@ -197,8 +201,32 @@ def _check_arguments(args: argparse.Namespace) -> None:
     check_int("--seed", args.seed, minimum=-(2**63), maximum=2**63 - 1)
 
 
-def _build(args: argparse.Namespace) -> tuple:
-    """``(network, objective, algorithm, the algorithm options given, data)``."""
+@dataclasses.dataclass(frozen=True)
+class Built:
+    """What ``jaxclimb run`` searches: the network, the objective, the planned search, the
+    algorithm options (as given, with what the plan added), the data, the metric the
+    climber is chosen by (None: the searched one) and the steps restarts share."""
+
+    net: Any
+    score: Any
+    plan: Any
+    options: dict
+    data: Any
+    chosen_by: str | None
+    search_steps: int
+
+    def recorded(self, args: argparse.Namespace) -> dict:
+        """The options as a checkpoint records them for ``--resume``: as given, with what
+        the plan decided."""
+        plan, pop_size = self.plan, self.options.get("pop_size", args.pop_size)
+        chosen = {"algorithm": plan.name, "population": plan.population, "steps": plan.steps,
+                  "pop_size": pop_size}  # fmt: skip
+        return {**{k: getattr(args, k) for k in SEARCH_OPTIONS}, **chosen,
+                "search_steps": self.search_steps}  # fmt: skip
+
+
+def _build(args: argparse.Namespace) -> Built:
+    """The network, the objective and the search of ``args``, planned."""
     from ..algorithms.planner import plan_search
     from ..datasets.scaling import check_foldable
     from ..datasets.tasks import make_network, make_objective, task_of
@@ -207,7 +235,7 @@ def _build(args: argparse.Namespace) -> tuple:
     table = read_table(args)
     perceptron = args.model == "perceptron"
     hard = perceptron or args.output == "step"
-    metric, args.chosen_by = metric_rule(
+    metric, chosen_by = metric_rule(
         args.metric, [args.algorithm], table[1], target=args.target, hard_output=hard
     )
     data = prepare(args, table, metric)
@@ -225,10 +253,10 @@ def _build(args: argparse.Namespace) -> tuple:
     scores = []
 
     def objective(name: str):
-        nonlocal metric, task
+        nonlocal metric, task, chosen_by
         _check_flags_apply(name, flags)
         if args.algorithm is None and name in GRADED and args.metric is None:
-            metric, args.chosen_by = "log_loss", "accuracy"  # as a graded --algorithm searches
+            metric, chosen_by = "log_loss", "accuracy"  # as a graded --algorithm searches
             task = task_of(y_train, metric, y_test=y_test)
         scores.append(
             make_objective(
@@ -251,12 +279,9 @@ def _build(args: argparse.Namespace) -> tuple:
         population=args.population, steps=args.steps, step_size=args.step_size,
         rounds_of=getattr(args, "search_steps", None),  # a resumed search: its own steps
     )  # fmt: skip
-    args.algorithm, args.search = searched.name, searched.choice
-    args.population, args.steps = searched.population, searched.steps
     options = {k: v for k, v in searched.options.items() if k != "step_size"}
-    args.pop_size = options.get("pop_size", args.pop_size)
-    args.search_steps = getattr(args, "search_steps", None) or args.steps  # before --steps N
-    return net, scores[-1], searched.algorithm, options, data
+    search_steps = getattr(args, "search_steps", None) or searched.steps  # before --steps N
+    return Built(net, scores[-1], searched, options, data, chosen_by, search_steps)
 
 
 def _check_flags_apply(algorithm: str, options: dict) -> None:
