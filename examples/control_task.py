@@ -55,9 +55,7 @@ def episode_return(params, key):
 
 objective = jc.KeyedObjective(episode_return)
 search = jc.hill_climb(objective, step_size=0.1)
-result = jc.run(
-    0, search, policy.init, population=32, steps=400, score_fn=objective, progress=False
-)
+result = jc.run(0, search, policy.init, population=32, steps=400, progress=False)
 random_policy = policy.init(jax.random.key(0))
 start = float(objective.full(random_policy))
 best = result.best_score.max()

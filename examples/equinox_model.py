@@ -54,7 +54,7 @@ X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
 
 score = jc.make_score_fn(forward, X_train, y_train, metric="accuracy")  # 3 classes: argmax
 search = jc.hill_climb(score, step_size=0.1)
-result = jc.run(1, search, init_params, population=64, steps=1000, score_fn=score, progress=False)
+result = jc.run(1, search, init_params, population=64, steps=1000, progress=False)
 print(
     f"train accuracy {result.best_metric.max():.3f}; "
     f"test accuracy {result.evaluate(X_test, y_test).max():.3f} (best climber on test)"

@@ -61,23 +61,25 @@ def test_the_link_checker_finds_a_missing_page_and_a_missing_anchor(tmp_path):
 
 def test_every_public_name_is_in_the_api_table_and_a_new_one_fails(monkeypatch):
     assert public_api.unlisted() == []
-    listed = [name for names in public_api.api_sections().values() for name in names]
-    assert sorted(listed) == sorted(jc.__all__)
+    listed = [name for names in public_api.SECTIONS.values() for name in names]
+    assert sorted(listed) == sorted(jc.__all__)  # each once
+    assert public_api.api_sections()["Modules and version"][1] == "datasets.tasks"  # real path
     monkeypatch.setattr(jc, "__all__", [*jc.__all__, "brand_new"])
     with pytest.raises(ValueError, match=r"'brand_new'.*API table lacks"):
         public_api.api_sections()
 
 
-def test_a_name_that_leaves_the_top_level_is_documented_where_it_lives(monkeypatch):
-    monkeypatch.setattr(jc, "__all__", [n for n in jc.__all__ if n not in ("Traits", "REGISTRY")])
-    sections = public_api.api_sections()
-    assert "algorithms.Traits" in sections["Protocol types"]
-    assert public_api.resolve("algorithms.Traits") is jc.algorithms.Traits
+def test_a_name_outside_the_top_level_is_documented_where_it_lives(monkeypatch):
+    assert "tree_select" not in jc.__all__  # the protocol lives in jaxclimb.algorithms
+    search = public_api.SECTIONS["Search algorithms"]
+    monkeypatch.setitem(public_api.SECTIONS, "Search algorithms", (*search, "tree_select"))
+    assert public_api.api_sections()["Search algorithms"][-1] == "algorithms.tree_select"
+    assert public_api.resolve("algorithms.tree_select") is jc.algorithms.tree_select
     assert public_api.docstring(jc.algorithms.REGISTRY, "algorithms.REGISTRY")
-    types = public_api.SECTIONS["Protocol types"]
-    monkeypatch.setitem(public_api.SECTIONS, "Protocol types", (*types, "NoSuchType"))
+    monkeypatch.setitem(public_api.SECTIONS, "Search algorithms", (*search, "NoSuchType"))
     with pytest.raises(ValueError, match="'NoSuchType'"):
         public_api.api_sections()
+    assert set(public_api.POINTERS) == {h for h, names in public_api.SECTIONS.items() if not names}
 
 
 def test_no_heading_names_a_private_module():

@@ -20,18 +20,11 @@ import pathlib
 
 from cli_options import command_parser, option_groups
 from docutils import nodes
-from public_api import api_sections, docstring, resolve
+from public_api import POINTERS, api_sections, docstring, resolve
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 logger = logging.getLogger(__name__)
-
-
-COMMAND_LINE = [
-    "The ``jaxclimb`` command's options, as its parser prints them: :doc:`cli`; the rules",
-    "behind them: :doc:`../guides/cli`.",
-    "",
-]
 
 
 def write_public_page(path: pathlib.Path) -> None:
@@ -51,7 +44,7 @@ def write_public_page(path: pathlib.Path) -> None:
     for heading, names in api_sections().items():
         lines += [heading, "-" * len(heading), ""]
         if not names:
-            lines += COMMAND_LINE
+            lines += [POINTERS[heading], ""]
             continue
         lines += [".. autosummary::", "   :toctree: generated", "   :nosignatures:", ""]
         lines += [f"   {name}" for name in names] + [""]

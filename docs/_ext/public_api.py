@@ -23,8 +23,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     # moved to ``jaxclimb.algorithms``) is documented where it now lives (``HOMES``).
     "Search algorithms": (
         "hill_climb", "simulated_annealing", "GeomDecay", "ArithDecay", "ExpDecay", "genetic",
-        "evolution_strategy", "snes", "gradient_descent", "with_restarts", "tree_select",
-        "gaussian",
+        "evolution_strategy", "snes", "gradient_descent", "with_restarts", "gaussian",
     ),
     "Objectives and networks": (
         "make_score_fn", "ScoreFn", "KeyedObjective", "rollout_objective", "CartPole",
@@ -36,12 +35,21 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     ),
     "Estimators": ("ClimbingClassifier", "ClimbingRegressor"),
     "Comparing": ("compare", "compare_results", "Comparison", "plot_comparison", "plot_run"),
-    "Command line": (),  # the parser's own pages: api/cli.md
-    "Protocol types": (
-        "Algorithm", "SearchState", "ClimberState", "StepInfo", "Traits", "REGISTRY",
-    ),
+    "Command line": (),  # the parser's own pages: api/cli.md (POINTERS)
+    "Protocol types": (),  # jaxclimb.algorithms, documented on api/engine.rst (POINTERS)
     "Modules and version": ("datasets", "tasks", "distributed", "__version__"),
 }  # fmt: skip
+POINTERS = {  # a heading without names of its own: where its subject is documented
+    "Command line": (
+        "The ``jaxclimb`` command's options, as its parser prints them: :doc:`cli`; the rules "
+        "behind them: :doc:`../guides/cli`."
+    ),
+    "Protocol types": (
+        "The algorithm protocol, for an algorithm of your own (``Algorithm``, ``Traits``, "
+        "``SearchState``, ``StepInfo``, ``ClimberState``, ``tree_select`` and the registry "
+        "``REGISTRY``), lives in ``jaxclimb.algorithms``: :doc:`engine`."
+    ),
+}
 HOMES = ("algorithms", "algorithms.base", "engine", "results", "evaluation")
 """Where a name of ``SECTIONS`` that is not in ``jaxclimb.__all__`` is looked up."""
 
@@ -57,8 +65,11 @@ def source_module(name: str) -> str:
 
 def documented_as(name: str) -> str:
     """The dotted path, below ``jaxclimb``, under which a name of ``SECTIONS`` is documented:
-    ``"run"`` for ``jaxclimb.run``, ``"algorithms.Traits"`` once ``Traits`` has left the top
-    level. A ``ValueError`` when jaxclimb provides no such name."""
+    ``"run"`` for ``jaxclimb.run``, ``"datasets.tasks"`` for the module ``jaxclimb.tasks``,
+    ``"algorithms.Traits"`` for a name that is not in ``jaxclimb.__all__``. A
+    ``ValueError`` when jaxclimb provides no such name."""
+    if name in jaxclimb._SUBMODULES:  # a module: its page is under its real path
+        return jaxclimb._SUBMODULES[name]
     if name in jaxclimb.__all__:
         return name
     for home in HOMES:

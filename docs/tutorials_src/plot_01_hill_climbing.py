@@ -59,7 +59,6 @@ one = jc.run(
     population=1,
     steps=1000,
     record_every=1,  # keep the score of every step, to print the tutorial's trace
-    score_fn=score,
     progress=False,
 )
 
@@ -83,7 +82,7 @@ print("the tutorial's published run: train 0.885, test 0.818 (another, unseeded 
 mlp = jc.MLP((5, 10, 1), activation="sigmoid", output="sigmoid")
 mlp_score = jc.make_score_fn(mlp, X_train, y_train, metric="accuracy")
 climb = jc.hill_climb(mlp_score, step_size=0.1)
-one_mlp = jc.run(0, climb, mlp.init, population=1, steps=1000, score_fn=mlp_score, progress=False)
+one_mlp = jc.run(0, climb, mlp.init, population=1, steps=1000, progress=False)
 print(
     f"one MLP climber: train {one_mlp.best_score[0]:.3f}, "
     f"test {one_mlp.evaluate(X_test, y_test)[0]:.3f} (tutorial: 0.873 / 0.851)"
@@ -96,7 +95,7 @@ print(
 # move. jaxclimb runs many independent climbers as one compiled computation; climber ``i``
 # uses the key ``fold_in(key, i)``, so it does the same thing whatever the population size.
 # Here 2,048 climbers, each the tutorial's search: two million evaluations.
-many = jc.run(0, climb, mlp.init, population=2048, steps=1000, score_fn=mlp_score, progress=False)
+many = jc.run(0, climb, mlp.init, population=2048, steps=1000, progress=False)
 print(many.summary(X_test, y_test))
 
 # %%
@@ -149,7 +148,6 @@ perceptron_many = jc.run(
     perceptron.init,
     population=2048,
     steps=1000,
-    score_fn=score,
     progress=False,
 )
 comparison = jc.compare_results(

@@ -45,7 +45,6 @@ result = jc.run(
     init,
     population=16,
     steps=300,
-    score_fn=score,
     progress=False,
 )
 best = result.best()
@@ -92,7 +91,6 @@ flax_result = jc.run(
     flax_init,
     population=64,
     steps=500,
-    score_fn=flax_score,
     progress=False,
 )
 print(f"Flax MLP 8-16-4: best training accuracy {flax_result.best_metric.max():.3f}")
@@ -125,7 +123,6 @@ eqx_result = jc.run(
     eqx_init,
     population=64,
     steps=500,
-    score_fn=eqx_score,
     progress=False,
 )
 print(f"Equinox MLP 8-16-4: best training accuracy {eqx_result.best_metric.max():.3f}")
@@ -161,7 +158,6 @@ noisy_result = jc.run(
     init,
     population=32,
     steps=300,
-    score_fn=noisy,
     progress=False,
 )
 print(f"best accuracy on the fixed evaluation key: {noisy_result.best_score.max():.3f}")

@@ -38,14 +38,13 @@ X_train, X_test, y_train, y_test = jc.datasets.problem_a()
 net = jc.MLP((5, 10, 1), activation="sigmoid", output="sigmoid")
 score = jc.make_score_fn(net, X_train, y_train, metric="accuracy")
 climb = jc.hill_climb(score, step_size=0.1)
-everywhere = jc.run(0, climb, net.init, population=101, steps=300, score_fn=score, progress=False)
+everywhere = jc.run(0, climb, net.init, population=101, steps=300, progress=False)
 one_device = jc.run(
     0,
     climb,
     net.init,
     population=101,
     steps=300,
-    score_fn=score,
     devices=jax.devices()[:1],
     progress=False,
 )
@@ -61,7 +60,7 @@ print(
 # climbers, so there climbers agree to float32 rounding, not bit for bit.
 #
 # Climber ``i`` does not depend on the population size either:
-small = jc.run(0, climb, net.init, population=8, steps=300, score_fn=score, progress=False)
+small = jc.run(0, climb, net.init, population=8, steps=300, progress=False)
 print(
     "the first 8 climbers of 101 are the 8-climber run:",
     np.array_equal(small.best_score, everywhere.best_score[:8]),
@@ -74,9 +73,7 @@ print(
 # compiled step: from a 2 GiB budget by default, or ``block_size=`` / ``memory_budget=``
 # by hand. Results are bitwise those of an unblocked run (a million climbers of this
 # network run in 1.94 GiB: :doc:`/guides/speed`).
-blocked = jc.run(
-    0, climb, net.init, population=101, steps=300, score_fn=score, block_size=16, progress=False
-)
+blocked = jc.run(0, climb, net.init, population=101, steps=300, block_size=16, progress=False)
 print(
     "blocks of 16 climbers give the same result:",
     np.array_equal(blocked.best_score, everywhere.best_score),

@@ -9,8 +9,8 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import column_or_1d, validate_data
 
 from .._checks import shown
+from ..datasets.tasks import classification_task, regression_task
 from ..networks import TRANSFERS
-from ..tasks import classification_task, regression_task
 from .base import ClimbingBase, check_weights
 
 
@@ -29,7 +29,7 @@ class ClimbingClassifier(ClassifierMixin, ClimbingBase):
         activation: hidden transfer (``tanh``, ``sigmoid``, ``relu``, ``identity``, ``step``).
         output: ``"auto"`` (sigmoid or softmax), or ``"step"`` for a binary perceptron.
         algorithm: ``"auto"`` (chosen for the network and budget: see ``search_``) or a
-            name from ``jaxclimb.REGISTRY``.
+            name from ``jaxclimb.algorithms.REGISTRY``.
         algorithm_params: a dict of that algorithm's own settings (``pop_size``,
             ``schedule``...), passed to it as they are.
         budget: objective evaluations to spend (the first knob): the climbers and their

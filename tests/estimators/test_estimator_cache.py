@@ -15,7 +15,7 @@ from jaxclimb.engine import diskcache
 
 enable = diskcache.enable  # before the fixture replaces it
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 FIT = """
 import json, numpy as np, jaxclimb as jc
 rng = np.random.default_rng(0)
