@@ -196,3 +196,53 @@ def test_unwritable_outputs_fail_before_the_work(no_comparison, tmp_path, capsys
     assert "No space left" in err
     with open(fallback) as f:
         assert f.read() == "{}"
+
+
+def _spreadsheet_csv(path, X, labels):
+    """As a spreadsheet exports: a quoted header, quoted text labels, CRLF line ends."""
+    header = ",".join(f'"feature {i + 1}"' for i in range(X.shape[1])) + ',"class"'
+    rows = [",".join(f"{v:.6g}" for v in x) + f',"{t}"' for x, t in zip(X, labels, strict=True)]
+    path.write_bytes("\r\n".join([header, *rows, ""]).encode())
+    return str(path)
+
+
+def _built(argv):
+    from jaxclimb.cli.parser import build_parser
+    from jaxclimb.cli.run import _build
+
+    args = build_parser().parse_args(["run", *argv])
+    return args, _build(args)
+
+
+def test_own_data_gets_the_estimators_defaults_and_problem_a_the_tutorials(classes):
+    from jaxclimb.tasks import DEFAULT_ALPHA, TrainingScore
+
+    args, (net, score, _, options, _) = _built(["--data", classes, "--target", "y"])
+    assert (net.activation, net.init_scheme) == ("tanh", "glorot")
+    assert isinstance(score, TrainingScore) and float(score.alpha) == DEFAULT_ALPHA
+    assert args.budget == jc.algorithms.defaults.DEFAULT_BUDGET and args.search is not None
+    assert options["adaptive"] is True and "mutate_count" in options  # the scaled climber
+    assert args.chosen_by == "accuracy" and "L2 penalty (alpha 10)" in args.penalised
+    args, (net, score, _, options, _) = _built([])  # problem A: the tutorial's run
+    assert (net.activation, net.init_scheme) == ("sigmoid", "uniform")
+    assert not isinstance(score, TrainingScore) and args.budget is None
+    assert (args.population, args.steps, options) == (256, 1000, {})
+    _, (_, score, *_) = _built(["--data", classes, "--target", "y", "--alpha", "0"])
+    assert not isinstance(score, TrainingScore)
+
+
+@pytest.mark.slow  # about 25 s: benchmarks/cli_data.py runs five such files
+def test_a_spreadsheet_csv_reaches_the_pipelines_test_accuracy(tmp_path, capsys):
+    X, y = make_classification(n_samples=180, n_features=13, n_informative=6, n_redundant=3,
+                               n_classes=3, n_clusters_per_class=1, random_state=0)  # fmt: skip
+    X = X * np.linspace(1, 30, 13) + np.linspace(-40, 40, 13)  # raw units
+    labels = np.array(["red", "green", "blue"])[y]
+    path = _spreadsheet_csv(tmp_path / "wine-like.csv", X, labels)
+    out = str(tmp_path / "r.npz")
+    assert main(["run", "--data", path, "--target", "class", "--quiet", "--out", out]) == 0
+    text = capsys.readouterr().out
+    assert "ties broken by the searched log_loss with its L2 penalty (alpha 10)" in text
+    ours = jc.load_result(out).config["rows"]["test accuracy"][0]  # the chosen climber's
+    X_train, X_test, y_train, y_test = split(X.astype(np.float32), labels)  # the CLI's split
+    pipe = make_pipeline(StandardScaler(), jc.ClimbingClassifier(random_state=0))
+    assert ours >= pipe.fit(X_train, y_train).score(X_test, y_test) - 0.01

@@ -40,6 +40,44 @@ class Data:
     scaling: dict | None = None
 
 
+def own_data_defaults(args: argparse.Namespace) -> None:
+    """Fill the model options not given: with ``--data``, the estimators' (tanh, glorot,
+    the L2 penalty ``DEFAULT_ALPHA``, and without ``--population``/``--steps`` the budget
+    ``DEFAULT_BUDGET``, whose search :func:`~jaxclimb.algorithms.defaults.choose_search`
+    picks); on problem A, the tutorial's (sigmoid, U(0, 1), no penalty)."""
+    from ..algorithms.defaults import DEFAULT_BUDGET
+    from ..tasks import DEFAULT_ALPHA
+
+    own = args.data is not None
+    if args.activation is None:
+        args.activation = "tanh" if own else "sigmoid"
+    if args.init is None:
+        args.init = "glorot" if own else "uniform"
+    if args.alpha is None:
+        args.alpha = DEFAULT_ALPHA if own else 0.0
+    if own and args.budget is None and args.population is None and args.steps is None:
+        args.budget = DEFAULT_BUDGET
+
+
+def objective(args: argparse.Namespace, net, task, metric: str, X, y):
+    """The searched objective: ``metric`` on ``(X, y)``, plus the estimators' L2 penalty
+    ``--alpha`` (the same code as theirs: :func:`~jaxclimb.tasks.training_objective`),
+    except with accuracy, whose search stays the tutorial's. With a penalty,
+    ``args.penalised`` names it for the summary's "chosen" line, and a regression's climber
+    is chosen as the regressor chooses it (``args.chosen_by``)."""
+    from .._checks import check_float
+    from ..tasks import make_objective, training_objective
+
+    alpha = check_float("--alpha", args.alpha, low=0.0) if metric != "accuracy" else 0.0
+    common = dict(task=task, metric=metric, precision=args.precision, evaluation=args.evaluation)
+    if alpha == 0:
+        return make_objective(net, X, y, name="--metric", **common)
+    args.penalised = f"the searched {metric} with its L2 penalty (alpha {alpha:g})"
+    if not task.classification and args.chosen_by is None:
+        args.chosen_by = "r2"  # as the regressor: the best train R², ties by the penalised
+    return training_objective(net, X, y, alpha=alpha, name="--metric", **common)
+
+
 def read_table(args: argparse.Namespace) -> tuple:
     """``(X, y, source)`` of ``--data``/``--target`` (announced when large), or ``(None,
     None, problem A's name)``."""

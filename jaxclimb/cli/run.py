@@ -15,7 +15,7 @@ from .._version import __version__
 from .common import start_devices
 from .data import GRADED
 from .resume import SEARCH_OPTIONS as BASE_OPTIONS
-from .resume import resume_hint, resumed_args
+from .resume import resumed_args
 
 ALGORITHM_FLAGS = {  # option of algorithms.make: the command-line attribute
     "mutate_fraction": "mutate_fraction",
@@ -63,6 +63,7 @@ def run_command(args: argparse.Namespace) -> int:
     settings = {"algorithm": args.algorithm, "step_size": args.step_size, **options,
                 "search": args.search.to_config() if args.search else {"reason": "given"},
                 "seed": args.seed, "data": data.source, "model": net.to_config(),
+                **({"alpha": args.alpha} if getattr(args, "penalised", None) else {}),
                 "cli": {k: getattr(args, k) for k in (*SEARCH_OPTIONS, "search_steps")},
                 "command": getattr(args, "command_line", None)}  # fmt: skip
     sizes = "-".join(map(str, net.layer_sizes))
@@ -81,18 +82,10 @@ def run_command(args: argparse.Namespace) -> int:
         from .scaling import fold_into_result
 
         fold_into_result(result, data.scaling)
-    if args.chosen_by is not None:  # a surrogate was searched: choose by the user's metric
-        choose_by(result, args.chosen_by, data.raw[0], data.raw[2])
-    return _finish(args, result, data.raw)
+    from .finish import finish
 
-
-def choose_by(result, metric: str, X_train, y_train) -> None:
-    """Record in ``result.config`` the climber best by ``metric`` on the training data
-    (ties broken by the searched score); ``best_index`` and the summary follow it."""
-    from ..estimators.fitting import choose
-
-    values = result.evaluate(X_train, y_train, metric=metric)
-    result.config.update(chosen=choose(values, result.best_score), chosen_by=f"train {metric}")
+    ties = getattr(args, "penalised", None) or f"the train {result.metric}"
+    return finish(args, result, data.raw, args.chosen_by, ties)
 
 
 def _search(args: argparse.Namespace, algorithm, net, score, settings: dict):
@@ -124,53 +117,6 @@ def _search(args: argparse.Namespace, algorithm, net, score, settings: dict):
     return result
 
 
-def _finish(args: argparse.Namespace, result, data) -> int:
-    """Print the table and save the result; a signal waits until both are done."""
-    import numpy as np
-
-    from ..engine.signals import deferred_interrupts, exit_status
-    from ..report import keep_rows
-
-    X_train, X_test, y_train, y_test = data
-    status = exit_status(_signal_number(result)) if result.interrupted else 0
-    with deferred_interrupts():
-        if X_test is not None and np.isfinite(result.best_score).any():
-            keep_rows(result, X_test, y_test, X_train, y_train)  # `jaxclimb report` shows them
-        if args.out:  # first: nothing below may lose the result
-            status = _save(result, args.out) or status
-        if not np.isfinite(result.best_score).any():
-            raise ValueError("no climber has a finite score: every evaluation was NaN or inf")
-        print(result.summary(X_test, y_test, X_train=X_train, y_train=y_train))
-        where = result.config.get("checkpoint")
-        if result.interrupted or (where and result.config.get("stopped_by") == "max_seconds"):
-            how = "interrupted" if result.interrupted else "stopped by --max-seconds"
-            note = f"; continue it with: {resume_hint(args, where)}" if where else ""
-            print(f"jaxclimb: {how} after {result.steps_run} steps{note}", file=sys.stderr)
-        if result.config.get("checkpoint_error"):
-            print(f"jaxclimb: warning: {result.config['checkpoint_error']}", file=sys.stderr)
-    return status
-
-
-def _signal_number(result) -> int:
-    import signal
-
-    return getattr(signal, result.config.get("signal") or "SIGINT")
-
-
-def _save(result, path: str) -> int:
-    """Save to ``path``; if that fails, to a fallback file it names (exit status 1)."""
-    import tempfile
-
-    try:
-        print(f"saved {result.save(path)}")
-        return 0
-    except OSError as exc:
-        fallback = os.path.join(tempfile.gettempdir(), f"jaxclimb-result-{os.getpid()}.npz")
-        print(f"jaxclimb: error: could not write --out {path!r} ({exc}); the result is saved "
-              f"in {result.save(fallback)}", file=sys.stderr)  # fmt: skip
-        return 1
-
-
 def _check_arguments(args: argparse.Namespace) -> None:
     """Paths writable and distinct, integers in range: before anything is computed."""
     from .._checks import check_float, check_int
@@ -200,10 +146,11 @@ def _check_arguments(args: argparse.Namespace) -> None:
 def _build(args: argparse.Namespace) -> tuple:
     """``(network, objective, algorithm, the algorithm options given, data)``."""
     from ..algorithms import RESTART_OPTIONS, make
-    from ..tasks import make_network, make_objective, task_of
-    from .data import metric_rule, prepare, read_table
+    from ..tasks import make_network, task_of
+    from .data import metric_rule, objective, own_data_defaults, prepare, read_table
     from .scaling import check_foldable
 
+    own_data_defaults(args)
     table = read_table(args)
     perceptron = args.model == "perceptron"
     hard = perceptron or args.output == "step"
@@ -221,11 +168,13 @@ def _build(args: argparse.Namespace) -> tuple:
     if args.search is not None and args.algorithm in GRADED and args.metric is None:
         metric, args.chosen_by = "log_loss", "accuracy"  # as a graded --algorithm searches
         task = task_of(y_train, metric, y_test=y_test)
-    score = make_objective(net, X_train, y_train, task=task, metric=metric,
-                           precision=args.precision, evaluation=args.evaluation)  # fmt: skip
+    score = objective(args, net, task, metric, X_train, y_train)
     options = {k: getattr(args, flag) for k, flag in ALGORITHM_FLAGS.items()}
     options = {k: v for k, v in options.items() if v is not None}
     _check_flags_apply(args.algorithm, options)
+    if args.search and args.algorithm == "hill-climb" and "mutate_fraction" not in options:
+        scaled = {k: v for k, v in args.search.options.items() if k != "step_size"}
+        options = {**scaled, **options}  # the estimators' climber: ~1% moved, the 1/5 rule
     if options.get("restarts", 0) < 0:
         raise ValueError(f"--restarts must be >= 0; got {options['restarts']}")
     plain = {k: v for k, v in options.items() if k not in RESTART_OPTIONS}

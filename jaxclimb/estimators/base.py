@@ -25,19 +25,15 @@ from ..algorithms.defaults import (
 )
 from ..engine import run
 from ..precision import DEFAULT_PRECISION, matmul_precision
-from ..tasks import Task, make_network, training_objective
+from ..tasks import DEFAULT_ALPHA, Task, choose, make_network, training_objective
 from .fitting import (
     EarlyStopping,
     WarmStart,
     check_verbose,
-    choose,
     metric_of_all,
     seed_of,
     validation_split,
 )
-
-DEFAULT_ALPHA = 10.0
-"""L2 penalty of the estimators (scikit-learn's MLP meaning; see benchmarks/README.md)."""
 
 
 @functools.partial(jax.jit, static_argnums=0)

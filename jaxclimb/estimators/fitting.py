@@ -18,6 +18,7 @@ from sklearn.model_selection import train_test_split
 
 from .._checks import shown
 from ..results import to_host
+from ..tasks import choose  # noqa: F401 - the rule lives in jaxclimb.tasks; kept here
 
 _metric_of_all = jax.jit(lambda score, params: jax.vmap(score.metric_value)(params))
 
@@ -40,19 +41,6 @@ def seed_of(random_state) -> int:
 def metric_of_all(score, params) -> np.ndarray:
     """``score.metric_value`` of every climber in ``params`` (leading climber axis)."""
     return np.asarray(_metric_of_all(score, params), np.float64)
-
-
-def choose(metric: np.ndarray, score: np.ndarray) -> int:
-    """The climber with the best ``metric`` (higher is better; e.g. accuracy), ties broken
-    by the searched ``score``; non-finite values rank last."""
-    finite = np.isfinite(metric) & np.isfinite(score)
-    if not finite.any():
-        raise ValueError(
-            "no climber has a finite score (every evaluation was NaN or infinite): check the "
-            "data and the network's outputs"
-        )
-    order = np.lexsort((np.where(finite, score, -np.inf), np.where(finite, metric, -np.inf)))
-    return int(order[-1])
 
 
 def check_verbose(verbose) -> None:
