@@ -89,3 +89,32 @@ def test_a_signal_stops_the_whole_comparison_and_marks_it_partial(name, status, 
     assert not first["partial"] and first["evaluations"] == 16 * (1000 + 1)  # with the start
     assert cut["partial"] and cut["p_vs_first"] is None
     assert cut["evaluations"] <= 16 * (100 + 1)  # stopped at the end of its first chunk
+
+
+SIGNAL_IN_RUN = """
+import os, signal, sys
+import jaxclimb.engine as engine
+real = engine.run
+def run(*args, **kwargs):  # SIGTERM after the second chunk, in the first of four rounds
+    kwargs["callback"] = lambda steps, best: steps >= 200 and os.kill(os.getpid(), 15)
+    return real(*args, **kwargs)
+engine.run = run
+sys.argv = ["jaxclimb", *sys.argv[1:]]
+from jaxclimb.cli.main import console
+console()
+"""
+
+
+@pytest.mark.slow  # about 15 s
+def test_sigterm_stops_a_run_of_several_rounds_and_keeps_it(tmp_path):
+    out = tmp_path / "r.npz"
+    argv = ["run", "--restarts", "3", "--population", "8", "--steps", "2000", "--quiet",
+            "--out", str(out)]  # fmt: skip
+    done = subprocess.run([sys.executable, "-c", SIGNAL_IN_RUN, *argv], capture_output=True,
+                          text=True, env=ENV, timeout=300)  # fmt: skip
+    assert done.returncode == 143 and "Traceback" not in done.stderr, done.stderr
+    assert "interrupted: these are the results up to the interruption" in done.stdout
+    from jaxclimb import load_result
+
+    saved = load_result(str(out))
+    assert saved.interrupted and saved.steps_run == 200  # not the other rounds
