@@ -62,20 +62,30 @@ def _read(path: str):
     return [str(h).strip() for h in header], frame
 
 
-def _check_header(path: str, header: list[str], target: str) -> None:
-    duplicated = sorted({h for h in header if header.count(h) > 1})
-    if duplicated:
-        raise ValueError(f"{path}: column names must be unique; {duplicated} appear twice")
+def _check_header(path: str, header: list[str], target: str, frame) -> None:
     unnamed = [i + 1 for i, h in enumerate(header) if not h]
     if unnamed:
         raise ValueError(
-            f"{path}: column {unnamed[0]} has no name (a saved pandas index? write the file "
-            "with index=False, or name the column)"
+            f"{path}: column {unnamed[0]} has no name ({_why_unnamed(unnamed[0], header, frame)})"
         )
+    duplicated = sorted({h for h in header if header.count(h) > 1})
+    if duplicated:
+        raise ValueError(f"{path}: column names must be unique; {duplicated} appear twice")
     if target not in header:
         raise ValueError(f"target column {target!r} is not in {path!r}; columns: {header}")
     if len(header) < 2:
         raise ValueError(f"data file {path!r} has no feature columns besides {target!r}")
+
+
+def _why_unnamed(column: int, header: list[str], frame) -> str:
+    """The likely cause of an unnamed column, and the fix."""
+    cells = frame.iloc[:, column - 1].str.strip()
+    if column == len(header) and (cells == "").all():
+        return ("a comma at the end of every line? the last column is empty: remove the "
+                "trailing commas")  # fmt: skip
+    if column == 1:
+        return "a saved pandas index? write the file with index=False, or name the column"
+    return "name the column in the header row"
 
 
 def _numbers(path: str, frame, column: str) -> np.ndarray:
@@ -109,7 +119,7 @@ def load_csv(path: str | os.PathLike, target: str) -> tuple[np.ndarray, np.ndarr
     """
     path = _readable(os.fspath(path))
     header, frame = _read(path)
-    _check_header(path, header, target)
+    _check_header(path, header, target, frame)
     frame.columns = header
     if frame.empty:
         raise ValueError(f"data file {path!r} has a header but no rows")

@@ -246,3 +246,27 @@ def test_a_spreadsheet_csv_reaches_the_pipelines_test_accuracy(tmp_path, capsys)
     X_train, X_test, y_train, y_test = split(X.astype(np.float32), labels)  # the CLI's split
     pipe = make_pipeline(StandardScaler(), jc.ClimbingClassifier(random_state=0))
     assert ours >= pipe.fit(X_train, y_train).score(X_test, y_test) - 0.01
+
+
+@pytest.mark.slow  # about 5 s
+def test_targets_near_1e20_work_on_the_command_line_without_warnings(tmp_path, capsys):
+    X = np.random.default_rng(0).normal(size=(120, 3))
+    path = _csv(tmp_path / "huge.csv", X, (X @ [1.0, 2.0, 3.0]) * 1e20)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no NumPy cast warning, no metric advice
+        assert main(["run", "--data", path, "--target", "y", "--population", "4", "--steps",
+                     "100", "--quiet"]) == 0  # fmt: skip
+    out, err = capsys.readouterr()
+    assert err == "" and "test r2" in out
+    assert float(next(line for line in out.splitlines() if "test r2" in line).split()[2]) > 0.5
+
+
+def test_a_trailing_comma_gets_its_own_hint(tmp_path, capsys):
+    path = tmp_path / "trailing.csv"
+    path.write_bytes(b"a,b,y,\r\n1,2,0,\r\n3,4,1,\r\n5,6,0,\r\n")
+    assert main(["run", "--data", str(path), "--target", "y"]) == 2
+    err = capsys.readouterr().err
+    assert "a comma at the end of every line" in err and "pandas index" not in err
+    path.write_text(",a,b,y\n0,1,2,0\n1,3,4,1\n")  # a saved pandas index keeps its hint
+    assert main(["run", "--data", str(path), "--target", "y"]) == 2
+    assert "a saved pandas index?" in capsys.readouterr().err

@@ -149,3 +149,28 @@ def test_a_table_that_cannot_be_computed_keeps_the_saved_result(tmp_path, monkey
         f"(RESOURCE_EXHAUSTED: Out of memory allocating 300.0GiB); the result is saved in {out}"
     )
     assert jc.load_result(out).population == 6  # the search is not lost
+
+
+FULL_DISK = """
+import errno, sys
+import jaxclimb.engine.loop as loop
+def full(*args, **kwargs):
+    raise OSError(errno.ENOSPC, "No space left on device")
+loop.save_checkpoint = full
+sys.argv = ["jaxclimb", *sys.argv[1:]]
+from jaxclimb.cli.main import console
+console()
+"""
+
+
+@pytest.mark.slow  # about 10 s
+def test_a_full_disk_mid_run_is_one_line_in_the_commands_words(tmp_path):
+    argv = ["run", "--population", "4", "--steps", "300", "--checkpoint-every", "100",
+            "--quiet", "--checkpoint", str(tmp_path / "ck.npz")]  # fmt: skip
+    done = subprocess.run([sys.executable, "-c", FULL_DISK, *argv], capture_output=True,
+                          text=True, timeout=300)  # fmt: skip
+    assert done.returncode == 0, done.stderr  # the run and its table go on
+    assert "RuntimeWarning" not in done.stderr and "loop.py" not in done.stderr
+    lines = done.stderr.strip().splitlines()
+    expected = f"could not write checkpoint {str(tmp_path / 'ck.npz')!r}: [Errno 28] No space"
+    assert lines and all(line.startswith(f"jaxclimb: warning: {expected}") for line in lines)

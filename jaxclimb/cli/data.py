@@ -103,9 +103,9 @@ def read_table(args: argparse.Namespace) -> tuple:
 
 def is_continuous(y) -> bool:
     """A numeric target with more distinct non-integer values than classes would have."""
-    from sklearn.utils.multiclass import type_of_target
+    from ..datasets import target_type
 
-    return y is not None and y.dtype.kind in "fiu" and type_of_target(y) == "continuous"
+    return y is not None and y.dtype.kind in "fiu" and target_type(y) == "continuous"
 
 
 def metric_rule(metric: str | None, algorithms, y, *, target: str | None = None,

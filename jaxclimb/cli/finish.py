@@ -16,14 +16,17 @@ import sys
 from .resume import resume_hint
 
 
-def finish(args: argparse.Namespace, result, data: tuple, chosen_by: str | None,
+def finish(args: argparse.Namespace, results: tuple, data, chosen_by: str | None,
            ties: str) -> int:  # fmt: skip
-    """Save ``result`` to ``--out``, choose its climber by ``chosen_by`` (None: the searched
+    """Save the result to ``--out``, choose its climber by ``chosen_by`` (None: the searched
     score; ``ties``: what breaks ties), print the table, save again with its rows; a signal
-    waits until all is done. Returns the exit status."""
+    waits until all is done. ``results``: the result in the user's units and the same in
+    search units (sharing its config), evaluated on ``data.search``. Returns the status."""
     import numpy as np
 
     from ..engine.signals import deferred_interrupts, exit_status
+
+    result, searched = results
 
     status = exit_status(_signal_number(result)) if result.interrupted else 0
     with deferred_interrupts():
@@ -33,7 +36,8 @@ def finish(args: argparse.Namespace, result, data: tuple, chosen_by: str | None,
             raise ValueError("no climber has a finite score: every evaluation was NaN or inf")
         stage = ["the table"]
         try:
-            tabulate(result, data, chosen_by, ties, stage)
+            tabulate(searched, data.search, chosen_by, ties, stage)
+            _in_user_units(result.config.get("rows", {}), data.scaling)
         except Exception as exc:
             print(_failure(stage[0], exc, args.out), file=sys.stderr)
             return status or 1
@@ -61,6 +65,14 @@ def tabulate(result, data: tuple, chosen_by: str | None, ties: str, stage: list)
     if X_test is not None:
         stage[0] = f"the summary table's evaluations of {result.population:,} climbers"
         keep_rows(result, X_test, y_test, X_train, y_train, memory_budget=budget)
+
+
+def _in_user_units(rows: dict, scaling: dict | None) -> None:
+    """MSE rows computed in search units, times the target's variance."""
+    target = (scaling or {}).get("target")
+    for name, row in rows.items():
+        if target is not None and name.endswith(" mse"):
+            rows[name] = [v * target["std"] ** 2 for v in row]
 
 
 def _failure(stage: str, exc: BaseException, out: str | None) -> str:

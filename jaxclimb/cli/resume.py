@@ -37,7 +37,10 @@ def resumed_args(args: argparse.Namespace, search_options: tuple) -> argparse.Na
     from ..engine.checkpoint import load_checkpoint
     from .parser import build_parser
 
-    user = load_checkpoint(args.resume)["meta"]["settings"].get("user_config", {})
+    try:
+        user = load_checkpoint(args.resume)["meta"]["settings"].get("user_config", {})
+    except ValueError as exc:
+        raise ValueError(f"--resume {args.resume}: {exc}") from None
     if "cli" not in user:
         raise ValueError(
             f"--resume: {args.resume!r} was not written by jaxclimb run; resume it from Python "

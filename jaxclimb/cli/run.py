@@ -78,14 +78,18 @@ def run_command(args: argparse.Namespace) -> int:
         flush=True,
     )
     result = _search(args, algorithm, net, score, settings)
+    searched = result  # in search units, for the table: 1e20 targets stay within float32
     if data.scaling is not None:  # back in the user's units: raw features in, raw targets out
+        import copy
+
         from .scaling import fold_into_result
 
+        searched = copy.copy(result)  # shares config: the choice and the rows reach both
         fold_into_result(result, data.scaling)
     from .finish import finish
 
     ties = getattr(args, "penalised", None) or f"the train {result.metric}"
-    return finish(args, result, data.raw, args.chosen_by, ties)
+    return finish(args, (result, searched), data, args.chosen_by, ties)
 
 
 def _search(args: argparse.Namespace, algorithm, net, score, settings: dict):
@@ -96,8 +100,11 @@ def _search(args: argparse.Namespace, algorithm, net, score, settings: dict):
     start = time.perf_counter()
     if args.resume is not None:
         steps = args.steps if getattr(args, "extended", False) else None
-        result = resume(args.resume, algorithm, net.init, score_fn=score, steps=steps,
-                        checkpoint=args.checkpoint or args.resume, **host)  # fmt: skip
+        try:
+            result = resume(args.resume, algorithm, net.init, score_fn=score, steps=steps,
+                            checkpoint=args.checkpoint or args.resume, **host)  # fmt: skip
+        except ValueError as exc:
+            raise ValueError(_not_resumable(args, exc)) from None
     else:
         result = run(args.seed, algorithm, net.init, population=args.population,
                      steps=args.steps, record_every=args.record_every,
@@ -115,6 +122,16 @@ def _search(args: argparse.Namespace, algorithm, net, score, settings: dict):
             file=sys.stderr,
         )
     return result
+
+
+def _not_resumable(args: argparse.Namespace, exc: ValueError) -> str:
+    """A checkpoint that does not fit, in the command line's words."""
+    differ = getattr(exc, "differ", [])
+    if args.data is not None and "the data" in differ:
+        return (f"--resume {args.resume}: --data {args.data} has changed since the checkpoint "
+                "was written (its rows differ from the saved run's); resume with the file as "
+                "it was, or start a new run without --resume")  # fmt: skip
+    return f"--resume {args.resume}: {exc}"
 
 
 def _check_arguments(args: argparse.Namespace) -> None:

@@ -28,6 +28,9 @@ def seed_of(random_state) -> int:
     if random_state is None:
         return int(np.random.default_rng().integers(2**31 - 1))
     if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool):
+        if not 0 <= random_state <= 2**32 - 1:  # as scikit-learn's check_random_state
+            raise ValueError(f"random_state must be between 0 and 2**32 - 1 (as scikit-learn "
+                             f"takes it); got {int(random_state)}")  # fmt: skip
         return int(random_state)
     if isinstance(random_state, np.random.Generator):
         return int(random_state.integers(2**31 - 1))
