@@ -172,6 +172,21 @@ def test_a_large_csv_is_announced_while_it_loads(classes, monkeypatch, capsys):
     assert main(["run", "--data", classes, "--target", "y", "--test-size", "1.5"]) == 2
     err = capsys.readouterr().err
     assert "reading " in err and "MiB) ..." in err and "read 200 rows x 4 features" in err
+    assert "MiB as float32" in err
+
+
+def test_a_well_formed_csv_is_parsed_into_float32_without_text_cells(classes, monkeypatch):
+    from jaxclimb import csvfile
+
+    with monkeypatch.context() as patched:
+        patched.setattr(csvfile, "_read", lambda path: pytest.fail("read as text"))
+        X, y, names = csvfile.load_csv(classes, "y")
+    assert X.dtype == np.float32 and y.dtype == np.float64
+    header, frame = csvfile._read(classes)  # the text path, cell by cell, agrees exactly
+    frame.columns = header
+    text = np.column_stack([csvfile._numbers(classes, frame, n) for n in names])
+    assert np.array_equal(X, text)
+    assert np.array_equal(y, csvfile._target_column(classes, "y", frame["y"]))
 
 
 def test_unwritable_outputs_fail_before_the_work(no_comparison, tmp_path, capsys):
