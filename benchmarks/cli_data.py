@@ -101,8 +101,8 @@ def cli_score(path: str, out: str, extra: list[str]) -> tuple[float, str, float]
 
 def cli_split(path: str, classification: bool) -> tuple:
     """The CLI's split of ``path`` (its defaults: test_size 0.33, split_seed 1), raw labels."""
-    from jaxclimb.csvfile import load_csv
     from jaxclimb.datasets import split
+    from jaxclimb.datasets.csvfile import load_csv
 
     X, y, _ = load_csv(path, "target")
     return split(X, y)

@@ -46,7 +46,7 @@ def own_data_defaults(args: argparse.Namespace) -> None:
     ``DEFAULT_BUDGET``, whose search :func:`~jaxclimb.algorithms.defaults.choose_search`
     picks); on problem A, the tutorial's (sigmoid, U(0, 1), no penalty)."""
     from ..algorithms.defaults import DEFAULT_BUDGET
-    from ..tasks import DEFAULT_ALPHA
+    from ..datasets.tasks import DEFAULT_ALPHA
 
     own = args.data is not None
     if args.activation is None:
@@ -61,27 +61,24 @@ def own_data_defaults(args: argparse.Namespace) -> None:
 
 def objective(args: argparse.Namespace, net, task, metric: str, X, y):
     """The searched objective: ``metric`` on ``(X, y)``, plus the estimators' L2 penalty
-    ``--alpha`` (the same code as theirs: :func:`~jaxclimb.tasks.training_objective`),
+    ``--alpha`` (the same code as theirs: :func:`~jaxclimb.datasets.tasks.training_objective`),
     except with accuracy, whose search stays the tutorial's. With a penalty,
-    ``args.penalised`` names it for the summary's "chosen" line, and a regression's climber
-    is chosen as the regressor chooses it (``args.chosen_by``)."""
+    ``args.penalised`` names it for the summary's "chosen" line."""
     from .._checks import check_float
-    from ..tasks import make_objective, training_objective
+    from ..datasets.tasks import make_objective, training_objective
 
     alpha = check_float("--alpha", args.alpha, low=0.0) if metric != "accuracy" else 0.0
     common = dict(task=task, metric=metric, precision=args.precision, evaluation=args.evaluation)
     if alpha == 0:
         return make_objective(net, X, y, name="--metric", **common)
     args.penalised = f"the searched {metric} with its L2 penalty (alpha {alpha:g})"
-    if not task.classification and args.chosen_by is None:
-        args.chosen_by = "r2"  # as the regressor: the best train R², ties by the penalised
     return training_objective(net, X, y, alpha=alpha, name="--metric", **common)
 
 
 def read_table(args: argparse.Namespace) -> tuple:
     """``(X, y, source)`` of ``--data``/``--target`` (announced when large), or ``(None,
     None, problem A's name)``."""
-    from ..csvfile import load_csv
+    from ..datasets.csvfile import load_csv
 
     if args.data is None:
         if args.target is not None:
@@ -144,8 +141,8 @@ def metric_rule(metric: str | None, algorithms, y, *, target: str | None = None,
 def prepare(args: argparse.Namespace, table: tuple, metric: str) -> Data:
     """Encode, split and scale ``table`` (from :func:`read_table`) for ``metric``."""
     from ..datasets import class_labels, problem_a, split
+    from ..datasets.scaling import fit_scaling
     from ..evaluation.metrics import METRICS
-    from .scaling import fit_scaling
 
     X, y, source = table
     if X is None:
@@ -159,6 +156,6 @@ def prepare(args: argparse.Namespace, table: tuple, metric: str) -> Data:
     scaling = fit_scaling(kind, raw[0], raw[2] if regression else None)
     if scaling is None:
         return Data(raw, raw, source)
-    from .scaling import apply_scaling
+    from ..datasets.scaling import apply_scaling
 
     return Data(apply_scaling(scaling, *raw), raw, source, scaling)

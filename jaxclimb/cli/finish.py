@@ -51,9 +51,9 @@ def finish(args: argparse.Namespace, results: tuple, data, chosen_by: str | None
 def tabulate(result, data: tuple, chosen_by: str | None, ties: str, stage: list) -> None:
     """Choose the climber (``stage[0]`` says what is being computed) and keep the table's
     rows in ``result.config``, every evaluation in blocks that fit the memory budget."""
+    from ..datasets.tasks import choose
     from ..engine import layout
-    from ..report import keep_rows
-    from ..tasks import choose
+    from ..results.report import keep_rows
 
     X_train, X_test, y_train, y_test = data
     budget = layout.MEMORY_BUDGET  # read now: a test may lower it

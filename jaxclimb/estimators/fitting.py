@@ -17,8 +17,8 @@ import numpy as np
 from sklearn.model_selection import train_test_split
 
 from .._checks import shown
+from ..datasets.tasks import choose  # noqa: F401 - the rule lives in jaxclimb.datasets.tasks
 from ..results import to_host
-from ..tasks import choose  # noqa: F401 - the rule lives in jaxclimb.tasks; kept here
 
 _metric_of_all = jax.jit(lambda score, params: jax.vmap(score.metric_value)(params))
 

@@ -71,7 +71,7 @@ def metric_rows(result, *, X_test=None, y_test=None, X_train=None, y_train=None,
     the result (``config["test_rows"]``), the test metric; a classifier searched on
     another metric (log-loss) gets accuracy rows too. With ``memory_budget`` (bytes), the
     climbers are evaluated in blocks that fit in it."""
-    from .evaluation.metrics import METRICS
+    from ..evaluation.metrics import METRICS
 
     metric, chosen = result.metric or "score", result.best_index()
 

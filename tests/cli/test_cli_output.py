@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import jaxclimb as jc
-from jaxclimb.cli import build_parser, common, main
+from jaxclimb.cli import build_parser, main, runtime
 
 
 @pytest.mark.slow
@@ -59,12 +59,12 @@ def test_jax_process_variables_start_the_distributed_runtime(monkeypatch):
     monkeypatch.setattr(distributed, "initialize", lambda *a: calls.append(a))
     monkeypatch.setattr(devices, "use_cpu_cores", lambda n=None: None)
     args = build_parser().parse_args(["run"])
-    common.start_devices(args)
+    runtime.start_devices(args)
     assert calls == []  # a plain run stays one process
     monkeypatch.setenv("JAX_COORDINATOR_ADDRESS", "127.0.0.1:1234")
     monkeypatch.setenv("JAX_NUM_PROCESSES", "2")
     monkeypatch.setenv("JAX_PROCESS_ID", "1")
-    common.start_devices(args)
+    runtime.start_devices(args)
     assert calls == [(None, None, None)]  # initialize() reads the variables itself
 
 
@@ -72,13 +72,13 @@ def test_compile_cache_folder_option_and_variable(monkeypatch, tmp_path):
     parse = build_parser().parse_args
     monkeypatch.delenv("JAXCLIMB_COMPILE_CACHE", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    assert common.compile_cache_folder(parse(["run"])) == str(tmp_path / "jaxclimb" / "xla")
-    assert common.compile_cache_folder(parse(["run", "--no-compile-cache"])) is None
-    assert common.compile_cache_folder(parse(["compare", "--no-compile-cache"])) is None
+    assert runtime.compile_cache_folder(parse(["run"])) == str(tmp_path / "jaxclimb" / "xla")
+    assert runtime.compile_cache_folder(parse(["run", "--no-compile-cache"])) is None
+    assert runtime.compile_cache_folder(parse(["compare", "--no-compile-cache"])) is None
     monkeypatch.setenv("JAXCLIMB_COMPILE_CACHE", "off")
-    assert common.compile_cache_folder(parse(["run"])) is None
+    assert runtime.compile_cache_folder(parse(["run"])) is None
     monkeypatch.setenv("JAXCLIMB_COMPILE_CACHE", str(tmp_path / "here"))
-    assert common.compile_cache_folder(parse(["run"])) == str(tmp_path / "here")
+    assert runtime.compile_cache_folder(parse(["run"])) == str(tmp_path / "here")
 
 
 @pytest.mark.slow
@@ -118,8 +118,8 @@ def test_programs_jax_read_back_from_its_cache_are_not_kept_and_every_run_works(
 
 def test_the_table_is_evaluated_in_blocks_that_fit_the_memory_budget(tmp_path, monkeypatch,
                                                                       capsys):  # fmt: skip
-    from jaxclimb import _treeio
     from jaxclimb.engine import layout
+    from jaxclimb.results import _treeio
 
     argv = ["run", "--population", "10", "--steps", "30", "--quiet"]
     assert main([*argv, "--out", str(tmp_path / "whole.npz")]) == 0
@@ -127,7 +127,7 @@ def test_the_table_is_evaluated_in_blocks_that_fit_the_memory_budget(tmp_path, m
     whole = rows(capsys.readouterr().out)
     seen, real = [], _treeio.in_blocks
     monkeypatch.setattr(_treeio, "in_blocks", lambda f, t, b: seen.append(b) or real(f, t, b))
-    monkeypatch.setattr("jaxclimb.results.in_blocks", _treeio.in_blocks)
+    monkeypatch.setattr("jaxclimb.results.result.in_blocks", _treeio.in_blocks)
     per_climber = 670 * (5 + 10 + 1) * 16  # ScoreFn.evaluation_bytes of problem A's train split
     monkeypatch.setattr(layout, "MEMORY_BUDGET", 3 * per_climber)  # 3 climbers at once
     assert main([*argv, "--out", str(tmp_path / "blocks.npz")]) == 0
