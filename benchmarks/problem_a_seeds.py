@@ -19,7 +19,7 @@ import numpy as np
 from _report import cpu_model, default_path, write_json
 
 import jaxclimb as jc
-from jaxclimb.estimators.fitting import choose
+from jaxclimb.datasets.tasks import choose
 
 # name: (searched metric, hill_climb options, population, steps)
 CONFIGS = {

@@ -246,3 +246,23 @@ def test_the_compare_plot_third_panel_is_drawn_for_log_loss_without_a_target(tmp
     reached = [line.get_data()[1][-1] for line in cdf.get_lines()]
     assert np.mean(reached) == pytest.approx(np.mean(finals <= np.median(finals)))
     plt.close("all")
+
+
+# ------------------------------------------------------------------------ issue 32
+def test_chosen_is_the_climber_run_keeps_and_losses_read_lower_is_better():
+    from jaxclimb.datasets import problem_a
+    from jaxclimb.datasets.tasks import choose
+
+    data = problem_a()
+    config = {"algorithm": "hill-climb", "step_size": 0.1, "population": 12}
+    cmp = jc.compare([config], data, budget=1200, metric="log_loss", chosen_by="accuracy",
+                     progress=False)  # fmt: skip
+    (entry,) = cmp.entries
+    accuracy = entry.result.evaluate(data[0], data[2], metric="accuracy")
+    kept = choose(accuracy, entry.result.best_score)  # run's rule: accuracy, ties by log-loss
+    (record,) = cmp.to_records()
+    assert record["test_chosen"] == pytest.approx(float(entry.test[kept]))
+    head, columns, _, *notes = cmp.format_table().splitlines()
+    assert "lower is better" in head and "the best by train accuracy" in head
+    assert columns.split()[2] == "chosen" and "best" not in columns.split()
+    assert notes[0].startswith("success and ERT: not shown, no target log_loss was given")

@@ -37,8 +37,9 @@ print(comparison.format_table())
 # * **runs** are independent searches: a climber, or one whole GA (``population 16`` with
 #   ``pop_size 16`` is 16 GAs of 16 individuals). Fewer than 10 runs and the row is marked:
 #   its statistics say little.
-# * **best, median, q25, q75**: the final test accuracy of the climber each run reports,
-#   across runs ("best" is the run chosen by training accuracy, as ``result.predict`` uses).
+# * **chosen, median, q25, q75**: the final test accuracy of the climber each run reports,
+#   across runs ("chosen" is the climber kept by training accuracy, as ``jaxclimb run``
+#   and ``result.predict`` keep it; not the best test value).
 # * **ci_lo, ci_hi**: a 95% bootstrap interval of the median. Two rows whose intervals
 #   overlap widely are not shown different by this budget.
 # * **p**: a two-sided Mann-Whitney U test of the row's runs against the first row's.

@@ -6,7 +6,8 @@
 * :mod:`.main`: dispatch and the one place errors become exit codes.
 * :mod:`.run`, :mod:`.compare` (with ``report``): the commands; :mod:`.resume`: the rule
   for the options given with ``--resume``; :mod:`.runtime`: devices, processes, the compile
-  cache and output paths they set up; :mod:`.data`: the metric rule, the split and the scaling.
+  cache and output paths they set up; :mod:`.data`: the metric rule, the split and the scaling;
+  :mod:`.finish`: the end of ``run`` (the result saved first, then the choice and the table).
 """
 
 from .main import main

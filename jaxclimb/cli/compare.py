@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import signal
+import sys
 import warnings
 
 from .runtime import check_output_folders, start_devices, write_or_fall_back
@@ -56,7 +58,7 @@ def compare_command(args: argparse.Namespace) -> int:
 
     table = read_table(args)
     algorithms = [c["algorithm"] for c in configs]
-    metric, _ = metric_rule(args.metric, algorithms, table[1], target=args.target)
+    metric, chosen_by = metric_rule(args.metric, algorithms, table[1], target=args.target)
     data = prepare(args, table, metric)  # every configuration checked: now the work
     start_devices(args)
     from ..comparison import compare
@@ -69,14 +71,26 @@ def compare_command(args: argparse.Namespace) -> int:
           f"{args.seed}, metric {metric}", flush=True)  # fmt: skip
     with warnings.catch_warnings():  # too few runs: the table says so in its last line
         warnings.simplefilter("ignore", UserWarning)
-        result = compare(configs, data.search, budget=budget, seed=args.seed, target=target,
-                         metric=metric, hidden=tuple(args.hidden),
-                         activation=args.activation, progress=None if not args.quiet else False,
-                         data_name=data.source)  # fmt: skip
+        try:
+            result = compare(configs, data.search, budget=budget, seed=args.seed,
+                             target=target, metric=metric, hidden=tuple(args.hidden),
+                             activation=args.activation, data_name=data.source,
+                             progress=None if not args.quiet else False,
+                             chosen_by=chosen_by)  # fmt: skip
+        except KeyboardInterrupt as stop:  # before any configuration finished
+            signum = stop.args[0] if stop.args else signal.SIGINT
+            print(f"jaxclimb: stopped by {signal.Signals(signum).name} before any "
+                  "configuration finished; nothing to report", file=sys.stderr)  # fmt: skip
+            return 128 + signum
     if data.scaling is not None:
         _in_user_units(result, data.scaling)
-    print(result.format_table())
-    return _write_files(args, result)
+    print(result.format_table(), flush=True)
+    status = _write_files(args, result)
+    if result.stopped_by is None:
+        return status
+    print(f"jaxclimb: {result.stopped_by}: the comparison stopped; the table and files hold "
+          "what finished, marked partial", file=sys.stderr)  # fmt: skip
+    return 128 + getattr(signal, result.stopped_by)
 
 
 def _in_user_units(comparison, scaling: dict) -> None:

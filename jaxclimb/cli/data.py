@@ -25,7 +25,7 @@ GRADED = ("gradient", "es", "snes")
 """Algorithms that follow a gradient (exact or estimated from score differences): on
 accuracy's plateaus they get none, so they search log-loss unless ``--metric`` says."""
 
-LARGE_FILE = 50 * 2**20
+LARGE_FILE = 16 * 2**20
 """A data file above this many bytes is announced while it loads."""
 
 
@@ -38,6 +38,41 @@ class Data:
     raw: tuple  # the same, in the user's units
     source: str
     scaling: dict | None = None
+
+
+def own_data_defaults(args: argparse.Namespace) -> None:
+    """Fill the model options not given: with ``--data``, the estimators' (tanh, glorot,
+    the L2 penalty ``DEFAULT_ALPHA``, and without ``--population``/``--steps`` the budget
+    ``DEFAULT_BUDGET``, whose search :func:`~jaxclimb.algorithms.defaults.choose_search`
+    picks); on problem A, the tutorial's (sigmoid, U(0, 1), no penalty)."""
+    from ..algorithms.defaults import DEFAULT_BUDGET
+    from ..datasets.tasks import DEFAULT_ALPHA
+
+    own = args.data is not None
+    if args.activation is None:
+        args.activation = "tanh" if own else "sigmoid"
+    if args.init is None:
+        args.init = "glorot" if own else "uniform"
+    if args.alpha is None:
+        args.alpha = DEFAULT_ALPHA if own else 0.0
+    if own and args.budget is None and args.population is None and args.steps is None:
+        args.budget = DEFAULT_BUDGET
+
+
+def objective(args: argparse.Namespace, net, task, metric: str, X, y):
+    """The searched objective: ``metric`` on ``(X, y)``, plus the estimators' L2 penalty
+    ``--alpha`` (the same code as theirs: :func:`~jaxclimb.datasets.tasks.training_objective`),
+    except with accuracy, whose search stays the tutorial's. With a penalty,
+    ``args.penalised`` names it for the summary's "chosen" line."""
+    from .._checks import check_float
+    from ..datasets.tasks import make_objective, training_objective
+
+    alpha = check_float("--alpha", args.alpha, low=0.0) if metric != "accuracy" else 0.0
+    common = dict(task=task, metric=metric, precision=args.precision, evaluation=args.evaluation)
+    if alpha == 0:
+        return make_objective(net, X, y, name="--metric", **common)
+    args.penalised = f"the searched {metric} with its L2 penalty (alpha {alpha:g})"
+    return training_objective(net, X, y, alpha=alpha, name="--metric", **common)
 
 
 def read_table(args: argparse.Namespace) -> tuple:
@@ -59,15 +94,17 @@ def read_table(args: argparse.Namespace) -> tuple:
     X, y, _ = load_csv(path, args.target)
     if size > LARGE_FILE:
         print(f"read {X.shape[0]:,} rows x {X.shape[1]} features in "
-              f"{time.perf_counter() - start:.1f} s", file=sys.stderr, flush=True)  # fmt: skip
+              f"{time.perf_counter() - start:.1f} s: {X.nbytes / 2**20:,.0f} MiB as float32, "
+              "held about 4 times over by the split, the scaling and the search",
+              file=sys.stderr, flush=True)  # fmt: skip
     return X, y, path
 
 
 def is_continuous(y) -> bool:
     """A numeric target with more distinct non-integer values than classes would have."""
-    from sklearn.utils.multiclass import type_of_target
+    from ..datasets import target_type
 
-    return y is not None and y.dtype.kind in "fiu" and type_of_target(y) == "continuous"
+    return y is not None and y.dtype.kind in "fiu" and target_type(y) == "continuous"
 
 
 def metric_rule(metric: str | None, algorithms, y, *, target: str | None = None,

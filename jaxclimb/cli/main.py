@@ -22,7 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     interrupted)."""
     argv = sys.argv[1:] if argv is None else [str(a) for a in argv]
     try:
-        with _ctrl_c_ends_the_command():
+        with _ctrl_c_ends_the_command(), _warnings_in_one_line():
             return _dispatch(argv)
     except (ValueError, TypeError) as exc:
         print(f"jaxclimb: error: {exc}", file=sys.stderr)
@@ -55,6 +55,28 @@ def _dispatch(argv: list[str]) -> int:
     from .run import run_command
 
     return run_command(args)
+
+
+@contextlib.contextmanager
+def _warnings_in_one_line() -> Iterator[None]:
+    """A warning raised inside the package reaches the user as one line in the command's
+    words (``jaxclimb: warning: ...``), not as a source path, line and category."""
+    import warnings
+
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    shown = warnings.showwarning
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        if not os.path.abspath(filename).startswith(package + os.sep):
+            return shown(message, category, filename, lineno, file, line)
+        text = str(message).removeprefix("jaxclimb: ").strip().splitlines()[0]
+        print(f"jaxclimb: warning: {text}", file=sys.stderr if file is None else file)
+
+    warnings.showwarning = show
+    try:
+        yield
+    finally:
+        warnings.showwarning = shown
 
 
 @contextlib.contextmanager

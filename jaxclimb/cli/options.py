@@ -93,7 +93,11 @@ def model_options(p: argparse.ArgumentParser) -> None:
     )
     model.add_argument("--hidden", type=int_list, default=None, help="hidden sizes (10)")
     model.add_argument(
-        "--activation", default="sigmoid", choices=TRANSFERS[:-1], help="hidden transfer (sigmoid)"
+        "--activation",
+        default=None,
+        choices=TRANSFERS[:-1],
+        help="hidden transfer (default: tanh with --data, as the estimators; sigmoid on "
+        "problem A, as the tutorial)",
     )
     model.add_argument(
         "--output",
@@ -101,7 +105,21 @@ def model_options(p: argparse.ArgumentParser) -> None:
         choices=TRANSFERS,
         help="output transfer (default: sigmoid, softmax or identity)",
     )
-    model.add_argument("--init", default="uniform", choices=INITS, help="initial weights")
+    model.add_argument(
+        "--init",
+        default=None,
+        choices=INITS,
+        help="initial weights (default: glorot with --data, as the estimators; uniform "
+        "U(0, 1) on problem A, as the tutorial)",
+    )
+    model.add_argument(
+        "--alpha",
+        type=float,
+        default=None,
+        help="L2 penalty 0.5 * alpha * sum(w**2) / n_rows added to a searched log_loss, mse "
+        "or r2 (scikit-learn's MLP meaning; default: 10 with --data, as the estimators; 0 "
+        "on problem A)",
+    )
     model.add_argument(
         "--metric",
         default=None,

@@ -14,7 +14,7 @@ import argparse
 
 SEARCH_OPTIONS = (
     "data", "target", "test_size", "split_seed", "scale", "model", "hidden", "activation",
-    "output", "init", "metric", "algorithm", "budget", "population", "steps", "step_size",
+    "output", "init", "alpha", "metric", "algorithm", "budget", "population", "steps", "step_size",
     "max_attempts", "racing", "record_every", "seed", "precision",
 )  # fmt: skip
 """What defines a search besides the algorithm options: saved in its checkpoint."""
@@ -37,7 +37,10 @@ def resumed_args(args: argparse.Namespace, search_options: tuple) -> argparse.Na
     from ..engine.checkpoint import load_checkpoint
     from .parser import build_parser
 
-    user = load_checkpoint(args.resume)["meta"]["settings"].get("user_config", {})
+    try:
+        user = load_checkpoint(args.resume)["meta"]["settings"].get("user_config", {})
+    except ValueError as exc:
+        raise ValueError(f"--resume {args.resume}: {exc}") from None
     if "cli" not in user:
         raise ValueError(
             f"--resume: {args.resume!r} was not written by jaxclimb run; resume it from Python "
@@ -60,6 +63,7 @@ def resumed_args(args: argparse.Namespace, search_options: tuple) -> argparse.Na
             "--max-seconds, --checkpoint-every, --quiet, --verbose and --devices"
         )
     merged = argparse.Namespace(**vars(args))
+    saved = {"alpha": 0.0, **saved}  # written before --alpha: searched without a penalty
     for name, value in saved.items():
         setattr(merged, name, value)
     if "steps" in given and args.steps is not None and args.steps != saved.get("steps"):

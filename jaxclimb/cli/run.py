@@ -16,7 +16,7 @@ from typing import Any
 from .._version import __version__
 from .data import GRADED
 from .resume import SEARCH_OPTIONS as BASE_OPTIONS
-from .resume import resume_hint, resumed_args
+from .resume import resumed_args
 from .runtime import start_devices
 
 ALGORITHM_FLAGS = {  # option of algorithms.make: the command-line attribute
@@ -66,6 +66,7 @@ def run_command(args: argparse.Namespace) -> int:
     settings = {"algorithm": plan.name, "step_size": args.step_size, **built.options,
                 "search": plan.choice.to_config() if plan.choice else {"reason": "given"},
                 "seed": args.seed, "data": data.source, "model": net.to_config(),
+                **({"alpha": args.alpha} if getattr(args, "penalised", None) else {}),
                 "cli": built.recorded(args),
                 "command": getattr(args, "command_line", None)}  # fmt: skip
     sizes = "-".join(map(str, net.layer_sizes))
@@ -80,22 +81,18 @@ def run_command(args: argparse.Namespace) -> int:
         flush=True,
     )
     result = _search(args, built, settings)
+    searched = result  # in search units, for the table: 1e20 targets stay within float32
     if data.scaling is not None:  # back in the user's units: raw features in, raw targets out
+        import copy
+
         from ..datasets.scaling import fold_into_result
 
+        searched = copy.copy(result)  # shares config: the choice and the rows reach both
         fold_into_result(result, data.scaling)
-    if built.chosen_by is not None:  # a surrogate was searched: choose by the user's metric
-        choose_by(result, built.chosen_by, data.raw[0], data.raw[2])
-    return _finish(args, result, data.raw)
+    from .finish import finish
 
-
-def choose_by(result, metric: str, X_train, y_train) -> None:
-    """Record in ``result.config`` the climber best by ``metric`` on the training data
-    (ties broken by the searched score); ``best_index`` and the summary follow it."""
-    from ..estimators.fitting import choose
-
-    values = result.evaluate(X_train, y_train, metric=metric)
-    result.config.update(chosen=choose(values, result.best_score), chosen_by=f"train {metric}")
+    ties = getattr(args, "penalised", None) or f"the train {result.metric}"
+    return finish(args, (result, searched), data, built.chosen_by, ties)
 
 
 def _search(args: argparse.Namespace, built: Built, settings: dict):
@@ -107,8 +104,11 @@ def _search(args: argparse.Namespace, built: Built, settings: dict):
     start = time.perf_counter()
     if args.resume is not None:
         steps = plan.steps if getattr(args, "extended", False) else None
-        result = resume(args.resume, algorithm, init, score_fn=score, steps=steps,
-                        checkpoint=args.checkpoint or args.resume, **host)  # fmt: skip
+        try:
+            result = resume(args.resume, algorithm, init, score_fn=score, steps=steps,
+                            checkpoint=args.checkpoint or args.resume, **host)  # fmt: skip
+        except ValueError as exc:
+            raise ValueError(_not_resumable(args, exc)) from None
     else:
         result = run(args.seed, algorithm, init, population=plan.population,
                      steps=plan.steps, record_every=args.record_every,
@@ -128,51 +128,14 @@ def _search(args: argparse.Namespace, built: Built, settings: dict):
     return result
 
 
-def _finish(args: argparse.Namespace, result, data) -> int:
-    """Print the table and save the result; a signal waits until both are done."""
-    import numpy as np
-
-    from ..engine.signals import deferred_interrupts, exit_status
-    from ..results.report import keep_rows
-
-    X_train, X_test, y_train, y_test = data
-    status = exit_status(_signal_number(result)) if result.interrupted else 0
-    with deferred_interrupts():
-        if X_test is not None and np.isfinite(result.best_score).any():
-            keep_rows(result, X_test, y_test, X_train, y_train)  # `jaxclimb report` shows them
-        if args.out:  # first: nothing below may lose the result
-            status = _save(result, args.out) or status
-        if not np.isfinite(result.best_score).any():
-            raise ValueError("no climber has a finite score: every evaluation was NaN or inf")
-        print(result.summary(X_test, y_test, X_train=X_train, y_train=y_train))
-        where = result.config.get("checkpoint")
-        if result.interrupted or (where and result.config.get("stopped_by") == "max_seconds"):
-            how = "interrupted" if result.interrupted else "stopped by --max-seconds"
-            note = f"; continue it with: {resume_hint(args, where)}" if where else ""
-            print(f"jaxclimb: {how} after {result.steps_run} steps{note}", file=sys.stderr)
-        if result.config.get("checkpoint_error"):
-            print(f"jaxclimb: warning: {result.config['checkpoint_error']}", file=sys.stderr)
-    return status
-
-
-def _signal_number(result) -> int:
-    import signal
-
-    return getattr(signal, result.config.get("signal") or "SIGINT")
-
-
-def _save(result, path: str) -> int:
-    """Save to ``path``; if that fails, to a fallback file it names (exit status 1)."""
-    import tempfile
-
-    try:
-        print(f"saved {result.save(path)}")
-        return 0
-    except OSError as exc:
-        fallback = os.path.join(tempfile.gettempdir(), f"jaxclimb-result-{os.getpid()}.npz")
-        print(f"jaxclimb: error: could not write --out {path!r} ({exc}); the result is saved "
-              f"in {result.save(fallback)}", file=sys.stderr)  # fmt: skip
-        return 1
+def _not_resumable(args: argparse.Namespace, exc: ValueError) -> str:
+    """A checkpoint that does not fit, in the command line's words."""
+    differ = getattr(exc, "differ", [])
+    if args.data is not None and "the data" in differ:
+        return (f"--resume {args.resume}: --data {args.data} has changed since the checkpoint "
+                "was written (its rows differ from the saved run's); resume with the file as "
+                "it was, or start a new run without --resume")  # fmt: skip
+    return f"--resume {args.resume}: {exc}"
 
 
 def _check_arguments(args: argparse.Namespace) -> None:
@@ -229,9 +192,10 @@ def _build(args: argparse.Namespace) -> Built:
     """The network, the objective and the search of ``args``, planned."""
     from ..algorithms.planner import plan_search
     from ..datasets.scaling import check_foldable
-    from ..datasets.tasks import make_network, make_objective, task_of
-    from .data import metric_rule, prepare, read_table
+    from ..datasets.tasks import make_network, task_of
+    from .data import metric_rule, objective, own_data_defaults, prepare, read_table
 
+    own_data_defaults(args)
     table = read_table(args)
     perceptron = args.model == "perceptron"
     hard = perceptron or args.output == "step"
@@ -252,36 +216,30 @@ def _build(args: argparse.Namespace) -> Built:
 
     scores = []
 
-    def objective(name: str):
+    def searched(name: str):
         nonlocal metric, task, chosen_by
         _check_flags_apply(name, flags)
         if args.algorithm is None and name in GRADED and args.metric is None:
             metric, chosen_by = "log_loss", "accuracy"  # as a graded --algorithm searches
             task = task_of(y_train, metric, y_test=y_test)
-        scores.append(
-            make_objective(
-                net,
-                X_train,
-                y_train,
-                task=task,
-                metric=metric,
-                precision=args.precision,
-                evaluation=args.evaluation,
-            )
-        )
+        scores.append(objective(args, net, task, metric, X_train, y_train))  # --alpha's penalty
+        if getattr(args, "penalised", None) and not task.classification and chosen_by is None:
+            chosen_by = "r2"  # as the regressor: the best train R², ties by the penalised
         return scores[-1]
 
     # an ES needs a smooth surrogate: not with accuracy asked for or a step output
     climb = args.budget is None or args.metric == "accuracy" or net.output == "step"
-    searched = plan_search(
-        net, objective, metric=metric, budget=args.budget,
+    chosen = args.algorithm is None and not climb  # as the estimators: ~1% moved, 1/5 rule
+    planned = plan_search(
+        net, searched, metric=metric, budget=args.budget,
         algorithm=args.algorithm or ("hill-climb" if climb else None), options=flags,
         population=args.population, steps=args.steps, step_size=args.step_size,
+        scaled=chosen and "mutate_fraction" not in flags,
         rounds_of=getattr(args, "search_steps", None),  # a resumed search: its own steps
     )  # fmt: skip
-    options = {k: v for k, v in searched.options.items() if k != "step_size"}
-    search_steps = getattr(args, "search_steps", None) or searched.steps  # before --steps N
-    return Built(net, scores[-1], searched, options, data, chosen_by, search_steps)
+    options = {k: v for k, v in planned.options.items() if k != "step_size"}
+    search_steps = getattr(args, "search_steps", None) or planned.steps  # before --steps N
+    return Built(net, scores[-1], planned, options, data, chosen_by, search_steps)
 
 
 def _check_flags_apply(algorithm: str, options: dict) -> None:

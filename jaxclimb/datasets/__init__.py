@@ -50,6 +50,15 @@ def split(X, y, *, test_size: float = 0.33, split_seed: int = SPLIT_SEED):
     return train_test_split(X, y, test_size=test_size, random_state=split_seed)
 
 
+def target_type(y) -> str:
+    """scikit-learn's ``type_of_target``, without the cast warning NumPy gives for values
+    beyond int64 (targets near 1e20 are continuous, and said so quietly)."""
+    from sklearn.utils.multiclass import type_of_target
+
+    with np.errstate(invalid="ignore", over="ignore"):
+        return type_of_target(y)
+
+
 def class_labels(y: np.ndarray, metric: str) -> np.ndarray:
     """Encode a target column as classes 0..k-1 for a classification ``metric``.
 
@@ -57,9 +66,8 @@ def class_labels(y: np.ndarray, metric: str) -> np.ndarray:
     have) is refused with a pointer to the regression metrics.
     """
     from sklearn.preprocessing import LabelEncoder
-    from sklearn.utils.multiclass import type_of_target
 
-    if type_of_target(y) == "continuous":
+    if target_type(y) == "continuous":
         raise ValueError(
             f"the target column is continuous ({len(np.unique(y))} distinct values) but "
             f"--metric {metric} needs classes; use --metric mse or r2 for regression"

@@ -36,6 +36,10 @@ from ..precision import DEFAULT_PRECISION
 
 KINDS = ("binary", "multiclass", "regression")
 
+DEFAULT_ALPHA = 10.0
+"""L2 penalty of the estimators and of ``jaxclimb run --data`` (scikit-learn's MLP
+meaning; see benchmarks/README.md)."""
+
 
 @dataclasses.dataclass(frozen=True)
 class Task:
@@ -211,11 +215,13 @@ def _per_row(metric: str, y: jax.Array, out: jax.Array, kind: str) -> jax.Array:
 def training_objective(
     net: MLP, X: Any, y: Any, *, task: Task, metric: str | None = None,
     sample_weight: Any = None, alpha: float = 0.0, name: str = "objective",
-    precision: str = DEFAULT_PRECISION,
+    precision: str = DEFAULT_PRECISION, evaluation: str = "auto",
 ) -> TrainingScore:  # fmt: skip
     """:func:`make_objective` with per-row ``sample_weight`` (default: all ones) and an L2
-    penalty ``alpha`` (scikit-learn's MLP meaning), as the estimators search it."""
-    base = make_objective(net, X, y, task=task, metric=metric, name=name, precision=precision)
+    penalty ``alpha`` (scikit-learn's MLP meaning), as the estimators and ``jaxclimb run
+    --data`` search it."""
+    base = make_objective(net, X, y, task=task, metric=metric, name=name, precision=precision,
+                          evaluation=evaluation)  # fmt: skip
     alpha = check_float("alpha", alpha, low=0.0)
     n = base.X.shape[0]
     if sample_weight is None:
@@ -233,3 +239,22 @@ def training_objective(
     return TrainingScore(
         **fields, sample_weight=jnp.asarray(weights), alpha=jnp.asarray(alpha, jnp.float32)
     )
+
+
+def choose(metric: np.ndarray, score: np.ndarray) -> int:
+    """The climber with the best ``metric`` (higher is better; e.g. accuracy), ties broken
+    by the searched ``score`` (penalty included); non-finite values rank last. The rule of
+    the estimators and of ``jaxclimb run``.
+
+    Example:
+        >>> choose(np.array([0.9, 1.0, 1.0]), np.array([-0.3, -0.2, -0.1]))
+        2
+    """
+    finite = np.isfinite(metric) & np.isfinite(score)
+    if not finite.any():
+        raise ValueError(
+            "no climber has a finite score (every evaluation was NaN or infinite): check the "
+            "data and the network's outputs"
+        )
+    order = np.lexsort((np.where(finite, score, -np.inf), np.where(finite, metric, -np.inf)))
+    return int(order[-1])

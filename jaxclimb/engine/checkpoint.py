@@ -66,6 +66,12 @@ def load_checkpoint(path: str) -> dict:
     """Read a checkpoint written by :func:`save_checkpoint` (arrays stay NumPy), or one
     ValueError naming the file and what is wrong with it."""
     meta, arrays = read_npz(path, "jaxclimb checkpoint")
+    if "params" in meta and "config" in meta:  # a SearchResult's header
+        raise ValueError(
+            f"{path!r} is a saved result (SearchResult.save, jaxclimb run --out), not a "
+            "checkpoint: a result cannot be resumed; resume the checkpoint its run wrote "
+            "(jaxclimb run --checkpoint FILE, or checkpoint= in jaxclimb.run)"
+        )
     if meta.get("format") != FORMAT or "settings" not in meta:
         raise ValueError(f"checkpoint {path!r} has an unknown format {meta.get('format')!r}")
     names = [f"carry_{i}" for i in range(int(meta.get("n_leaves", -1)))]

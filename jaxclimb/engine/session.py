@@ -63,10 +63,12 @@ class Session:
         """Refuse a checkpoint of another search (other data, settings or weights)."""
         differ = differences(saved, self.fingerprint)
         if differ:
-            raise ValueError(
+            error = ValueError(
                 f"checkpoint {path!r} does not fit this search: {' and '.join(differ)} differ "
                 "from the saved run's; pass the algorithm, data and init_params it was run with"
             )
+            error.differ = differ  # for a front end to say it in its own words
+            raise error
 
     def place_key(self, key: jax.Array) -> jax.Array:
         """The run's key, replicated on the mesh."""

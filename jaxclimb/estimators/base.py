@@ -17,21 +17,17 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted, vali
 from .._checks import check_float, check_int, shown, store_params
 from ..algorithms.defaults import DEFAULT_BUDGET
 from ..algorithms.planner import plan_search
-from ..datasets.tasks import Task, make_network, training_objective
+from ..datasets.tasks import DEFAULT_ALPHA, Task, choose, make_network, training_objective
 from ..engine import diskcache, run
 from ..precision import DEFAULT_PRECISION, matmul_precision
 from .fitting import (
     EarlyStopping,
     WarmStart,
     check_verbose,
-    choose,
     metric_of_all,
     seed_of,
     validation_split,
 )
-
-DEFAULT_ALPHA = 10.0
-"""L2 penalty of the estimators (scikit-learn's MLP meaning; see benchmarks/README.md)."""
 
 
 @functools.partial(jax.jit, static_argnums=0)

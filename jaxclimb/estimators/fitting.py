@@ -17,6 +17,7 @@ import numpy as np
 from sklearn.model_selection import train_test_split
 
 from .._checks import shown
+from ..datasets.tasks import choose  # noqa: F401 - the rule lives in jaxclimb.datasets.tasks
 from ..results import to_host
 
 _metric_of_all = jax.jit(lambda score, params: jax.vmap(score.metric_value)(params))
@@ -27,6 +28,9 @@ def seed_of(random_state) -> int:
     if random_state is None:
         return int(np.random.default_rng().integers(2**31 - 1))
     if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool):
+        if not 0 <= random_state <= 2**32 - 1:  # as scikit-learn's check_random_state
+            raise ValueError(f"random_state must be between 0 and 2**32 - 1 (as scikit-learn "
+                             f"takes it); got {int(random_state)}")  # fmt: skip
         return int(random_state)
     if isinstance(random_state, np.random.Generator):
         return int(random_state.integers(2**31 - 1))
@@ -40,19 +44,6 @@ def seed_of(random_state) -> int:
 def metric_of_all(score, params) -> np.ndarray:
     """``score.metric_value`` of every climber in ``params`` (leading climber axis)."""
     return np.asarray(_metric_of_all(score, params), np.float64)
-
-
-def choose(metric: np.ndarray, score: np.ndarray) -> int:
-    """The climber with the best ``metric`` (higher is better; e.g. accuracy), ties broken
-    by the searched ``score``; non-finite values rank last."""
-    finite = np.isfinite(metric) & np.isfinite(score)
-    if not finite.any():
-        raise ValueError(
-            "no climber has a finite score (every evaluation was NaN or infinite): check the "
-            "data and the network's outputs"
-        )
-    order = np.lexsort((np.where(finite, score, -np.inf), np.where(finite, metric, -np.inf)))
-    return int(order[-1])
 
 
 def check_verbose(verbose) -> None:

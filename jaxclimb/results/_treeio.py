@@ -64,3 +64,23 @@ def from_skeleton(skeleton: Any, leaves: list[np.ndarray], like: Any = None) -> 
         return [leaves[i] for i in node["leaves"]]  # a custom node, unknown here: its leaves
 
     return build(skeleton)
+
+
+def in_blocks(mapped: Any, tree: Any, block: int | None) -> np.ndarray:
+    """``mapped(tree)`` for a function mapped over the leading (climber) axis of ``tree``,
+    computed ``block`` climbers at a time (None: all at once); the last block is padded
+    by repeating the last climber, so every block has one shape (one compilation).
+
+    Example:
+        >>> in_blocks(lambda t: t["w"] * 2, {"w": np.arange(5.0)}, 2).tolist()
+        [0.0, 2.0, 4.0, 6.0, 8.0]
+    """
+    n = jax.tree_util.tree_leaves(tree)[0].shape[0]
+    if block is None or block >= n:
+        return np.asarray(mapped(tree))
+    parts = []
+    for start in range(0, n, block):
+        rows = np.minimum(np.arange(start, start + block), n - 1)
+        part = jax.tree_util.tree_map(lambda x, rows=rows: np.asarray(x)[rows], tree)
+        parts.append(np.asarray(mapped(part))[: n - start])
+    return np.concatenate(parts)

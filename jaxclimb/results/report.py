@@ -65,34 +65,46 @@ def format_quantiles(rows: dict[str, np.ndarray], *, chosen: int) -> str:
     return aligned(["", *COLUMNS], body)
 
 
-def metric_rows(result, *, X_test=None, y_test=None, X_train=None, y_train=None) -> dict:
+def metric_rows(result, *, X_test=None, y_test=None, X_train=None, y_train=None,
+                memory_budget=None) -> dict:  # fmt: skip
     """``{row name: quantile_row}`` of the training metric and, when given or saved with
     the result (``config["test_rows"]``), the test metric; a classifier searched on
-    another metric (log-loss) gets accuracy rows too."""
+    another metric (log-loss) gets accuracy rows too. With ``memory_budget`` (bytes), the
+    climbers are evaluated in blocks that fit in it."""
     from ..evaluation.metrics import METRICS
 
     metric, chosen = result.metric or "score", result.best_index()
+
+    def on(X, y, name=None):
+        return result.evaluate(X, y, metric=name, memory_budget=memory_budget)
+
     arrays = {f"train {metric}": result.best_metric}
+    if result.config.get("alpha") and X_train is not None:  # the searched score is penalised
+        arrays[f"train {metric}"] = on(X_train, y_train)
     if X_test is not None:
-        arrays[f"test {metric}"] = result.evaluate(X_test, y_test)
+        arrays[f"test {metric}"] = on(X_test, y_test)
     if metric in METRICS and metric != "accuracy" and METRICS[metric].classification:
         if X_train is not None:
-            arrays["train accuracy"] = result.evaluate(X_train, y_train, metric="accuracy")
+            arrays["train accuracy"] = on(X_train, y_train, "accuracy")
         if X_test is not None:
-            arrays["test accuracy"] = result.evaluate(X_test, y_test, metric="accuracy")
+            arrays["test accuracy"] = on(X_test, y_test, "accuracy")
     rows = {name: quantile_row(values, chosen) for name, values in arrays.items()}
     if X_test is None and X_train is None:  # a saved result: the rows kept with it
         kept = result.config.get("rows", result.config.get("test_rows", {}))
-        rows.update({k: v for k, v in kept.items() if k not in rows})
+        penalised = result.config.get("alpha")  # its own train row was kept: unpenalised
+        rows.update({k: v for k, v in kept.items() if k not in rows or penalised})
     return rows
 
 
-def keep_rows(result, X_test, y_test, X_train=None, y_train=None) -> None:
+def keep_rows(result, X_test, y_test, X_train=None, y_train=None, *, memory_budget=None
+              ) -> None:  # fmt: skip
     """Store the rows computed from data (test rows, a classifier's train accuracy) in
     ``result.config``, so a saved result's report shows what ``run`` printed."""
-    rows = metric_rows(result, X_test=X_test, y_test=y_test, X_train=X_train, y_train=y_train)
+    rows = metric_rows(result, X_test=X_test, y_test=y_test, X_train=X_train, y_train=y_train,
+                       memory_budget=memory_budget)  # fmt: skip
     own = f"train {result.metric or 'score'}"  # recomputed from the saved scores
-    result.config["rows"] = {k: v for k, v in rows.items() if k != own}
+    penalised = result.config.get("alpha")  # best_metric holds the penalty: keep the row
+    result.config["rows"] = {k: v for k, v in rows.items() if k != own or penalised}
 
 
 def format_run(result, *, X_test=None, y_test=None, X_train=None, y_train=None) -> str:

@@ -33,7 +33,7 @@ from ._resultfile import RESULT_COUNTS as _COUNTS
 from ._resultfile import RESULT_SCALARS as _SCALARS
 from ._resultfile import IsACheckpointError as IsACheckpointError  # re-exported
 from ._resultfile import checked_result, header_digest
-from ._treeio import from_skeleton, to_skeleton
+from ._treeio import from_skeleton, in_blocks, to_skeleton
 
 
 @dataclasses.dataclass
@@ -215,12 +215,15 @@ class SearchResult:
             return out
         return np.asarray(class_predictions(out, fn.output_kind)).astype(np.int64)
 
-    def evaluate(self, X, y, metric: str | None = None) -> np.ndarray:
-        """The metric of every climber's best weights on ``(X, y)``, shape ``(P,)``."""
+    def evaluate(self, X, y, metric: str | None = None, *, memory_budget: int | None = None
+                 ) -> np.ndarray:  # fmt: skip
+        """The metric of every climber's best weights on ``(X, y)``, shape ``(P,)``; with
+        ``memory_budget`` (bytes), in blocks of climbers whose temporaries fit in it."""
         fn = self._score_fn(X, y)
         if metric is not None and metric != fn.metric:
             fn = make_score_fn(self.forward, X, y, metric=metric, output_kind=fn.output_kind)
-        return np.asarray(jax.jit(jax.vmap(fn.metric_value))(self.best_params))
+        block = None if memory_budget is None else max(1, memory_budget // fn.evaluation_bytes)
+        return in_blocks(jax.jit(jax.vmap(fn.metric_value)), self.best_params, block)
 
     def summary(self, X_test=None, y_test=None, *, X_train=None, y_train=None) -> str:
         """A table of the metric across climbers (train, and test if given) and the costs;

@@ -139,6 +139,21 @@ def test_a_large_csv_is_announced_while_it_loads(classes, monkeypatch, capsys):
     assert main(["run", "--data", classes, "--target", "y", "--test-size", "1.5"]) == 2
     err = capsys.readouterr().err
     assert "reading " in err and "MiB) ..." in err and "read 200 rows x 4 features" in err
+    assert "MiB as float32" in err
+
+
+def test_a_well_formed_csv_is_parsed_into_float32_without_text_cells(classes, monkeypatch):
+    from jaxclimb.datasets import csvfile
+
+    with monkeypatch.context() as patched:
+        patched.setattr(csvfile, "_read", lambda path: pytest.fail("read as text"))
+        X, y, names = csvfile.load_csv(classes, "y")
+    assert X.dtype == np.float32 and y.dtype == np.float64
+    header, frame = csvfile._read(classes)  # the text path, cell by cell, agrees exactly
+    frame.columns = header
+    text = np.column_stack([csvfile._numbers(classes, frame, n) for n in names])
+    assert np.array_equal(X, text)
+    assert np.array_equal(y, csvfile._target_column(classes, "y", frame["y"]))
 
 
 def test_unwritable_outputs_fail_before_the_work(no_comparison, tmp_path, capsys):
@@ -163,3 +178,77 @@ def test_unwritable_outputs_fail_before_the_work(no_comparison, tmp_path, capsys
     assert "No space left" in err
     with open(fallback) as f:
         assert f.read() == "{}"
+
+
+def _spreadsheet_csv(path, X, labels):
+    """As a spreadsheet exports: a quoted header, quoted text labels, CRLF line ends."""
+    header = ",".join(f'"feature {i + 1}"' for i in range(X.shape[1])) + ',"class"'
+    rows = [",".join(f"{v:.6g}" for v in x) + f',"{t}"' for x, t in zip(X, labels, strict=True)]
+    path.write_bytes("\r\n".join([header, *rows, ""]).encode())
+    return str(path)
+
+
+def _built(argv):
+    from jaxclimb.cli.parser import build_parser
+    from jaxclimb.cli.run import _build
+
+    args = build_parser().parse_args(["run", *argv])
+    return args, _build(args)
+
+
+def test_own_data_gets_the_estimators_defaults_and_problem_a_the_tutorials(classes):
+    from jaxclimb.datasets.tasks import DEFAULT_ALPHA, TrainingScore
+
+    args, built = _built(["--data", classes, "--target", "y"])
+    assert (built.net.activation, built.net.init_scheme) == ("tanh", "glorot")
+    assert isinstance(built.score, TrainingScore) and float(built.score.alpha) == DEFAULT_ALPHA
+    assert args.budget == jc.algorithms.defaults.DEFAULT_BUDGET and built.plan.choice
+    assert built.options["adaptive"] is True and "mutate_count" in built.options  # scaled
+    assert built.chosen_by == "accuracy" and "L2 penalty (alpha 10)" in args.penalised
+    args, built = _built([])  # problem A: the tutorial's run
+    assert (built.net.activation, built.net.init_scheme) == ("sigmoid", "uniform")
+    assert not isinstance(built.score, TrainingScore) and args.budget is None
+    assert (built.plan.population, built.plan.steps, built.options) == (256, 1000, {})
+    _, built = _built(["--data", classes, "--target", "y", "--alpha", "0"])
+    assert not isinstance(built.score, TrainingScore)
+
+
+@pytest.mark.slow  # about 25 s: benchmarks/cli_data.py runs five such files
+def test_a_spreadsheet_csv_reaches_the_pipelines_test_accuracy(tmp_path, capsys):
+    X, y = make_classification(n_samples=180, n_features=13, n_informative=6, n_redundant=3,
+                               n_classes=3, n_clusters_per_class=1, random_state=0)  # fmt: skip
+    X = X * np.linspace(1, 30, 13) + np.linspace(-40, 40, 13)  # raw units
+    labels = np.array(["red", "green", "blue"])[y]
+    path = _spreadsheet_csv(tmp_path / "wine-like.csv", X, labels)
+    out = str(tmp_path / "r.npz")
+    assert main(["run", "--data", path, "--target", "class", "--quiet", "--out", out]) == 0
+    text = capsys.readouterr().out
+    assert "ties broken by the searched log_loss with its L2 penalty (alpha 10)" in text
+    ours = jc.load_result(out).config["rows"]["test accuracy"][0]  # the chosen climber's
+    X_train, X_test, y_train, y_test = split(X.astype(np.float32), labels)  # the CLI's split
+    pipe = make_pipeline(StandardScaler(), jc.ClimbingClassifier(random_state=0))
+    assert ours >= pipe.fit(X_train, y_train).score(X_test, y_test) - 0.01
+
+
+@pytest.mark.slow  # about 5 s
+def test_targets_near_1e20_work_on_the_command_line_without_warnings(tmp_path, capsys):
+    X = np.random.default_rng(0).normal(size=(120, 3))
+    path = _csv(tmp_path / "huge.csv", X, (X @ [1.0, 2.0, 3.0]) * 1e20)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no NumPy cast warning, no metric advice
+        assert main(["run", "--data", path, "--target", "y", "--population", "4", "--steps",
+                     "100", "--quiet"]) == 0  # fmt: skip
+    out, err = capsys.readouterr()
+    assert err == "" and "test r2" in out
+    assert float(next(line for line in out.splitlines() if "test r2" in line).split()[2]) > 0.5
+
+
+def test_a_trailing_comma_gets_its_own_hint(tmp_path, capsys):
+    path = tmp_path / "trailing.csv"
+    path.write_bytes(b"a,b,y,\r\n1,2,0,\r\n3,4,1,\r\n5,6,0,\r\n")
+    assert main(["run", "--data", str(path), "--target", "y"]) == 2
+    err = capsys.readouterr().err
+    assert "a comma at the end of every line" in err and "pandas index" not in err
+    path.write_text(",a,b,y\n0,1,2,0\n1,3,4,1\n")  # a saved pandas index keeps its hint
+    assert main(["run", "--data", str(path), "--target", "y"]) == 2
+    assert "a saved pandas index?" in capsys.readouterr().err

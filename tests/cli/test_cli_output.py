@@ -114,3 +114,63 @@ def test_programs_jax_read_back_from_its_cache_are_not_kept_and_every_run_works(
         again = subprocess.run(command, env=env, capture_output=True, text=True)
         assert again.returncode == 0, again.stderr
         assert table(again.stdout) == table(first.stdout)
+
+
+def test_the_table_is_evaluated_in_blocks_that_fit_the_memory_budget(tmp_path, monkeypatch,
+                                                                      capsys):  # fmt: skip
+    from jaxclimb.engine import layout
+    from jaxclimb.results import _treeio
+
+    argv = ["run", "--population", "10", "--steps", "30", "--quiet"]
+    assert main([*argv, "--out", str(tmp_path / "whole.npz")]) == 0
+    rows = lambda text: [line for line in text.splitlines() if "accuracy " in line]  # noqa: E731
+    whole = rows(capsys.readouterr().out)
+    seen, real = [], _treeio.in_blocks
+    monkeypatch.setattr(_treeio, "in_blocks", lambda f, t, b: seen.append(b) or real(f, t, b))
+    monkeypatch.setattr("jaxclimb.results.result.in_blocks", _treeio.in_blocks)
+    per_climber = 670 * (5 + 10 + 1) * 16  # ScoreFn.evaluation_bytes of problem A's train split
+    monkeypatch.setattr(layout, "MEMORY_BUDGET", 3 * per_climber)  # 3 climbers at once
+    assert main([*argv, "--out", str(tmp_path / "blocks.npz")]) == 0
+    assert seen and set(seen) == {6}  # the test split: 330 rows, 6 climbers at once
+    assert rows(capsys.readouterr().out) == whole and len(whole) == 2  # the same, by blocks
+
+
+def test_a_table_that_cannot_be_computed_keeps_the_saved_result(tmp_path, monkeypatch, capsys):
+    def exhausted(*args, **kwargs):
+        raise RuntimeError("RESOURCE_EXHAUSTED: Out of memory allocating 300.0GiB\nmore")
+
+    out = tmp_path / "r.npz"
+    monkeypatch.setattr(jc.SearchResult, "evaluate", exhausted)
+    assert main(["run", "--population", "6", "--steps", "5", "--quiet", "--out", str(out)]) == 1
+    stdout, err = capsys.readouterr()
+    assert f"saved {out}" in stdout and "Traceback" not in err
+    assert err.strip() == (
+        "jaxclimb: error: the summary table's evaluations of 6 climbers could not be computed "
+        f"(RESOURCE_EXHAUSTED: Out of memory allocating 300.0GiB); the result is saved in {out}"
+    )
+    assert jc.load_result(out).population == 6  # the search is not lost
+
+
+FULL_DISK = """
+import errno, sys
+import jaxclimb.engine.loop as loop
+def full(*args, **kwargs):
+    raise OSError(errno.ENOSPC, "No space left on device")
+loop.save_checkpoint = full
+sys.argv = ["jaxclimb", *sys.argv[1:]]
+from jaxclimb.cli.main import console
+console()
+"""
+
+
+@pytest.mark.slow  # about 10 s
+def test_a_full_disk_mid_run_is_one_line_in_the_commands_words(tmp_path):
+    argv = ["run", "--population", "4", "--steps", "300", "--checkpoint-every", "100",
+            "--quiet", "--checkpoint", str(tmp_path / "ck.npz")]  # fmt: skip
+    done = subprocess.run([sys.executable, "-c", FULL_DISK, *argv], capture_output=True,
+                          text=True, timeout=300)  # fmt: skip
+    assert done.returncode == 0, done.stderr  # the run and its table go on
+    assert "RuntimeWarning" not in done.stderr and "loop.py" not in done.stderr
+    lines = done.stderr.strip().splitlines()
+    expected = f"could not write checkpoint {str(tmp_path / 'ck.npz')!r}: [Errno 28] No space"
+    assert lines and all(line.startswith(f"jaxclimb: warning: {expected}") for line in lines)

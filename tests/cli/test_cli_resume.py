@@ -118,3 +118,35 @@ def test_report_on_a_checkpoint_says_what_it_is(finished, capsys):
     assert "is a checkpoint of a search (finished), not a result" in err
     assert f"jaxclimb run --resume {finished} --out result.npz" in err
     assert len(err.splitlines()) == 1
+
+
+# ------------------------------------------------------------------------ issue 32
+def test_resuming_a_saved_result_says_it_is_a_result_not_a_checkpoint(tmp_path, capsys):
+    out = str(tmp_path / "r.npz")
+    assert main([*BASE, "--steps", "20", "--out", out]) == 0
+    capsys.readouterr()
+    assert main(["run", "--resume", out]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"jaxclimb: error: --resume {out}: ") and "unknown format" not in err
+    assert "is a saved result" in err and "not a checkpoint" in err and "--checkpoint" in err
+    with pytest.raises(ValueError, match=r"is a saved result .* not a checkpoint"):
+        jc.resume(out, jc.hill_climb(lambda p: 0.0), lambda key: 0.0)
+
+
+@pytest.mark.slow  # two runs of 4 climbers
+def test_resuming_after_the_csv_changed_names_the_file_and_the_option(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 3))
+    path, ck = tmp_path / "d.csv", str(tmp_path / "ck.npz")
+    write = lambda X: path.write_text("a,b,c,y\n" + "".join(  # noqa: E731
+        f"{a:.6f},{b:.6f},{c:.6f},{int(a > 0)}\n" for a, b, c in X))  # fmt: skip
+    write(X)
+    argv = [*BASE, "--data", str(path), "--target", "y", "--population", "4"]
+    assert main([*argv, "--steps", "50", "--checkpoint", ck]) == 0
+    write(X + 1.0)  # every row changed, the file's name and shape kept
+    capsys.readouterr()
+    assert main([*argv, "--steps", "100", "--resume", ck]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == (f"jaxclimb: error: --resume {ck}: --data {path} has changed since the "
+                   "checkpoint was written (its rows differ from the saved run's); resume with "
+                   "the file as it was, or start a new run without --resume")  # fmt: skip

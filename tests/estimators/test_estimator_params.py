@@ -140,3 +140,17 @@ def test_sklearn_attributes_int_hidden_and_forced_accuracy(blobs):
                        ({"mutate_fraction": "most"}, "mutate_fraction")]:  # fmt: skip
         with pytest.raises((ValueError, TypeError), match=match):
             jc.ClimbingClassifier(**{**FAST, **bad}).fit(X, y)
+
+
+@pytest.mark.parametrize("seed", [-1, 2**32])
+def test_random_state_outside_sklearns_range_is_refused_as_sklearn_refuses_it(seed):
+    from sklearn.utils import check_random_state
+
+    X, y = np.zeros((6, 2), np.float32), np.array([0, 1] * 3)
+    with pytest.raises(ValueError):
+        check_random_state(seed)  # scikit-learn's own refusal
+    with pytest.raises(
+        ValueError, match=rf"random_state must be between 0 and 2\*\*32 - 1 .* {seed}"
+    ):
+        jc.ClimbingClassifier(random_state=seed).fit(X, y)
+    assert jc.estimators.fitting.seed_of(2**32 - 1) == 2**32 - 1
