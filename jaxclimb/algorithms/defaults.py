@@ -207,11 +207,7 @@ def choose_search(
     n = check_int("n_weights", n_weights, minimum=1)
     budget = check_int("budget", budget, minimum=1)
     traits = declared(objective)
-    if smooth is None:
-        if traits.plateau_rich is None:
-            raise TypeError("choose_search needs smooth=True/False, or an objective that "
-                            "declares whether it is plateau-rich (its traits)")  # fmt: skip
-        smooth = not traits.plateau_rich
+    smooth = _smooth(smooth, traits)
     kind = "smooth" if smooth else "plateau-rich"
     why = f"{'noisy, ' if traits.noisy else ''}{kind} objective, {n:,} weights"
     if traits.noisy and not smooth:
@@ -231,6 +227,16 @@ def choose_search(
         raise ValueError(f"budget={budget:,} evaluations cannot give one climber one step")
     options = {"step_size": step_size, **scaled_options("hill-climb", n)}
     return SearchChoice("hill-climb", options, population, steps, why)
+
+
+def _smooth(smooth: bool | None, traits: Any) -> bool:
+    """``smooth`` as given, else from what the objective declares (not plateau-rich)."""
+    if smooth is not None:
+        return bool(smooth)
+    if traits.plateau_rich is None:
+        raise TypeError("choose_search needs smooth=True/False, or an objective that "
+                        "declares whether it is plateau-rich (its traits)")  # fmt: skip
+    return not traits.plateau_rich
 
 
 def _distribution(name: str, pop: int, step_size: float, budget: int, keyed: bool,
