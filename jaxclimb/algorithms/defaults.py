@@ -141,12 +141,13 @@ def es_population(n_weights: int) -> int:
 
 
 def planned_evaluations(population: int, steps: int, per_step: int, *, keyed: bool,
-                        initial: int = 1) -> int:  # fmt: skip
+                        initial: int = 1, rescored: bool = True) -> int:  # fmt: skip
     """Every evaluation a run of ``population`` climbers and ``steps`` steps of
     ``per_step`` evaluations makes, its start included; for a keyed objective also what
     the engine adds (engine/keyed.py): the start re-scored on fixed episodes, each step's
-    current point re-scored on the step's episodes, and the best re-scored at every chunk
-    boundary (every :data:`CHUNK_STEPS` steps).
+    current point re-scored on the step's episodes (``rescored``: a single-point climber;
+    not SNES or ES), and the best re-scored at every chunk boundary (every
+    :data:`CHUNK_STEPS` steps).
 
     Example:
         >>> planned_evaluations(1, 127, 129, keyed=False), planned_evaluations(1, 10, 1, keyed=True)
@@ -155,14 +156,15 @@ def planned_evaluations(population: int, steps: int, per_step: int, *, keyed: bo
     if not keyed:
         return population * (initial + steps * per_step)
     chunks = -(-steps // min(steps, CHUNK_STEPS)) if steps else 0
-    return population * (initial + 1 + steps * (per_step + 1) + chunks)
+    return population * (initial + 1 + steps * (per_step + rescored) + chunks)
 
 
-def steps_within(budget: int, population: int, per_step: int, *, keyed: bool) -> int:
+def steps_within(budget: int, population: int, per_step: int, *, keyed: bool,
+                 rescored: bool = True) -> int:  # fmt: skip
     """The most steps whose :func:`planned_evaluations` fit in ``budget`` (0: none)."""
-    per = per_step + keyed
-    steps = max(0, (budget // population - 1 - keyed) // per)
-    while steps and planned_evaluations(population, steps, per_step, keyed=keyed) > budget:
+    counted = {"keyed": keyed, "rescored": rescored}
+    steps = max(0, (budget // population - 1 - keyed) // (per_step + (keyed and rescored)))
+    while steps and planned_evaluations(population, steps, per_step, **counted) > budget:
         steps -= 1
     return steps
 
@@ -243,12 +245,12 @@ def _distribution(name: str, pop: int, step_size: float, budget: int, keyed: boo
                   why: str) -> SearchChoice:  # fmt: skip
     """One ``name`` (SNES or ES) run of ``pop`` samples a step, a smaller population when
     the budget leaves it fewer than :data:`MIN_DISTRIBUTION_STEPS` steps (said in ``why``)."""
-    steps = steps_within(budget, 1, pop + 1, keyed=keyed)
+    steps = steps_within(budget, 1, pop + 1, keyed=keyed, rescored=False)
     if steps < MIN_DISTRIBUTION_STEPS:
-        per_step = budget // MIN_DISTRIBUTION_STEPS - 2 - keyed  # what 50 steps leave a step
+        per_step = budget // MIN_DISTRIBUTION_STEPS - 2  # what 50 steps leave a step
         smaller = max(MIN_DISTRIBUTION_POPULATION, min(pop, per_step))
         smaller -= smaller % 2 if name == "es" else 0  # antithetic pairs
-        steps = steps_within(budget, 1, smaller + 1, keyed=keyed)
+        steps = steps_within(budget, 1, smaller + 1, keyed=keyed, rescored=False)
         if steps < 1:
             raise ValueError(f"budget={budget:,} evaluations cannot give one {name} run of "
                              f"{smaller} samples one step; raise the budget")  # fmt: skip
