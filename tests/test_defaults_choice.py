@@ -49,6 +49,7 @@ def test_a_return_declares_itself_and_gets_snes():
     chosen = choose_search(1249, 16_384, objective=f)
     assert chosen.algorithm == "snes" and chosen.population == 1 and "noisy" in chosen.reason
     assert chosen.options["step_size"] == RETURN_STEP_SIZE
+    assert chosen.options["evaluate_mean"] is False  # the run chooses the mean afterwards
     assert choose_search(50, 16_384, objective=f).algorithm == "snes"  # whatever the size
     with pytest.raises(TypeError, match="smooth"):
         choose_search(100, 1000)
@@ -65,7 +66,7 @@ def test_the_planned_evaluations_never_exceed_the_budget(budget, n, kind):
         noisy=kind == "return", plateau_rich="plateau" in kind or kind == "return", keyed=keyed
     )})()  # fmt: skip
     chosen = choose_search(n, budget, objective=objective)
-    per_step = chosen.options.get("pop_size", 0) + 1
+    per_step = chosen.options.get("pop_size", 0) + chosen.options.get("evaluate_mean", True)
     rescored = chosen.algorithm == "hill-climb"  # SNES and ES are not re-scored each step
     spent = planned_evaluations(chosen.population, chosen.steps, per_step, keyed=keyed,
                                 rescored=rescored)  # fmt: skip
@@ -82,7 +83,7 @@ def test_the_engine_spends_what_the_planner_counted(budget):
     algo = jc.algorithms.make(chosen.algorithm, f, net.init, **chosen.options)
     r = jc.run(0, algo, net.init, population=chosen.population, steps=chosen.steps, score_fn=f,
                progress=False)  # fmt: skip
-    per_step = chosen.options["pop_size"] + 1
+    per_step = chosen.options["pop_size"] + chosen.options.get("evaluate_mean", True)
     planned = planned_evaluations(chosen.population, chosen.steps, per_step, keyed=True,
                                   rescored=False)  # fmt: skip
     chunks = -(-chosen.steps // min(chosen.steps, 100))

@@ -184,8 +184,9 @@ def choose_search(
     experiment (``benchmarks/niche.py``, ``benchmarks/control.py``, benchmarks/README.md):
 
     * a noisy, plateau-rich objective (a control return, :func:`~jaxclimb.rollout_objective`):
-      one SNES run with the paper's population and a first sigma of
-      :data:`RETURN_STEP_SIZE`, whatever the network's size;
+      one SNES run, the paper's population, a first sigma of :data:`RETURN_STEP_SIZE`,
+      whatever the network's size; keyed, ``evaluate_mean=False`` (the run chooses between
+      the best sample and the final mean on fresh episodes at the end);
     * a smooth objective or a small network (under :data:`SMALL_NETWORK` weights): the hill
       climber with the scaled defaults (:func:`plan`, :func:`scaled_options`);
     * a plateau-rich objective, up to :data:`ES_FROM` weights: one SNES run with the
@@ -215,17 +216,23 @@ def choose_search(
     why = f"{'noisy, ' if traits.noisy else ''}{kind} objective, {n:,} weights"
     if traits.noisy and not smooth:
         sigma = RETURN_STEP_SIZE if step_size is None else step_size
-        return _distribution("snes", snes_population(n), sigma, budget, traits.keyed, why)
+        pop, keyed = snes_population(n), traits.keyed
+        return _distribution("snes", pop, sigma, budget, keyed, why, evaluate_mean=not keyed)
     step_size = 0.1 if step_size is None else step_size
     if not smooth and n >= SMALL_NETWORK:
         name = "es" if n >= ES_FROM else "snes"
         pop = es_population(n) if name == "es" else snes_population(n)
         return _distribution(name, pop, step_size, budget, traits.keyed, why)
-    per_step = 1 + traits.keyed
-    population, _ = plan(budget, n, evaluations_per_step=per_step)
-    while population > 1 and steps_within(budget, population, 1, keyed=traits.keyed) < 1:
+    return _climbers(n, budget, step_size, traits.keyed, why)
+
+
+def _climbers(n: int, budget: int, step_size: float, keyed: bool, why: str) -> SearchChoice:
+    """Hill climbers with the scaled defaults, as many as :func:`plan` gives (fewer when a
+    keyed objective's re-scoring leaves them no step)."""
+    population, _ = plan(budget, n, evaluations_per_step=1 + keyed)
+    while population > 1 and steps_within(budget, population, 1, keyed=keyed) < 1:
         population //= 2
-    steps = steps_within(budget, population, 1, keyed=traits.keyed)
+    steps = steps_within(budget, population, 1, keyed=keyed)
     if steps < 1:
         raise ValueError(f"budget={budget:,} evaluations cannot give one climber one step")
     options = {"step_size": step_size, **scaled_options("hill-climb", n)}
@@ -242,20 +249,24 @@ def _smooth(smooth: bool | None, traits: Any) -> bool:
     return not traits.plateau_rich
 
 
-def _distribution(name: str, pop: int, step_size: float, budget: int, keyed: bool,
-                  why: str) -> SearchChoice:  # fmt: skip
-    """One ``name`` (SNES or ES) run of ``pop`` samples a step, a smaller population when
-    the budget leaves it fewer than :data:`MIN_DISTRIBUTION_STEPS` steps (said in ``why``)."""
-    steps = steps_within(budget, 1, pop + 1, keyed=keyed, rescored=False)
+def _distribution(name: str, pop: int, step_size: float, budget: int, keyed: bool, why: str,
+                  evaluate_mean: bool = True) -> SearchChoice:  # fmt: skip
+    """One ``name`` (SNES or ES) run of ``pop`` samples a step (and its moved mean, with
+    ``evaluate_mean``), a smaller population when the budget leaves it fewer than
+    :data:`MIN_DISTRIBUTION_STEPS` steps (said in ``why``)."""
+    mean = int(evaluate_mean)
+    steps = steps_within(budget, 1, pop + mean, keyed=keyed, rescored=False)
     if steps < MIN_DISTRIBUTION_STEPS:
         per_step = budget // MIN_DISTRIBUTION_STEPS - 2  # what 50 steps leave a step
         smaller = max(MIN_DISTRIBUTION_POPULATION, min(pop, per_step))
         smaller -= smaller % 2 if name == "es" else 0  # antithetic pairs
-        steps = steps_within(budget, 1, smaller + 1, keyed=keyed, rescored=False)
+        steps = steps_within(budget, 1, smaller + mean, keyed=keyed, rescored=False)
         if steps < 1:
             raise ValueError(f"budget={budget:,} evaluations cannot give one {name} run of "
                              f"{smaller} samples one step; raise the budget")  # fmt: skip
         why += (f"; {budget:,} evaluations are too few for {MIN_DISTRIBUTION_STEPS} steps of "
                 f"{pop} samples: {smaller} samples a step")  # fmt: skip
         pop = smaller
-    return SearchChoice(name, {"pop_size": pop, "step_size": step_size}, 1, steps, why)
+    options = {"pop_size": pop, "step_size": step_size}
+    options.update({} if evaluate_mean else {"evaluate_mean": False})
+    return SearchChoice(name, options, 1, steps, why)
