@@ -63,6 +63,9 @@ class Traits:
             objective does not re-score that point every step.
         name: the algorithm's name (a ``REGISTRY`` key), recorded in results; a label
             only: it takes no part in comparisons, fingerprints or compiled programs.
+        objective: the objective the algorithm was built from (its factory's
+            ``score_fn``), so that :func:`~jaxclimb.run` needs it named once; like ``name``
+            it takes no part in comparisons, and the engine drops it before compiling.
     """
 
     initial_evaluations: int = 1
@@ -70,6 +73,7 @@ class Traits:
     coupled: bool = False
     distribution: bool = False
     name: str = dataclasses.field(default="", compare=False, repr=False)
+    objective: Any = dataclasses.field(default=None, compare=False, repr=False)
 
 
 class Algorithm(NamedTuple):

@@ -114,7 +114,7 @@ keyed objective's best is re-scored at each one, and the planner counts it."""
 
 @dataclasses.dataclass(frozen=True)
 class SearchChoice:
-    """What :func:`choose_search` picked: the algorithm, its options (for
+    """What ``choose_search`` picked: the algorithm, its options (for
     :func:`~jaxclimb.algorithms.make`), the climbers, their steps, and why."""
 
     algorithm: str

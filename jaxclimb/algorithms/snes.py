@@ -120,7 +120,12 @@ def snes(
     return Algorithm(
         init=bind(_init, score_fn, numbers["sigma"]),
         step=bind(_step, score_fn, numbers, pop_size=pop_size, evaluate_mean=evaluate_mean),
-        traits=Traits(initial_evaluations=1, evaluations_per_step=per_step, distribution=True),
+        traits=Traits(
+            initial_evaluations=1,
+            evaluations_per_step=per_step,
+            distribution=True,
+            objective=score_fn,
+        ),
     )
 
 

@@ -128,9 +128,9 @@ def rollout_objective(
 
     Returns:
         A :class:`~jaxclimb.evaluation.sampling.KeyedObjective` that declares itself noisy,
-        plateau-rich and keyed (its ``traits``, read by the search planner): pass it to the
-        algorithm and to ``run(..., score_fn=objective)``; ``objective.full(params)`` flies
-        the fixed starts every climber is compared on.
+        plateau-rich and keyed (its ``traits``, read by the search planner): build the
+        algorithm from it (``run`` finds it there); ``objective.full(params)`` flies the
+        fixed starts every climber is compared on.
     """
     for name, fn in (("env_step", env_step), ("env_reset", env_reset), ("policy", policy)):
         if not callable(fn):
