@@ -58,6 +58,9 @@ class Traits:
         evaluations_per_step: objective evaluations one ``step`` makes per climber.
         coupled: one climber owns a coupled population (a GA run): restarting it would
             keep the population, so :func:`~jaxclimb.algorithms.with_restarts` refuses it.
+        distribution: one climber is a search distribution (SNES, ES) whose step ranks its
+            own samples and never compares them with its current point's score, so a keyed
+            objective does not re-score that point every step.
         name: the algorithm's name (a ``REGISTRY`` key), recorded in results; a label
             only: it takes no part in comparisons, fingerprints or compiled programs.
         objective: the objective the algorithm was built from (its factory's
@@ -68,6 +71,7 @@ class Traits:
     initial_evaluations: int = 1
     evaluations_per_step: int = 1
     coupled: bool = False
+    distribution: bool = False
     name: str = dataclasses.field(default="", compare=False, repr=False)
     objective: Any = dataclasses.field(default=None, compare=False, repr=False)
 

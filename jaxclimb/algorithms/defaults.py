@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from typing import Any
 
 from .._checks import check_int
 from .build import options_of
@@ -88,13 +89,27 @@ def scaled_options(algorithm: str, n_weights: int) -> dict:
 
 
 SMALL_NETWORK = 100
-"""Below this many weights the hill climber is the default whatever the objective."""
+"""Below this many weights the hill climber is the default whatever the objective (a
+noisy return apart: SNES)."""
 
 ES_FROM = 1_000
 """From this many weights a plateau-rich objective gets the evolution strategy (below: SNES)."""
 
 MIN_DISTRIBUTION_STEPS = 50
-"""Fewer steps than this of one SNES / ES run: the budget is too small, climb instead."""
+"""Fewer steps than this of one SNES / ES run: the budget is too small for its population,
+so the population shrinks until it has them (not below :data:`MIN_DISTRIBUTION_POPULATION`)."""
+
+MIN_DISTRIBUTION_POPULATION = 8
+"""The smallest population a planned SNES / ES run gets."""
+
+RETURN_STEP_SIZE = 1.0
+"""SNES's first sigma for a noisy, plateau-rich objective (a control return; also the
+paper's and evosax's): on the control stand-ins 0.1 never left the start, 0.5 failed one
+swing-up seed in three, 1.0 none (benchmarks/README.md, "Control returns")."""
+
+CHUNK_STEPS = 100
+"""Steps between the engine's chunk boundaries (``RunConfig``'s default, about 100): a
+keyed objective's best is re-scored at each one, and the planner counts it."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -126,14 +141,52 @@ def es_population(n_weights: int) -> int:
     return int(min(512, max(64, 2 ** round(math.log2(5 * math.sqrt(n))))))
 
 
-def choose_search(n_weights: int, budget: int, *, smooth: bool, step_size: float = 0.1
-                  ) -> SearchChoice:  # fmt: skip
+def planned_evaluations(population: int, steps: int, per_step: int, *, keyed: bool,
+                        initial: int = 1, rescored: bool = True) -> int:  # fmt: skip
+    """Every evaluation a run of ``population`` climbers and ``steps`` steps of
+    ``per_step`` evaluations makes, its start included; for a keyed objective also what
+    the engine adds (engine/keyed.py): the start re-scored on fixed episodes, each step's
+    current point re-scored on the step's episodes (``rescored``: a single-point climber;
+    not SNES or ES), and the best re-scored at every chunk boundary (every
+    :data:`CHUNK_STEPS` steps).
+
+    Example:
+        >>> planned_evaluations(1, 127, 129, keyed=False), planned_evaluations(1, 10, 1, keyed=True)
+        (16384, 23)
+    """
+    if not keyed:
+        return population * (initial + steps * per_step)
+    chunks = -(-steps // min(steps, CHUNK_STEPS)) if steps else 0
+    return population * (initial + 1 + steps * (per_step + rescored) + chunks)
+
+
+def steps_within(budget: int, population: int, per_step: int, *, keyed: bool,
+                 rescored: bool = True) -> int:  # fmt: skip
+    """The most steps whose :func:`planned_evaluations` fit in ``budget`` (0: none)."""
+    counted = {"keyed": keyed, "rescored": rescored}
+    steps = max(0, (budget // population - 1 - keyed) // (per_step + (keyed and rescored)))
+    while steps and planned_evaluations(population, steps, per_step, **counted) > budget:
+        steps -= 1
+    return steps
+
+
+def choose_search(
+    n_weights: int, budget: int, *, smooth: bool | None = None, step_size: float | None = None,
+    objective: Any = None,
+) -> SearchChoice:  # fmt: skip
     """The default search for a network of ``n_weights`` and ``budget`` evaluations.
 
     ``smooth``: the objective changes smoothly with the weights (log-loss of a tanh network);
-    not smooth: step units or accuracy, whose plateaus give a single-point climber nothing
-    to follow. Chosen by experiment (``benchmarks/niche.py``, benchmarks/README.md):
+    not smooth: step units, accuracy or returns, whose plateaus give a single-point climber
+    nothing to follow. ``objective``: what it declares
+    (:func:`~jaxclimb.evaluation.traits.declared`) fills in ``smooth`` when it is not given
+    (not plateau-rich), says whether it is noisy and whether it is keyed. Chosen by
+    experiment (``benchmarks/niche.py``, ``benchmarks/control.py``, benchmarks/README.md):
 
+    * a noisy, plateau-rich objective (a control return, :func:`~jaxclimb.rollout_objective`):
+      one SNES run, the paper's population, a first sigma of :data:`RETURN_STEP_SIZE`,
+      whatever the network's size; keyed, ``evaluate_mean=False`` (the run chooses between
+      the best sample and the final mean on fresh episodes at the end);
     * a smooth objective or a small network (under :data:`SMALL_NETWORK` weights): the hill
       climber with the scaled defaults (:func:`plan`, :func:`scaled_options`);
     * a plateau-rich objective, up to :data:`ES_FROM` weights: one SNES run with the
@@ -141,7 +194,10 @@ def choose_search(n_weights: int, budget: int, *, smooth: bool, step_size: float
     * larger: one evolution strategy run of :func:`es_population` perturbations.
 
     A budget that leaves one SNES / ES run fewer than :data:`MIN_DISTRIBUTION_STEPS` steps
-    falls back to the hill climber.
+    gets a smaller population (the reason says so). Every evaluation the run makes is
+    counted (:func:`planned_evaluations`: the start, and a keyed objective's re-scoring):
+    they never exceed ``budget``. ``step_size`` (None: 0.1, or :data:`RETURN_STEP_SIZE`
+    for a return) is the climber's move or the distribution's first sigma.
 
     Example:
         >>> choose_search(2410, 200_000, smooth=False).describe()
@@ -149,21 +205,68 @@ def choose_search(n_weights: int, budget: int, *, smooth: bool, step_size: float
         >>> choose_search(19, 64_000, smooth=False).algorithm
         'hill-climb'
     """
+    from ..evaluation.traits import declared
     from .snes import snes_population
 
     n = check_int("n_weights", n_weights, minimum=1)
     budget = check_int("budget", budget, minimum=1)
-    why = f"plateau-rich objective, {n:,} weights"
+    traits = declared(objective)
+    smooth = _smooth(smooth, traits)
+    kind = "smooth" if smooth else "plateau-rich"
+    why = f"{'noisy, ' if traits.noisy else ''}{kind} objective, {n:,} weights"
+    if traits.noisy and not smooth:
+        sigma = RETURN_STEP_SIZE if step_size is None else step_size
+        pop, keyed = snes_population(n), traits.keyed
+        return _distribution("snes", pop, sigma, budget, keyed, why, evaluate_mean=not keyed)
+    step_size = 0.1 if step_size is None else step_size
     if not smooth and n >= SMALL_NETWORK:
         name = "es" if n >= ES_FROM else "snes"
         pop = es_population(n) if name == "es" else snes_population(n)
-        steps = budget // (pop + 1)
-        if steps >= MIN_DISTRIBUTION_STEPS:
-            options = {"pop_size": pop, "step_size": step_size}
-            return SearchChoice(name, options, 1, steps, why)
-        why += f", but {budget:,} evaluations are too few for {name}"
-    else:
-        why = f"{'smooth' if smooth else 'plateau-rich'} objective, {n:,} weights"
-    population, steps = plan(budget, n)
+        return _distribution(name, pop, step_size, budget, traits.keyed, why)
+    return _climbers(n, budget, step_size, traits.keyed, why)
+
+
+def _climbers(n: int, budget: int, step_size: float, keyed: bool, why: str) -> SearchChoice:
+    """Hill climbers with the scaled defaults, as many as :func:`plan` gives (fewer when a
+    keyed objective's re-scoring leaves them no step)."""
+    population, _ = plan(budget, n, evaluations_per_step=1 + keyed)
+    while population > 1 and steps_within(budget, population, 1, keyed=keyed) < 1:
+        population //= 2
+    steps = steps_within(budget, population, 1, keyed=keyed)
+    if steps < 1:
+        raise ValueError(f"budget={budget:,} evaluations cannot give one climber one step")
     options = {"step_size": step_size, **scaled_options("hill-climb", n)}
     return SearchChoice("hill-climb", options, population, steps, why)
+
+
+def _smooth(smooth: bool | None, traits: Any) -> bool:
+    """``smooth`` as given, else from what the objective declares (not plateau-rich)."""
+    if smooth is not None:
+        return bool(smooth)
+    if traits.plateau_rich is None:
+        raise TypeError("choose_search needs smooth=True/False, or an objective that "
+                        "declares whether it is plateau-rich (its traits)")  # fmt: skip
+    return not traits.plateau_rich
+
+
+def _distribution(name: str, pop: int, step_size: float, budget: int, keyed: bool, why: str,
+                  evaluate_mean: bool = True) -> SearchChoice:  # fmt: skip
+    """One ``name`` (SNES or ES) run of ``pop`` samples a step (and its moved mean, with
+    ``evaluate_mean``), a smaller population when the budget leaves it fewer than
+    :data:`MIN_DISTRIBUTION_STEPS` steps (said in ``why``)."""
+    mean = int(evaluate_mean)
+    steps = steps_within(budget, 1, pop + mean, keyed=keyed, rescored=False)
+    if steps < MIN_DISTRIBUTION_STEPS:
+        per_step = budget // MIN_DISTRIBUTION_STEPS - 2  # what 50 steps leave a step
+        smaller = max(MIN_DISTRIBUTION_POPULATION, min(pop, per_step))
+        smaller -= smaller % 2 if name == "es" else 0  # antithetic pairs
+        steps = steps_within(budget, 1, smaller + mean, keyed=keyed, rescored=False)
+        if steps < 1:
+            raise ValueError(f"budget={budget:,} evaluations cannot give one {name} run of "
+                             f"{smaller} samples one step; raise the budget")  # fmt: skip
+        why += (f"; {budget:,} evaluations are too few for {MIN_DISTRIBUTION_STEPS} steps of "
+                f"{pop} samples: {smaller} samples a step")  # fmt: skip
+        pop = smaller
+    options = {"pop_size": pop, "step_size": step_size}
+    options.update({} if evaluate_mean else {"evaluate_mean": False})
+    return SearchChoice(name, options, 1, steps, why)

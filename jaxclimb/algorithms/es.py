@@ -104,7 +104,7 @@ def evolution_strategy(
         step=bind(_step, score_fn, numbers, pop_size=pop_size, adam=optimizer == "adam",
                   clip_max=clip_max),
         traits=Traits(initial_evaluations=1, evaluations_per_step=pop_size + 1, name="es",
-                      objective=score_fn),
+                      distribution=True, objective=score_fn),
     )  # fmt: skip
 
 

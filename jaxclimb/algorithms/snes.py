@@ -42,8 +42,8 @@ from jax.flatten_util import ravel_pytree
 from .._checks import check_float, check_int
 from ..evaluation.batching import evaluate_many
 from ..prng import normal
-from .acceptance import distribution_step
-from .base import Algorithm, SearchState, Traits, bind, state_type
+from .acceptance import distribution_step, update_best
+from .base import Algorithm, SearchState, StepInfo, Traits, bind, state_type
 
 
 @state_type
@@ -77,6 +77,7 @@ def snes(
     step_size: float = 1.0,
     learning_rate: float = 1.0,
     sigma_learning_rate: float | None = None,
+    evaluate_mean: bool = True,
 ) -> Algorithm:
     """SNES: per-weight Gaussian steps adapted by the natural gradient of ranked scores.
 
@@ -88,6 +89,12 @@ def snes(
         learning_rate: the mean's learning rate (1.0 in the paper).
         sigma_learning_rate: ``sigma``'s learning rate; ``None``: the paper's
             ``(3 + ln d) / (5 sqrt d)`` for the network's ``d`` weights.
+        evaluate_mean: evaluate the moved mean every step (``pop_size + 1`` evaluations),
+            so the best point can be the mean. False: ``pop_size`` evaluations, the mean's
+            score unknown (-inf) and the best the best sample; for a noisy objective whose
+            run chooses between the best sample and the final mean afterwards
+            (:func:`~jaxclimb.run`'s ``selection_episodes``), it saves an evaluation a step
+            and a rollout in the compiled program.
 
     Every number is data: changing it compiles nothing.
     """
@@ -107,10 +114,18 @@ def snes(
         else check_float("sigma_learning_rate", sigma_learning_rate, positive=True),
     }
     numbers = {k: jnp.asarray(v, jnp.float32) for k, v in numbers.items()}
+    if not isinstance(evaluate_mean, bool):
+        raise TypeError(f"evaluate_mean must be True or False; got {evaluate_mean!r}")
+    per_step = pop_size + evaluate_mean
     return Algorithm(
         init=bind(_init, score_fn, numbers["sigma"]),
-        step=bind(_step, score_fn, numbers, pop_size=pop_size),
-        traits=Traits(initial_evaluations=1, evaluations_per_step=pop_size + 1, objective=score_fn),
+        step=bind(_step, score_fn, numbers, pop_size=pop_size, evaluate_mean=evaluate_mean),
+        traits=Traits(
+            initial_evaluations=1,
+            evaluations_per_step=per_step,
+            distribution=True,
+            objective=score_fn,
+        ),
     )
 
 
@@ -141,7 +156,7 @@ def _init(score_fn, sigma, key, params) -> SNESState:
     return SNESState(params, score, params, score, jnp.full(flat.shape, sigma, flat.dtype))
 
 
-def _step(score_fn, numbers, key, state: SNESState, *, pop_size):
+def _step(score_fn, numbers, key, state: SNESState, *, pop_size, evaluate_mean=True):
     mean, unravel = ravel_pytree(state.params)
     z = normal(key, (pop_size, mean.size), mean.dtype)
     points = mean + state.sigma * z
@@ -151,7 +166,24 @@ def _step(score_fn, numbers, key, state: SNESState, *, pop_size):
     rate = jnp.where(rate > 0, rate, snes_sigma_rate(mean.size)).astype(mean.dtype)
     moved = mean + numbers["learning_rate"] * state.sigma * (u @ z)
     sigma = state.sigma * jnp.exp(0.5 * rate * (u @ (z * z - 1)))
+    if not evaluate_mean:
+        return _moved_unscored(state, unravel, points, fitness, moved, sigma)
     params, score, best_params, best_score, info = distribution_step(
         state, unravel, points, fitness, moved, score_fn(unravel(moved))
     )
     return SNESState(params, score, best_params, best_score, sigma), info
+
+
+def _moved_unscored(state: SNESState, unravel, points, fitness, moved, sigma):
+    """The step's bookkeeping when the moved mean is not evaluated: the mean moves, its
+    score is unknown (-inf), the best sample enters the best point visited."""
+    finite = jnp.isfinite(fitness)
+    i = jnp.argmax(jnp.where(finite, fitness, -jnp.inf))
+    best_params, best_score = update_best(
+        unravel(points[i]), fitness[i], state.best_params, state.best_score
+    )
+    unknown = jnp.full_like(state.score, -jnp.inf)
+    info = StepInfo(score=unknown, candidate_score=jnp.where(finite[i], fitness[i], -jnp.inf),
+                    accepted=jnp.bool_(True), n_evaluations=jnp.int32(fitness.shape[0]),
+                    n_nonfinite=jnp.sum(~finite).astype(jnp.int32))  # fmt: skip
+    return SNESState(unravel(moved), unknown, best_params, best_score, sigma), info

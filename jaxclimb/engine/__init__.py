@@ -15,6 +15,8 @@
   data, settings and starting weights), so that ``resume`` refuses another search's.
 * :mod:`.keyed`: keyed and reduced-precision objectives in the engine (fresh keys every
   step, the best re-scored at chunk boundaries).
+* :mod:`.selection`: a distribution search's solution chosen between its best sample and
+  its final mean on fresh episodes.
 * :mod:`.diskcache`: compiled programs kept on disk between processes.
 * :mod:`.signals`: Ctrl-C and other signals while a run is in flight;
   :mod:`.distributed`: multi-process setup.

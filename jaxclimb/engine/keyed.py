@@ -8,7 +8,8 @@ the algorithm so that, at every step of every climber:
 
 * every evaluation of the step sees one key, ``fold_in(step_key, EVALUATION_SALT)``
   (the same rows of a minibatch, the same episode starts);
-* a single-point climber's current point is re-scored with that key before its candidates
+* a single-point climber's current point (not a GA's, SNES's or ES's: they rank their
+  own samples) is re-scored with that key before its candidates
   are compared with it (one more evaluation per step, counted), so a point that was lucky
   once does not block the search;
 
@@ -80,7 +81,7 @@ def with_evaluation_keys(algorithm: Algorithm, objective: Any) -> Algorithm:
     """``algorithm`` with a fresh evaluation key per step for ``objective`` (see the module
     doc); single-point climbers re-score their current point on the step's key."""
     inner = as_pytree(algorithm)
-    rescore = not algorithm.traits.coupled
+    rescore = not (algorithm.traits.coupled or algorithm.traits.distribution)
     traits = algorithm.traits
     if rescore:
         traits = dataclasses.replace(traits, evaluations_per_step=traits.evaluations_per_step + 1)
@@ -111,7 +112,8 @@ def _step_unchanged(objective, inner: Algorithm, key: jax.Array, state):
 
 
 def _step_coupled(objective, inner: Algorithm, key: jax.Array, state):
-    """A coupled population (a GA run) scores its children on the step's key."""
+    """A coupled population (a GA run) or a search distribution (SNES, ES) scores its
+    samples on the step's key; nothing is re-scored."""
     del objective
     with evaluation_key(fold_in(key, EVALUATION_SALT)):
         return inner.step(key, state)

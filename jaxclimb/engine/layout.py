@@ -25,6 +25,7 @@ Example:
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -216,7 +217,8 @@ def population_map(fn: Callable, layout: Layout | None = None, *, idle: Callable
                    ) -> Callable:  # fmt: skip
     """``fn(shared, *per_climber)`` mapped over the population axis of ``per_climber``.
 
-    Without a memory block this is ``vmap``. With one, each device walks its own climbers
+    Without a memory block this is ``vmap``, and a population of one climber is not
+    batched at all (:func:`unbatched`). With a memory block, each device walks its own climbers
     block by block (``shard_map`` + ``lax.map``), so one step never holds the temporaries
     of more than ``block`` climbers per device. With ``idle``, the last per-climber
     argument is an "active" mask, and a block without an active climber is not computed:
@@ -226,6 +228,8 @@ def population_map(fn: Callable, layout: Layout | None = None, *, idle: Callable
     def vmapped(shared, *args):  # shared is closed over: the same for every climber
         return jax.vmap(lambda *a: fn(shared, *a))(*args)
 
+    if layout is not None and layout.block is None and layout.padded == 1:
+        return functools.partial(unbatched, fn)
     if layout is None or layout.block is None:
         return vmapped
     block = layout.block
@@ -254,3 +258,12 @@ def population_map(fn: Callable, layout: Layout | None = None, *, idle: Callable
                              check_vma=False)(shared, *args)  # fmt: skip
 
     return mapped
+
+
+def unbatched(fn: Callable, shared: Any, *args: Any) -> Any:
+    """``fn(shared, *per_climber)`` of a population of one climber, without ``vmap``: the
+    climber's arrays lose their population axis and its outputs get it back. A vmap over
+    one climber is not free: it batches every loop and scan inside the objective (an
+    episode's rollout ran 2.3x slower vmapped over one run, benchmarks/engine_tax.py)."""
+    out = fn(shared, *jax.tree_util.tree_map(lambda x: x[0], args))
+    return jax.tree_util.tree_map(lambda x: jax.numpy.expand_dims(x, 0), out)

@@ -27,6 +27,7 @@ from typing import Any
 
 import jax
 
+from .._checks import check_int
 from .._files import json_ready, npz_path
 from .._log import tell
 from ..algorithms.base import Algorithm
@@ -42,33 +43,22 @@ from .config import (
     check_shapes,
     readable,
 )
+from .selection import choose_solution
 from .session import Session
 
 
 def run(
-    key: Any,
-    algorithm: Algorithm,
-    init_params: Callable[[jax.Array], Any],
-    *,
-    population: int = 256,
-    steps: int = 1000,
-    record_every: int = 1,
-    chunk_steps: int | None = None,
-    max_attempts: int | None = None,
-    score_fn: ScoreFn | None = None,
-    devices: list[jax.Device] | None = None,
-    progress: bool | None = None,
-    verbose: bool = False,
-    config: dict | None = None,
-    checkpoint: str | None = None,
-    checkpoint_every: int | None = None,
-    callback: Callable[[int, float], Any] | None = None,
-    block_size: int | None = None,
-    memory_budget: int | None = None,
-    max_seconds: float | None = None,
-    monitor: Callable[[int, Any], bool] | None = None,
-    racing: int | None = None,
-) -> SearchResult:
+    key: Any, algorithm: Algorithm, init_params: Callable[[jax.Array], Any], *,
+    population: int = 256, steps: int = 1000, record_every: int = 1,
+    chunk_steps: int | None = None, max_attempts: int | None = None,
+    score_fn: ScoreFn | None = None, devices: list[jax.Device] | None = None,
+    progress: bool | None = None, verbose: bool = False, config: dict | None = None,
+    checkpoint: str | None = None, checkpoint_every: int | None = None,
+    callback: Callable[[int, float], Any] | None = None, block_size: int | None = None,
+    memory_budget: int | None = None, max_seconds: float | None = None,
+    monitor: Callable[[int, Any], bool] | None = None, racing: int | None = None,
+    selection_episodes: int | None = None,
+) -> SearchResult:  # fmt: skip
     """Run ``population`` independent climbers of ``algorithm`` for ``steps`` steps.
 
     Args:
@@ -83,6 +73,10 @@ def run(
             shape keywords are :class:`~jaxclimb.engine.RunConfig`'s (``racing``, ...).
         progress, verbose, checkpoint, checkpoint_every, callback, max_seconds, monitor:
             what happens between chunks, see :class:`~jaxclimb.engine.HostOptions`.
+        selection_episodes: a distribution search (SNES, ES) on a keyed objective: each
+            climber's best sample and final mean are flown on this many fresh episodes and
+            the better is the solution (``result.best()``; None: 32, 0: the best sample;
+            :func:`~jaxclimb.engine.selection.choose_solution`).
 
     Returns:
         A :class:`~jaxclimb.results.SearchResult` of NumPy arrays. Ctrl-C stops the run at
@@ -91,6 +85,8 @@ def run(
     """
     key = as_key(key)
     algorithm, score_fn = named_once(algorithm, init_params, score_fn)
+    if selection_episodes is not None:
+        check_int("selection_episodes", selection_episodes, minimum=0)
     run_config = RunConfig(population, steps, record_every, chunk_steps, max_attempts,
                            block_size, memory_budget, racing)  # fmt: skip
     options = HostOptions(progress, verbose, checkpoint, checkpoint_every, callback,
@@ -104,7 +100,8 @@ def run(
         if verbose:
             tell("compiled in %.2f s", programs.seconds)
         loop = session.start(programs, key, options, config)
-        return session.result(loop, programs.seconds, loop.seconds_before + loop.run())
+        result = session.result(loop, programs.seconds, loop.seconds_before + loop.run())
+        return choose_solution(result, score_fn, selection_episodes)
 
 
 def named_once(algorithm: Any, init_params: Any, score_fn: Any) -> tuple[Any, Any]:
@@ -168,7 +165,7 @@ def _resume(saved, path, algorithm, init_params, score_fn, devices, steps, optio
     )
     loop.seconds_before = spent
     seconds = loop.run()
-    return session.result(loop, programs.seconds, spent + seconds)
+    return choose_solution(session.result(loop, programs.seconds, spent + seconds), score_fn, None)
 
 
 def _checked_config(config: Any) -> dict:

@@ -9,6 +9,7 @@
 * :mod:`~jaxclimb.evaluation.paths`: which code evaluates an objective (XLA, the fused
   Pallas :mod:`~jaxclimb.evaluation.kernel`, CPU row tiles).
 * :mod:`~jaxclimb.evaluation.sampling`: keyed objectives and minibatch rows;
-  :mod:`~jaxclimb.evaluation.rollout`: control tasks as keyed objectives.
+  :mod:`~jaxclimb.evaluation.rollout`: control tasks as keyed objectives;
+  :mod:`~jaxclimb.evaluation.traits`: what an objective declares to the search planner.
 * :mod:`~jaxclimb.evaluation.batching`: many candidates of one objective at once.
 """

@@ -3,8 +3,9 @@
 :func:`rollout_objective` turns an environment with gymnax's interface and a policy into
 a :class:`~jaxclimb.evaluation.sampling.KeyedObjective`: ``objective(params, key)`` flies
 ``episodes`` episodes from the starts ``key`` draws, each for at most ``max_steps`` steps
-(``lax.scan``; rewards after an episode's first ``done`` are not counted, so gymnax's
-automatic resets change nothing) and returns their mean (discounted) return. Inside
+(by default the environment's own horizon, :func:`env_horizon`; ``lax.scan``; rewards
+after an episode's first ``done`` are not counted, so gymnax's automatic resets change
+nothing) and returns their mean (discounted) return. Inside
 :func:`jaxclimb.run` the engine hands it a fresh key every step, the climber's current policy
 and its candidates fly the same starts, and the best so far is re-scored on fixed starts.
 
@@ -21,15 +22,18 @@ Example:
     >>> import jax, jaxclimb as jc
     >>> net = jc.MLP((4, 8, 1), activation="tanh", output="tanh", init="glorot")
     >>> env = CartPole()
-    >>> objective = rollout_objective(env.step, env.reset, net, episodes=4, max_steps=50)
+    >>> objective = rollout_objective(env.step, env.reset, net, episodes=4)
+    >>> objective.fn.max_steps  # CartPole's own horizon
+    500
     >>> value = objective(net.init(jax.random.key(0)), jax.random.key(1))
-    >>> 0 < float(value) <= 50
+    >>> 0 < float(value) <= 500
     True
 """
 
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -38,6 +42,16 @@ import jax.numpy as jnp
 
 from .._checks import check_float, check_int
 from .sampling import KeyedObjective
+from .traits import RETURN_TRAITS
+
+DEFAULT_MAX_STEPS = 200
+"""Steps per episode of an environment that declares no horizon (said once, with a
+:class:`HorizonWarning`)."""
+
+
+class HorizonWarning(UserWarning):
+    """Episodes are cut before the environment's own horizon (or the environment declares
+    none): returns count only the first ``max_steps`` steps. Said once per setting."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -94,7 +108,7 @@ def rollout_objective(
     policy: Callable,
     *,
     episodes: int = 8,
-    max_steps: int = 200,
+    max_steps: int | None = None,
     discount: float = 1.0,
 ) -> KeyedObjective:
     """A keyed objective whose value is ``policy``'s mean return over ``episodes`` episodes.
@@ -105,24 +119,66 @@ def rollout_objective(
         env_reset: ``reset(key) -> (obs, state)``.
         policy: ``policy(params, obs) -> action`` (a network called on one observation).
         episodes: episodes per evaluation, from starts drawn from the evaluation's key.
-        max_steps: steps per episode at most (the scan's length).
+        max_steps: steps per episode at most (the scan's length). None: the environment's
+            own horizon (:func:`env_horizon`: gymnax's ``max_steps_in_episode``,
+            :class:`CartPole`'s 500), else :data:`DEFAULT_MAX_STEPS`. Fewer steps than the
+            environment's horizon, or a default for an environment that declares none, is
+            said once (:class:`HorizonWarning`): episodes that have not ended are cut.
         discount: rewards ``t`` steps in are weighted ``discount ** t`` (1: plain return).
 
     Returns:
-        A :class:`~jaxclimb.evaluation.sampling.KeyedObjective`: build the algorithm from
-        it (``run`` finds it there); ``objective.full(params)`` flies the fixed starts
-        every climber is compared on.
+        A :class:`~jaxclimb.evaluation.sampling.KeyedObjective` that declares itself noisy,
+        plateau-rich and keyed (its ``traits``, read by the search planner): build the
+        algorithm from it (``run`` finds it there); ``objective.full(params)`` flies the
+        fixed starts every climber is compared on.
     """
     for name, fn in (("env_step", env_step), ("env_reset", env_reset), ("policy", policy)):
         if not callable(fn):
             raise TypeError(f"{name} must be callable; got {type(fn).__name__}")
+    steps = horizon_steps(env_step, max_steps)
     rollout = Rollout(
         env_step, env_reset, policy,
         episodes=check_int("episodes", episodes, minimum=1),
-        max_steps=check_int("max_steps", max_steps, minimum=1),
+        max_steps=steps,
         discount=check_float("discount", discount, low=0.0, high=1.0),
     )  # fmt: skip
-    return KeyedObjective(rollout)
+    return KeyedObjective(rollout, traits=RETURN_TRAITS)
+
+
+def env_horizon(env_step: Callable) -> int | None:
+    """The horizon the environment of ``env_step`` declares, or None: a bound method's
+    object's ``max_steps_in_episode`` (:class:`CartPole`), or its ``default_params``'s
+    (gymnax's environments, whose ``step`` uses those parameters when given none)."""
+    env = getattr(env_step, "__self__", None)
+    for holder in (env, getattr(env, "default_params", None)):
+        value = getattr(holder, "max_steps_in_episode", None)
+        if isinstance(value, int | jnp.integer) or (hasattr(value, "shape") and value.shape == ()):
+            return int(value)
+    return None
+
+
+def horizon_steps(env_step: Callable, max_steps: int | None) -> int:
+    """The episode length a rollout uses: ``max_steps`` or the environment's horizon (see
+    :func:`rollout_objective`); a cut short of the horizon is said once."""
+    horizon = env_horizon(env_step)
+    if max_steps is None:
+        if horizon is not None:
+            return horizon
+        warnings.warn(
+            f"the environment declares no horizon (max_steps_in_episode): episodes are cut "
+            f"at max_steps={DEFAULT_MAX_STEPS}; pass max_steps to set it",
+            HorizonWarning, stacklevel=3,
+        )  # fmt: skip
+        return DEFAULT_MAX_STEPS
+    steps = check_int("max_steps", max_steps, minimum=1)
+    if horizon is not None and steps < horizon:
+        warnings.warn(
+            f"max_steps={steps} is shorter than the environment's horizon of {horizon} "
+            "steps: episodes still running are cut there (pass max_steps=None for the "
+            "environment's own)",
+            HorizonWarning, stacklevel=3,
+        )  # fmt: skip
+    return steps
 
 
 @dataclasses.dataclass(frozen=True)
@@ -132,7 +188,8 @@ class CartPole:
     ``action`` clipped to ``[-1, 1]`` (a scalar or a 1-vector, e.g. a tanh output).
 
     Reward 1 for every step the pole stays within 12 degrees and the cart within 2.4 m;
-    starts uniform in ``[-0.05, 0.05]`` for every state variable (gym's).
+    starts uniform in ``[-0.05, 0.05]`` for every state variable (gym's); episodes of at
+    most ``max_steps_in_episode`` steps (``CartPole-v1``'s 500).
     """
 
     gravity: float = 9.8
@@ -143,6 +200,7 @@ class CartPole:
     tau: float = 0.02
     theta_limit: float = 12 * 2 * 3.141592653589793 / 360
     x_limit: float = 2.4
+    max_steps_in_episode: int = 500
 
     def reset(self, key: jax.Array) -> tuple[jax.Array, jax.Array]:
         state = jax.random.uniform(key, (4,), minval=-0.05, maxval=0.05)

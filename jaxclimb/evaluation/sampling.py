@@ -28,6 +28,8 @@ from typing import Any
 import jax
 import numpy as np
 
+from .traits import KEYED_TRAITS, ObjectiveTraits
+
 _KEY: contextvars.ContextVar[jax.Array | None] = contextvars.ContextVar("evaluation_key",
                                                                        default=None)  # fmt: skip
 FULL_EVALUATION_SEED = 0
@@ -65,8 +67,10 @@ class KeyedObjective:
     algorithm of your own: ``run(..., score_fn=objective)``), so the engine hands it a
     fresh key every step, re-scores each climber's current point with
     the candidates' key, and re-scores the best so far with a fixed key at the end of every
-    chunk (:meth:`full`). Python side effects inside ``fn`` (prints, counters) run only while
-    JAX traces it, once per compilation, not once per evaluation.
+    chunk (:meth:`full`). ``traits`` is what it declares to the search planner (noisy and
+    keyed; :func:`~jaxclimb.rollout_objective` adds plateau-rich). Python side effects
+    inside ``fn`` (prints, counters) run only while JAX traces it, once per compilation,
+    not once per evaluation.
 
     Example:
         >>> import jax, jax.numpy as jnp
@@ -76,6 +80,7 @@ class KeyedObjective:
     """
 
     fn: Callable[[Any, jax.Array], jax.Array]
+    traits: ObjectiveTraits = KEYED_TRAITS
     keyed = True
 
     def __post_init__(self):

@@ -124,3 +124,29 @@ def _check_model(config: Any, leaves: list, path: str) -> None:
             f"{list(net.layer_sizes)}) needs weights of shapes {shapes}, but the file holds "
             f"{stored} (was the header edited?)"
         )
+
+
+def final_arrays(stored: dict, best_params: Any, path: str) -> dict:
+    """``final_params`` (in the structure of ``best_params``) and ``final_sigma`` of a
+    saved result of a distribution search; ``{}`` for a file without them."""
+    import jax
+
+    leaves, treedef = jax.tree_util.tree_flatten(best_params)
+    final = [stored.get(f"final_params_{i}") for i in range(len(leaves))]
+    if not final or final[0] is None:
+        return {}
+    if any(f is None or f.shape != b.shape for f, b in zip(final, leaves, strict=True)):
+        raise ValueError(f"{path!r} does not hold together: its final_params do not match "
+                         "best_params (was it edited?)")  # fmt: skip
+    return {"final_params": jax.tree_util.tree_unflatten(treedef, final),
+            "final_sigma": stored.get("final_sigma")}  # fmt: skip
+
+
+def final_entries(final_params: Any, final_sigma: Any) -> dict:
+    """The arrays :func:`final_arrays` reads back (none without a final mean)."""
+    import jax
+
+    if final_params is None:
+        return {}
+    leaves = jax.tree_util.tree_leaves(final_params)
+    return {**{f"final_params_{i}": x for i, x in enumerate(leaves)}, "final_sigma": final_sigma}

@@ -32,7 +32,7 @@ from ._resultfile import RESULT_ARRAYS as _ARRAYS
 from ._resultfile import RESULT_COUNTS as _COUNTS
 from ._resultfile import RESULT_SCALARS as _SCALARS
 from ._resultfile import IsACheckpointError as IsACheckpointError  # re-exported
-from ._resultfile import checked_result, header_digest
+from ._resultfile import checked_result, final_arrays, final_entries, header_digest
 from ._treeio import from_skeleton, in_blocks, to_skeleton
 
 
@@ -55,6 +55,8 @@ class SearchResult:
         config: the settings of the run (JSON-ready).
         forward: the network or forward function, for ``predict`` (an MLP is rebuilt from
             the config after ``load``; a user function must be passed to ``load``).
+        final_params: a distribution search's (SNES, ES) final mean per climber (None for
+            others); ``final_sigma`` its ``sigma``, ``(P,)`` or ``(P, n_weights)``.
     """
 
     best_params: Any
@@ -73,6 +75,8 @@ class SearchResult:
     run_seconds: float
     config: dict
     forward: Callable | None = None
+    final_params: Any = None
+    final_sigma: np.ndarray | None = None
 
     @classmethod
     def from_run(
@@ -97,20 +101,18 @@ class SearchResult:
         steps_run = int(min(carry.t, steps))
         n_records = -(-steps_run // record_every)
         recorded = np.concatenate(blocks, axis=0)[:n_records, cut].T if blocks else None
-        history = np.concatenate(
-            [
-                initial_best[cut, None],
-                recorded if recorded is not None else np.empty((population, 0)),
-            ],
-            axis=1,
-        ).astype(initial_best.dtype)
+        recorded = np.empty((population, 0)) if recorded is None else recorded
+        history = np.concatenate([initial_best[cut, None], recorded], axis=1)
+        history = history.astype(initial_best.dtype)
         history_steps = np.minimum(np.arange(n_records + 1) * record_every, steps_run)
         scored = reporting(score_fn)
         if scored is not None:
             config = {**config, "objective": _objective_config(scored)}
         state, stats = carry.state, carry.stats
+        distribution = hasattr(state, "sigma")  # SNES, ES: the final mean is worth keeping
+        take = lambda t: jax.tree_util.tree_map(lambda x: np.asarray(x[cut]), t)  # noqa: E731
         return cls(
-            best_params=jax.tree_util.tree_map(lambda x: np.asarray(x[cut]), state.best_params),
+            best_params=take(state.best_params),
             best_score=np.asarray(state.best_score[cut]),
             final_score=np.asarray(state.score[cut]),
             history=history,
@@ -126,6 +128,8 @@ class SearchResult:
             run_seconds=float(run_seconds),
             config=config,
             forward=getattr(scored, "forward", None),
+            final_params=take(state.params) if distribution else None,
+            final_sigma=take(state.sigma) if distribution else None,
         )
 
     # ----------------------------------------------------------------- derived numbers
@@ -187,8 +191,13 @@ class SearchResult:
         return jax.tree_util.tree_map(lambda x: x[i], self.best_params)
 
     def best(self) -> Any:
-        """The weights of the best climber."""
-        return self.climber(self.best_index())
+        """The best climber's best point, or its final mean where the choice on fresh
+        episodes took it (``config["chosen_from"]``, :func:`~jaxclimb.run`)."""
+        i = self.best_index()
+        chosen_from = self.config.get("chosen_from") or [None] * self.population
+        if chosen_from[i] == "mean" and self.final_params is not None:
+            return jax.tree_util.tree_map(lambda x: x[i], self.final_params)
+        return self.climber(i)
 
     # ------------------------------------------------------------------- prediction
     def _score_fn(self, X, y=None) -> ScoreFn:
@@ -243,6 +252,7 @@ class SearchResult:
         meta["digest"] = header_digest(meta)
         arrays = {name: getattr(self, name) for name in _ARRAYS + _COUNTS}
         arrays.update({f"params_{i}": leaf for i, leaf in enumerate(leaves)})
+        arrays.update(final_entries(self.final_params, self.final_sigma))
         return atomic_savez(path, meta=meta, compressed=True, **arrays)
 
     @classmethod
@@ -263,13 +273,10 @@ class SearchResult:
         arrays, leaves = checked_result(meta, stored, os.fspath(path))
         if forward is None and "model" in meta:
             forward = MLP.from_config(meta["model"])
-        return cls(
-            best_params=from_skeleton(meta["params"], leaves, params_like),
-            **arrays,
-            **{field: meta[field] for field in _SCALARS},
-            config=meta["config"],
-            forward=forward,
-        )
+        best = from_skeleton(meta["params"], leaves, params_like)
+        scalars = {field: meta[field] for field in _SCALARS}
+        final = final_arrays(stored, best, os.fspath(path))
+        return cls(best, **arrays, **scalars, config=meta["config"], forward=forward, **final)
 
 
 def to_host(tree: Any) -> Any:

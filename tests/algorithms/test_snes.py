@@ -108,3 +108,21 @@ def test_front_ends_take_snes(capsys):
     cmp = jc.compare([{"algorithm": "snes", "population": 10}], data, budget=10_000,
                      metric="log_loss", progress=False)  # fmt: skip
     assert "snes" in str(cmp)
+
+
+@pytest.mark.slow  # ~11 s on 2 loaded cores
+def test_without_the_mean_evaluated_a_step_costs_the_samples_only():
+    f = lambda p: -jnp.sum((p - 1.0) ** 2)  # noqa: E731
+    algo = jc.snes(f, pop_size=8, step_size=0.5, evaluate_mean=False)
+    assert algo.traits.evaluations_per_step == 8
+    state = algo.init(jax.random.key(0), jnp.zeros(3))
+    moved, info = algo.step(jax.random.key(1), state)
+    assert int(info.n_evaluations) == 8 and bool(jnp.isneginf(moved.score))
+    assert not bool(jnp.all(moved.params == state.params))  # the mean moved, unscored
+    assert float(moved.best_score) >= float(state.best_score)
+    step = jax.jit(algo.step)
+    for t in range(60):
+        moved, _ = step(jax.random.key(t + 2), moved)
+    assert float(f(moved.params)) > -0.05  # it still converges
+    with pytest.raises(TypeError, match="evaluate_mean"):
+        jc.snes(f, pop_size=8, evaluate_mean=1)

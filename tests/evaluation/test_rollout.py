@@ -6,6 +6,7 @@ import os
 import pathlib
 import subprocess
 import sys
+import warnings
 
 import jax
 import jax.numpy as jnp
@@ -92,3 +93,34 @@ def test_the_gymnax_example_runs():
     assert out.returncode == 0, out.stderr[-3000:]
     numbers = [float(w.strip(",()")) for w in out.stdout.split() if w[0].isdigit()]
     assert "CartPole-v1" in out.stdout and numbers[1] > numbers[0]
+
+
+def test_the_horizon_comes_from_the_environment_and_a_cut_is_said_once():
+    from jaxclimb.evaluation.rollout import DEFAULT_MAX_STEPS, HorizonWarning
+
+    env = jc.CartPole()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the environment's own horizon: nothing to say
+        assert jc.rollout_objective(env.step, env.reset, NET).fn.max_steps == 500
+        assert jc.rollout_objective(env.step, env.reset, NET, max_steps=500).fn.max_steps == 500
+    with pytest.warns(HorizonWarning, match="max_steps=100 is shorter .* horizon of 500"):
+        assert jc.rollout_objective(env.step, env.reset, NET, max_steps=100).fn.max_steps == 100
+    free = lambda k, s, a: env.step(k, s, a)  # noqa: E731  (declares no horizon)
+    with pytest.warns(HorizonWarning, match="declares no horizon"):
+        made = jc.rollout_objective(free, env.reset, NET)
+    assert made.fn.max_steps == DEFAULT_MAX_STEPS
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        jc.rollout_objective(free, env.reset, NET, max_steps=30)  # told: nothing to say
+    traits = jc.rollout_objective(env.step, env.reset, NET).traits
+    assert traits.noisy and traits.plateau_rich and traits.keyed
+
+
+@pytest.mark.skipif(importlib.util.find_spec("gymnax") is None, reason="needs gymnax")
+def test_a_gymnax_environment_declares_its_horizon():
+    import gymnax
+
+    from jaxclimb.evaluation.rollout import env_horizon
+
+    env, params = gymnax.make("CartPole-v1")
+    assert env_horizon(env.step) == params.max_steps_in_episode == 500
