@@ -16,6 +16,7 @@ MODULES = sorted(PACKAGE.rglob("*.py"))
 # Each module may import modules of its own layer or a lower one, never a higher one.
 LAYERS = [
     {"_version", "_checks", "_files", "_treeio", "networks", "mutation", "_log", "prng"}
+    | {"unitmoves"}
     | {"precision"},
     {"evaluation"},
     {"algorithms"},

@@ -38,6 +38,7 @@ from ._targets import (
     floating_name,
     score_targets,
 )
+from . import incremental as _incremental
 from .metrics import HARD_KINDS, METRICS
 from .paths import check_evaluation, metric_value
 from .sampling import current_evaluation_key, sample_rows
@@ -177,6 +178,23 @@ class ScoreFn:
         net = self.forward
         width = sum(net.layer_sizes) if isinstance(net, MLP) else features + 16
         return int(rows * width * 4 * 4)
+
+    # Incremental evaluation of unit moves (jaxclimb.evaluation.incremental).
+    @property
+    def incremental(self) -> bool:
+        """True when unit moves are scored from a cache of activations (``score_move``)."""
+        return _incremental.applies(self)
+
+    def init_cache(self, params: Any) -> Any:
+        """A climber's cache for ``params`` (every hidden layer's activations)."""
+        return _incremental.init_cache(self, params)
+
+    def score_move(self, cache: Any, params: Any, move: Any) -> tuple[jax.Array, Any]:
+        """``(score(params), pending)`` for ``params`` that differ from ``cache``'s weights
+        in the fan-in of ``move``'s units only; ``commit`` writes the pending update."""
+        return _incremental.score_move(self, cache, params, move)
+
+    commit = staticmethod(_incremental.commit)
 
     @property
     def fused(self) -> bool:
