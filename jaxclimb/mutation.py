@@ -65,7 +65,7 @@ def check_move(
     check_choice("mutation", mutation, MUTATIONS)
     fraction, count = check_subset(mutate_fraction, mutate_count)
     if mutation == "units" and fraction is not None:
-        raise ValueError("mutation='units' moves mutate_count units; mutate_fraction does not apply")
+        raise ValueError("mutation='units' moves mutate_count units; mutate_fraction is not used")
     return {
         "kind": mutation,
         "fraction": fraction,

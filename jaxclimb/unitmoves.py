@@ -50,7 +50,8 @@ def layer_shapes(params: Any) -> list[tuple[int, int]]:
     ok = ok and all(isinstance(p, dict) and set(p) == {"w", "b"} for p in params)
     if ok:
         shapes = [tuple(np.shape(p["w"])) for p in params]
-        ok = all(len(s) == 2 and np.shape(p["b"]) == s[1:] for s, p in zip(shapes, params))
+        pairs = zip(shapes, params, strict=True)
+        ok = all(len(s) == 2 and np.shape(p["b"]) == s[1:] for s, p in pairs)
     if not ok:
         raise ValueError(
             "mutation='units' needs the weights of the built-in network (jaxclimb.MLP: a list "
@@ -78,7 +79,7 @@ def draw_units(key: jax.Array, shapes: list[tuple[int, int]], n_units: int) -> U
     keys = split(k_units, len(shapes))
     units = tuple(
         jax.lax.top_k(uniform(k, (n,)), min(n_units, n))[1].astype(jnp.int32)
-        for k, n in zip(keys, widths.tolist())
+        for k, n in zip(keys, widths.tolist(), strict=True)
     )
     return UnitMove(layer.astype(jnp.int32), units)
 
@@ -105,7 +106,8 @@ def unit_move(
     scales = fan_in_scales(params) if scaled else [1.0] * len(shapes)
     keys = split(k_noise, len(shapes))
     moved = []
-    for k, p, units, scale, (n_in, _) in zip(keys, params, which.units, scales, shapes):
+    layers = zip(keys, params, which.units, scales, shapes, strict=True)
+    for k, p, units, scale, (n_in, _) in layers:
         on = (which.layer == len(moved)).astype(p["w"].dtype)
         noise = (step_size * scale) * on * normal(k, (n_in + 1, units.shape[0]), p["w"].dtype)
         moved.append({"w": p["w"].at[:, units].add(noise[:n_in]),

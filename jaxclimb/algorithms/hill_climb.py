@@ -113,8 +113,13 @@ def hill_climb(
         raise TypeError(f"incremental must be True or False; got {incremental!r}")
     cached = uses_cache(score_fn, how["kind"], incremental)
     return Algorithm(
-        init=bind(_init, score_fn, jnp.asarray(step_size, jnp.float32), cached=cached,
-                  clip_max=how["clip_max"]),  # fmt: skip
+        init=bind(
+            _init,
+            score_fn,
+            jnp.asarray(step_size, jnp.float32),
+            cached=cached,
+            clip_max=how["clip_max"],
+        ),
         step=bind(
             _step,
             score_fn,

@@ -18,8 +18,13 @@ from .checkpoint import restore_keys
 from .config import NO_LIMIT, HostOptions, RunConfig
 from .fingerprint import differences, fingerprint
 from .keyed import searched_as
-from .layout import climber_sharding, plan_layout, population_shardings, replicated
-from .layout import state_cache_bytes
+from .layout import (
+    climber_sharding,
+    plan_layout,
+    population_shardings,
+    replicated,
+    state_cache_bytes,
+)
 from .loop import Loop
 from .program import Programs, compile_programs
 from .signals import deferred_interrupts

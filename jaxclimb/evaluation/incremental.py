@@ -95,7 +95,7 @@ def init_cache(score, params) -> tuple[jax.Array, ...]:
     net = score.forward
     h, cache = jnp.moveaxis(score.X, -1, 0), []
     with matmul_precision(score.precision):
-        for layer, name in zip(params[:-1], net.hidden_activations):
+        for layer, name in zip(params[:-1], net.hidden_activations, strict=True):
             h = TRANSFERS[name](dense_by_unit(h, layer["w"], layer["b"]))
             cache.append(h)
     return tuple(cache)
@@ -114,7 +114,7 @@ def _candidate(score, cache, params, move):
     its moved units."""
     acts, moved_rows, bases = score.forward.hidden_activations, [], []
     h = below = jnp.moveaxis(score.X, -1, 0)
-    for k, (layer, name) in enumerate(zip(params[:-1], acts)):
+    for k, (layer, name) in enumerate(zip(params[:-1], acts, strict=True)):
         w, b, u = layer["w"], layer["b"], move.units[k]
         new = TRANSFERS[name](dense_by_unit(below, w[:, u], b[u]))
         h = cache[k]
@@ -160,7 +160,7 @@ def commit(cache, pending, accepted: jax.Array) -> tuple[jax.Array, ...]:
     """``cache`` after a move: its pending rows (and later layers) written when ``accepted``."""
     units, rows, whole = pending
     out = []
-    for k, (h, u, r) in enumerate(zip(cache, units, rows)):
+    for k, (h, u, r) in enumerate(zip(cache, units[: len(cache)], rows, strict=True)):
         if k >= 1:
             h = jnp.where(accepted, whole[k - 1], h)
         out.append(h.at[u].set(jnp.where(accepted, r, h[u])))

@@ -31,6 +31,7 @@ from jax.typing import ArrayLike
 from .._checks import check_choice, check_features, check_int, check_targets
 from ..networks import MLP, UNROLL_MAX_FAN_IN
 from ..precision import DEFAULT_PRECISION, cast_inputs, check_precision, matmul_precision
+from . import incremental as _incremental
 from ._targets import (
     check_class_outputs,
     check_forward,
@@ -38,7 +39,6 @@ from ._targets import (
     floating_name,
     score_targets,
 )
-from . import incremental as _incremental
 from .metrics import HARD_KINDS, METRICS
 from .paths import check_evaluation, metric_value
 from .sampling import current_evaluation_key, sample_rows
