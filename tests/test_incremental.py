@@ -6,6 +6,7 @@ Tolerances: accuracy counts are compared exactly; losses (log-loss, MSE, R²) to
 product of another shape than the full pass's, and the next layer adds them separately.
 """
 
+import dataclasses
 import itertools
 
 import jax
@@ -214,7 +215,7 @@ def test_climber_independent_of_population_size_and_chunking():
     runs = [
         jc.run(
             5, algo, net.init, population=p, steps=30, chunk_steps=c, score_fn=score, progress=False
-        )  # fmt: skip
+        )
         for p, c in ((3, 7), (8, 7), (3, 10))
     ]
     np.testing.assert_array_equal(runs[0].history, runs[1].history[:3])
