@@ -82,36 +82,24 @@ def simulated_annealing(
         step_scale: None (every weight moves by ``step_size``) or ``"fan-in"``: a layer's
             weights by ``step_size / sqrt(fan_in)``, rescaled to ``step_size`` on average
             (:func:`~jaxclimb.mutation.step_scales`); Gaussian and unit moves.
-        incremental: score unit and neighbour moves from a cache of activations where the
+        incremental: unit and neighbour moves scored from cached activations where the
             objective offers it (:mod:`jaxclimb.algorithms.moves`).
     """
-    how = check_move(
-        mutation=mutation,
-        mutate_fraction=mutate_fraction,
-        mutate_count=mutate_count,
-        clip_max=clip_max,
-        step_scale=step_scale,
-    )
+    subset = {"mutate_fraction": mutate_fraction, "mutate_count": mutate_count}
+    how = check_move(mutation=mutation, clip_max=clip_max, step_scale=step_scale, **subset)
     step_size = check_float("step_size", step_size, positive=True)
-    temperature = temperature_schedule(
-        schedule, init_temp=init_temp, decay=decay, min_temp=min_temp
-    )
+    temperature = temperature_schedule(schedule, init_temp=init_temp, decay=decay,
+                                       min_temp=min_temp)  # fmt: skip
     if not callable(score_fn):
         raise TypeError(f"score_fn must be callable params -> scalar; got {type(score_fn)}")
     if not has_only_array_leaves(temperature):  # a plain function: static, in a Partial
         temperature = Partial(temperature)
-    if not isinstance(incremental, bool):
-        raise TypeError(f"incremental must be True or False; got {incremental!r}")
     cached = uses_cache(score_fn, how["kind"], incremental)
     return Algorithm(
         init=bind(_init, score_fn, cached=cached, clip_max=how["clip_max"]),
+        # a schedule object's numbers are data
         step=bind(
-            _step,
-            score_fn,
-            jnp.asarray(step_size, jnp.float32),
-            temperature,  # a schedule object: its numbers are data
-            cached=cached,
-            **how,
+            _step, score_fn, jnp.asarray(step_size, jnp.float32), temperature, cached=cached, **how
         ),
         traits=Traits(name="annealing"),
     )

@@ -87,15 +87,13 @@ def hill_climb(
             strict improvement, shrink otherwise). Needs an objective with slopes: on an
             accuracy plateau no move succeeds and the step shrinks away.
         mutation: ``"gaussian"``, ``"neighbour"`` (mlrose's: one weight +/- step_size) or
-            ``"units"`` (the whole fan-in of ``mutate_count`` units of one layer, one unit
-            by default; the built-in MLP only: :func:`~jaxclimb.unitmoves.unit_move`).
+            ``"units"`` (the fan-in of ``mutate_count`` units, :mod:`jaxclimb.unitmoves`).
         clip_max: clip every weight to ``[-clip_max, clip_max]`` after each move (mlrose).
         step_scale: None (every weight moves by ``step_size``) or ``"fan-in"``: a layer's
             weights by ``step_size / sqrt(fan_in)``, rescaled to ``step_size`` on average
             (:func:`~jaxclimb.mutation.step_scales`); Gaussian and unit moves.
-        incremental: score unit and neighbour moves from a cache of activations where the
-            objective offers it (:mod:`jaxclimb.algorithms.moves`); False always
-            evaluates the whole forward pass.
+        incremental: score unit and neighbour moves from cached activations where the
+            objective offers it (:mod:`jaxclimb.algorithms.moves`); False: full passes.
 
     Returns:
         An :class:`~jaxclimb.algorithms.base.Algorithm`.
@@ -105,32 +103,22 @@ def hill_climb(
     how = check_move(mutation=mutation, clip_max=clip_max, step_scale=step_scale, **move_options)
     check_choice("accept", accept, ACCEPT_RULES)
     n_candidates = check_int("n_candidates", n_candidates, minimum=1)
+    _check_flags(score_fn, adaptive)
+    cached = uses_cache(score_fn, how["kind"], incremental)
+    first = jnp.asarray(step_size, jnp.float32)
+    settings = {"strict": accept == "gt", "n_candidates": n_candidates, "adaptive": adaptive}
+    return Algorithm(
+        init=bind(_init, score_fn, first, cached=cached, clip_max=how["clip_max"]),
+        step=bind(_step, score_fn, cached=cached, **settings, **how),
+        traits=Traits(evaluations_per_step=n_candidates, name="hill-climb"),
+    )
+
+
+def _check_flags(score_fn, adaptive) -> None:
     if not isinstance(adaptive, bool):
         raise TypeError(f"adaptive must be True or False; got {adaptive!r}")
     if not callable(score_fn):
         raise TypeError(f"score_fn must be callable params -> scalar; got {type(score_fn)}")
-    if not isinstance(incremental, bool):
-        raise TypeError(f"incremental must be True or False; got {incremental!r}")
-    cached = uses_cache(score_fn, how["kind"], incremental)
-    return Algorithm(
-        init=bind(
-            _init,
-            score_fn,
-            jnp.asarray(step_size, jnp.float32),
-            cached=cached,
-            clip_max=how["clip_max"],
-        ),
-        step=bind(
-            _step,
-            score_fn,
-            cached=cached,
-            strict=accept == "gt",
-            n_candidates=n_candidates,
-            adaptive=adaptive,
-            **how,
-        ),
-        traits=Traits(evaluations_per_step=n_candidates, name="hill-climb"),
-    )
 
 
 def _init(score_fn, step_size: ArrayLike, key: jax.Array, params: Any, *, cached: bool,

@@ -33,6 +33,8 @@ STRUCTURED = ("units", "neighbour")
 
 def uses_cache(score_fn: Any, kind: str, incremental: bool = True) -> bool:
     """Whether a climber of ``kind`` moves keeps a cache for ``score_fn``."""
+    if not isinstance(incremental, bool):
+        raise TypeError(f"incremental must be True or False; got {incremental!r}")
     return incremental and kind in STRUCTURED and getattr(score_fn, "incremental", False) is True
 
 

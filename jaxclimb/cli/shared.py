@@ -15,7 +15,7 @@ INITS = ("uniform", "symmetric", "normal", "glorot", "he")
 METRICS = ("accuracy", "log_loss", "mse", "r2")
 SCALINGS = ("standard", "minmax", "none")
 PRECISIONS = ("float32", "tf32", "bfloat16")
-EVALUATIONS = ("auto", "fused", "xla")
+EVALUATIONS = ("auto", "fused", "xla", "incremental")
 
 
 class UsageError(ValueError):

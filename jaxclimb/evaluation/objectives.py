@@ -246,8 +246,8 @@ def make_score_fn(
         batch_size: rows per minibatch in a run (a fresh batch per step, shared by the current
             point and its candidates; the best re-scored on all rows at chunk ends).
             ``"auto"``: as :data:`~jaxclimb.evaluation.objectives.AUTO_BATCH_SIZE` says.
-        evaluation: ``"auto"`` (the fastest measured path), ``"fused"`` (a Pallas kernel;
-            built-in MLP only) or ``"xla"``: ``jaxclimb.evaluation.paths``.
+        evaluation: ``"auto"`` (the fastest measured path), ``"fused"`` (a Pallas kernel),
+            ``"xla"`` or ``"incremental"`` (unit moves from cached activations): ``paths``.
 
     Example:
         >>> import numpy as np
