@@ -101,7 +101,7 @@ def simulated_annealing(
         step=bind(
             _step, score_fn, jnp.asarray(step_size, jnp.float32), temperature, cached=cached, **how
         ),
-        traits=Traits(name="annealing"),
+        traits=Traits(name="annealing", objective=score_fn),
     )
 
 

@@ -110,7 +110,7 @@ MIN_DISTRIBUTION_STEPS = 50
 
 @dataclasses.dataclass(frozen=True)
 class SearchChoice:
-    """What :func:`choose_search` picked: the algorithm, its options (for
+    """What ``choose_search`` picked: the algorithm, its options (for
     :func:`~jaxclimb.algorithms.make`), the climbers, their steps, and why."""
 
     algorithm: str

@@ -96,7 +96,7 @@ def hill_climb(
             objective offers it (:mod:`jaxclimb.algorithms.moves`); False: full passes.
 
     Returns:
-        An :class:`~jaxclimb.algorithms.base.Algorithm`.
+        An :class:`~jaxclimb.algorithms.Algorithm`.
     """
     step_size = check_float("step_size", step_size, positive=True)
     move_options = {"mutate_fraction": mutate_fraction, "mutate_count": mutate_count}
@@ -110,7 +110,7 @@ def hill_climb(
     return Algorithm(
         init=bind(_init, score_fn, first, cached=cached, clip_max=how["clip_max"]),
         step=bind(_step, score_fn, cached=cached, **settings, **how),
-        traits=Traits(evaluations_per_step=n_candidates, name="hill-climb"),
+        traits=Traits(evaluations_per_step=n_candidates, name="hill-climb", objective=score_fn),
     )
 
 

@@ -31,7 +31,7 @@ from typing import Any
 import jax
 from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
-from ..evaluation.objectives import ScoreFn
+from ..evaluation.objectives import ScoreFn, reporting
 from ..evaluation.paths import activation_rows
 from ..networks import MLP
 from .devices import core_cache_bytes, device_list
@@ -95,7 +95,7 @@ def plan_layout(
     platforms = {d.platform for d in devices}
     platform = platforms.pop() if len(platforms) == 1 else None
     check_caches(population, mesh, cache_bytes)
-    per_climber = score_fn.evaluation_bytes if isinstance(score_fn, ScoreFn) else None
+    per_climber = getattr(reporting(score_fn), "evaluation_bytes", None)
     padded, block = plan_blocks(
         population,
         mesh,
@@ -139,7 +139,7 @@ def cache_batch(score_fn: Any, platform: str) -> int | None:
         >>> cache_batch(score, "cpu") >= 1, cache_batch(score, "gpu")
         (True, None)
     """
-    if not isinstance(score_fn, ScoreFn) or score_fn.fused:
+    if reporting(score_fn) is None or score_fn.fused:
         return None
     return climber_block(score_fn, platform)
 
@@ -158,7 +158,7 @@ def climber_block(score_fn: Any, platform: str) -> int | None:
         >>> climber_block(score, "cpu") >= 1, climber_block(score, "gpu")
         (True, None)
     """
-    if platform != "cpu" or not isinstance(score_fn, ScoreFn):
+    if platform != "cpu" or reporting(score_fn) is None:
         return None
     rows = activation_rows(score_fn, platform)
     return max(1, core_cache_bytes() // activation_bytes(score_fn, rows=rows))

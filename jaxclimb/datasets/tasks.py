@@ -28,11 +28,11 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ._checks import check_choice, check_float, check_int, shown
-from .evaluation.metrics import METRICS, class_predictions
-from .evaluation.objectives import ScoreFn, make_score_fn
-from .networks import MLP, TRANSFERS
-from .precision import DEFAULT_PRECISION
+from .._checks import check_choice, check_float, check_int, shown
+from ..evaluation.metrics import METRICS, class_predictions
+from ..evaluation.objectives import ScoreFn, make_score_fn
+from ..networks import MLP, TRANSFERS
+from ..precision import DEFAULT_PRECISION
 
 KINDS = ("binary", "multiclass", "regression")
 
