@@ -24,7 +24,8 @@ from .prng import normal, split, uniform
 
 MUTATIONS = ("gaussian", "neighbour", "units")
 """Move kinds: Gaussian noise, mlrose's neighbour (one weight moved by +/- step_size), or
-Gaussian noise on the whole fan-in of a few units of an MLP (:mod:`jaxclimb.unitmoves`)."""
+Gaussian noise on the whole fan-in of a few units of an MLP
+(:mod:`jaxclimb.algorithms.unitmoves`)."""
 
 STEP_SCALES = ("fan-in",)
 """Per-layer step scales (``step_scale=``); None moves every weight by the same step."""

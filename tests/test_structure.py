@@ -15,8 +15,7 @@ MODULES = sorted(PACKAGE.rglob("*.py"))
 
 # Each module may import modules of its own layer or a lower one, never a higher one.
 LAYERS = [
-    {"_version", "_checks", "_files", "networks", "mutation", "_log", "prng", "precision"}
-    | {"unitmoves"},
+    {"_version", "_checks", "_files", "networks", "mutation", "_log", "prng", "precision"},
     {"evaluation"},
     {"algorithms"},
     {"results"},

@@ -77,7 +77,7 @@ def simulated_annealing(
         init_temp, decay, min_temp: the schedule's parameters (mlrose's meanings).
         mutate_fraction, mutate_count: move only a subset of the weights per step.
         mutation: ``"gaussian"``, ``"neighbour"`` (mlrose's: one weight +/- step_size) or
-            ``"units"`` (the fan-in of ``mutate_count`` units, :mod:`jaxclimb.unitmoves`).
+            ``"units"`` (the fan-in of ``mutate_count`` units, :mod:`~.unitmoves`).
         clip_max: clip every weight to ``[-clip_max, clip_max]`` after each move (mlrose).
         step_scale: None (every weight moves by ``step_size``) or ``"fan-in"``: a layer's
             weights by ``step_size / sqrt(fan_in)``, rescaled to ``step_size`` on average

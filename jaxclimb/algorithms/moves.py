@@ -25,10 +25,10 @@ import jax
 import jax.numpy as jnp
 
 from ..mutation import clip, move
-from ..unitmoves import neighbour_move, unit_move
+from .unitmoves import neighbour_move, unit_move
 
 STRUCTURED = ("units", "neighbour")
-"""Move kinds whose changed units are known (:class:`~jaxclimb.unitmoves.UnitMove`)."""
+"""Move kinds whose changed units are known (:class:`~jaxclimb.algorithms.unitmoves.UnitMove`)."""
 
 
 def uses_cache(score_fn: Any, kind: str, incremental: bool = True) -> bool:

@@ -2,7 +2,7 @@
 
 A climber of the built-in MLP keeps a *cache*: the activations of every hidden layer for
 every row, ``(units, rows)`` each. A move that changes the fan-in of a few units of one
-layer (:class:`~jaxclimb.unitmoves.UnitMove`) recomputes only those units' rows of their
+layer (:class:`~jaxclimb.algorithms.unitmoves.UnitMove`) recomputes only those units' rows of their
 layer, then the layers after it, then the metric; on 784-64-10 a move in the first layer
 costs about 1/50 of a forward pass. Nothing is updated by differences: every cached row is
 recomputed from the layer below with the forward pass's own operations
@@ -26,7 +26,7 @@ Example:
     >>> import jax, numpy as np
     >>> from jaxclimb.networks import MLP
     >>> from jaxclimb.evaluation.objectives import make_score_fn
-    >>> from jaxclimb.unitmoves import unit_move
+    >>> from jaxclimb.algorithms.unitmoves import unit_move
     >>> rng = np.random.default_rng(0)
     >>> X = rng.normal(size=(40, 6)).astype(np.float32); y = (X[:, 0] > 0).astype(int)
     >>> net = MLP((6, 5, 1), activation="tanh")

@@ -16,11 +16,11 @@ import pytest
 
 import jaxclimb as jc
 from jaxclimb.algorithms import hill_climb, make, simulated_annealing, with_restarts
+from jaxclimb.algorithms.unitmoves import neighbour_move, unit_move
 from jaxclimb.datasets.tasks import classification_task, training_objective
 from jaxclimb.engine import layout
 from jaxclimb.engine.keyed import keyed_objective, searched_as
 from jaxclimb.evaluation import incremental
-from jaxclimb.unitmoves import neighbour_move, unit_move
 
 HIDDEN = ("step", "sigmoid", "tanh", "relu", "identity")
 OUTPUTS = ("step", "sigmoid", "softmax", "tanh", "relu", "identity")

@@ -31,8 +31,8 @@ import numpy as np
 from jax.flatten_util import ravel_pytree
 from jax.typing import ArrayLike
 
-from .mutation import neighbour_draw
-from .prng import normal, split, uniform
+from ..mutation import neighbour_draw
+from ..prng import normal, split, uniform
 
 
 class UnitMove(NamedTuple):
