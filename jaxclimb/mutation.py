@@ -22,8 +22,10 @@ from jax.typing import ArrayLike
 from ._checks import check_choice, check_float, check_int
 from .prng import normal, split, uniform
 
-MUTATIONS = ("gaussian", "neighbour")
-"""Move kinds: Gaussian noise, or mlrose's neighbour (one weight moved by +/- step_size)."""
+MUTATIONS = ("gaussian", "neighbour", "units")
+"""Move kinds: Gaussian noise, mlrose's neighbour (one weight moved by +/- step_size), or
+Gaussian noise on the whole fan-in of a few units of an MLP
+(:mod:`jaxclimb.algorithms.unitmoves`)."""
 
 STEP_SCALES = ("fan-in",)
 """Per-layer step scales (``step_scale=``); None moves every weight by the same step."""
@@ -46,8 +48,8 @@ def check_step_scale(step_scale: str | None, mutation: str = "gaussian") -> str 
     if step_scale is None:
         return None
     check_choice("step_scale", step_scale, STEP_SCALES)
-    if mutation != "gaussian":
-        raise ValueError(f"step_scale applies to mutation='gaussian' only; got {mutation!r}")
+    if mutation == "neighbour":
+        raise ValueError("step_scale applies to mutation='gaussian' or 'units'; got 'neighbour'")
     return step_scale
 
 
@@ -63,6 +65,8 @@ def check_move(
     them (``kind``, ``fraction``, ``count``, ``clip_max``, ``step_scale``)."""
     check_choice("mutation", mutation, MUTATIONS)
     fraction, count = check_subset(mutate_fraction, mutate_count)
+    if mutation == "units" and fraction is not None:
+        raise ValueError("mutation='units' moves mutate_count units; mutate_fraction is not used")
     return {
         "kind": mutation,
         "fraction": fraction,
@@ -109,10 +113,15 @@ def neighbour(key: jax.Array, params: Any, *, step_size: ArrayLike) -> Any:
         [0.0, 0.5]
     """
     flat, unravel = ravel_pytree(params)
-    k_index, k_sign = split(key)
-    i = jax.random.randint(k_index, (), 0, flat.size)
-    sign = jnp.where(jax.random.bernoulli(k_sign), 1.0, -1.0)
+    i, sign = neighbour_draw(key, flat.size)
     return unravel(flat.at[i].add((sign * step_size).astype(flat.dtype)))
+
+
+def neighbour_draw(key: jax.Array, n_weights: int) -> tuple[jax.Array, jax.Array]:
+    """``(index, sign)`` of a neighbour move among ``n_weights`` weights."""
+    k_index, k_sign = split(key)
+    i = jax.random.randint(k_index, (), 0, n_weights)
+    return i, jnp.where(jax.random.bernoulli(k_sign), 1.0, -1.0)
 
 
 def move(

@@ -24,7 +24,7 @@ import jax.numpy as jnp
 from jax.tree_util import Partial
 
 from .._checks import check_float
-from ..mutation import check_move, move
+from ..mutation import check_move
 from ..prng import split, uniform
 from .acceptance import tree_select, update_best
 from .base import (
@@ -36,6 +36,7 @@ from .base import (
     has_only_array_leaves,
     state_type,
 )
+from .moves import clipped_start, committed, evaluate, initial_cache, propose, uses_cache
 from .schedules import Schedule, temperature_schedule
 
 
@@ -44,6 +45,7 @@ class AnnealState(SearchState):
     """One annealer: current and best points, and its step count (the schedule's clock)."""
 
     t: jax.Array
+    cache: Any = None  # cached activations of an incremental objective (moves.uses_cache)
 
 
 def simulated_annealing(
@@ -59,6 +61,7 @@ def simulated_annealing(
     mutation: str = "gaussian",
     clip_max: float | None = None,
     step_scale: str | None = None,
+    incremental: bool = True,
 ) -> Algorithm:
     """Simulated annealing over the weights.
 
@@ -73,61 +76,50 @@ def simulated_annealing(
             ``t -> temperature`` (see ``temperature_schedule``).
         init_temp, decay, min_temp: the schedule's parameters (mlrose's meanings).
         mutate_fraction, mutate_count: move only a subset of the weights per step.
-        mutation: ``"gaussian"`` or ``"neighbour"`` (mlrose's: one weight +/- step_size).
+        mutation: ``"gaussian"``, ``"neighbour"`` (mlrose's: one weight +/- step_size) or
+            ``"units"`` (the fan-in of ``mutate_count`` units, :mod:`~.unitmoves`).
         clip_max: clip every weight to ``[-clip_max, clip_max]`` after each move (mlrose).
         step_scale: None (every weight moves by ``step_size``) or ``"fan-in"``: a layer's
             weights by ``step_size / sqrt(fan_in)``, rescaled to ``step_size`` on average
-            (:func:`~jaxclimb.mutation.step_scales`); Gaussian moves only.
+            (:func:`~jaxclimb.mutation.step_scales`); Gaussian and unit moves.
+        incremental: unit and neighbour moves scored from cached activations where the
+            objective offers it (:mod:`jaxclimb.algorithms.moves`).
     """
-    how = check_move(
-        mutation=mutation,
-        mutate_fraction=mutate_fraction,
-        mutate_count=mutate_count,
-        clip_max=clip_max,
-        step_scale=step_scale,
-    )
+    subset = {"mutate_fraction": mutate_fraction, "mutate_count": mutate_count}
+    how = check_move(mutation=mutation, clip_max=clip_max, step_scale=step_scale, **subset)
     step_size = check_float("step_size", step_size, positive=True)
-    temperature = temperature_schedule(
-        schedule, init_temp=init_temp, decay=decay, min_temp=min_temp
-    )
+    temperature = temperature_schedule(schedule, init_temp=init_temp, decay=decay,
+                                       min_temp=min_temp)  # fmt: skip
     if not callable(score_fn):
         raise TypeError(f"score_fn must be callable params -> scalar; got {type(score_fn)}")
     if not has_only_array_leaves(temperature):  # a plain function: static, in a Partial
         temperature = Partial(temperature)
+    cached = uses_cache(score_fn, how["kind"], incremental)
     return Algorithm(
-        init=bind(_init, score_fn),
+        init=bind(_init, score_fn, cached=cached, clip_max=how["clip_max"]),
+        # a schedule object's numbers are data
         step=bind(
-            _step,
-            score_fn,
-            jnp.asarray(step_size, jnp.float32),
-            temperature,  # a schedule object: its numbers are data
-            **how,
+            _step, score_fn, jnp.asarray(step_size, jnp.float32), temperature, cached=cached, **how
         ),
         traits=Traits(name="annealing", objective=score_fn),
     )
 
 
-def _init(score_fn, key: jax.Array, params: Any) -> AnnealState:
+def _init(score_fn, key: jax.Array, params: Any, *, cached: bool, clip_max) -> AnnealState:
     del key
+    params = clipped_start(params, clip_max, cached)
     score = score_fn(params)
-    return AnnealState(params, score, params, score, jnp.zeros((), jnp.int32))
+    cache = initial_cache(score_fn, params, cached)
+    return AnnealState(params, score, params, score, jnp.zeros((), jnp.int32), cache)
 
 
-def _step(
-    score_fn, step_size, temperature, key, state, *, fraction, count, kind, clip_max, step_scale
-):
+def _step(score_fn, step_size, temperature, key, state, *, fraction, count, kind, clip_max,
+          step_scale, cached=False):  # fmt: skip
     k_move, k_accept = split(key)
-    candidate = move(
-        k_move,
-        state.params,
-        kind=kind,
-        step_size=step_size,
-        fraction=fraction,
-        count=count,
-        clip_max=clip_max,
-        step_scale=step_scale,
-    )
-    candidate_score = score_fn(candidate)
+    how = {"fraction": fraction, "count": count, "clip_max": clip_max, "step_scale": step_scale}
+    candidate, which = propose(k_move, state.params, kind=kind, step_size=step_size,
+                               structured=cached, **how)  # fmt: skip
+    candidate_score, pending = evaluate(score_fn, state.cache, candidate, which)
     finite = jnp.isfinite(candidate_score)
     delta = candidate_score - jnp.where(jnp.isfinite(state.score), state.score, -jnp.inf)
     temp = jnp.asarray(temperature(state.t), jnp.float32)
@@ -144,4 +136,5 @@ def _step(
         n_evaluations=jnp.int32(1),
         n_nonfinite=(~finite).astype(jnp.int32),
     )
-    return AnnealState(params, score, best_params, best_score, state.t + 1), info
+    cache = committed(score_fn, state.cache, pending, accepted)
+    return AnnealState(params, score, best_params, best_score, state.t + 1, cache), info

@@ -88,6 +88,8 @@ def make(
     given = {k: v for k, v in options.items() if v is not None}
     _check_applicable(name, given)
     restart = {k: given.pop(k) for k in RESTART_OPTIONS if k in given}
+    if restart and "incremental" in options_of(name):  # a restart would leave a stale cache
+        given.setdefault("incremental", False)
     if name == "genetic":
         given.setdefault("init_params", init_params)
     if name == "snes" and "pop_size" not in given:

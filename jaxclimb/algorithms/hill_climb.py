@@ -27,10 +27,20 @@ import jax.numpy as jnp
 from jax.typing import ArrayLike
 
 from .._checks import check_choice, check_float, check_int
-from ..mutation import check_move, move
+from ..mutation import check_move
 from ..prng import split
 from .acceptance import is_improvement, tree_select, update_best
 from .base import Algorithm, SearchState, StepInfo, Traits, bind, state_type
+from .moves import (
+    clipped_start,
+    committed,
+    evaluate,
+    initial_cache,
+    nonfinite,
+    pick,
+    propose,
+    uses_cache,
+)
 
 ACCEPT_RULES = ("ge", "gt")
 # 1/5 success rule: x exp(1/3) after a success, x exp(-1/12) after a failure; the step size
@@ -43,6 +53,7 @@ class ClimberState(SearchState):
     """One climber: its current point, the best point it has visited, its step size."""
 
     step_size: jax.Array
+    cache: Any = None  # cached activations of an incremental objective (moves.uses_cache)
 
 
 def hill_climb(
@@ -57,6 +68,7 @@ def hill_climb(
     mutation: str = "gaussian",
     clip_max: float | None = None,
     step_scale: str | None = None,
+    incremental: bool = True,
 ) -> Algorithm:
     """Stochastic hill climbing: perturb, evaluate, keep the candidate if it is no worse.
 
@@ -74,11 +86,14 @@ def hill_climb(
         adaptive: adapt each climber's step size by the 1/5 success rule (grow after a
             strict improvement, shrink otherwise). Needs an objective with slopes: on an
             accuracy plateau no move succeeds and the step shrinks away.
-        mutation: ``"gaussian"`` or ``"neighbour"`` (mlrose's: one weight +/- step_size).
+        mutation: ``"gaussian"``, ``"neighbour"`` (mlrose's: one weight +/- step_size) or
+            ``"units"`` (the fan-in of ``mutate_count`` units, :mod:`~.unitmoves`).
         clip_max: clip every weight to ``[-clip_max, clip_max]`` after each move (mlrose).
         step_scale: None (every weight moves by ``step_size``) or ``"fan-in"``: a layer's
             weights by ``step_size / sqrt(fan_in)``, rescaled to ``step_size`` on average
-            (:func:`~jaxclimb.mutation.step_scales`); Gaussian moves only.
+            (:func:`~jaxclimb.mutation.step_scales`); Gaussian and unit moves.
+        incremental: score unit and neighbour moves from cached activations where the
+            objective offers it (:mod:`jaxclimb.algorithms.moves`); False: full passes.
 
     Returns:
         An :class:`~jaxclimb.algorithms.Algorithm`.
@@ -88,46 +103,54 @@ def hill_climb(
     how = check_move(mutation=mutation, clip_max=clip_max, step_scale=step_scale, **move_options)
     check_choice("accept", accept, ACCEPT_RULES)
     n_candidates = check_int("n_candidates", n_candidates, minimum=1)
-    if not isinstance(adaptive, bool):
-        raise TypeError(f"adaptive must be True or False; got {adaptive!r}")
-    if not callable(score_fn):
-        raise TypeError(f"score_fn must be callable params -> scalar; got {type(score_fn)}")
+    _check_flags(score_fn, adaptive)
+    cached = uses_cache(score_fn, how["kind"], incremental)
+    first = jnp.asarray(step_size, jnp.float32)
+    settings = {"strict": accept == "gt", "n_candidates": n_candidates, "adaptive": adaptive}
     return Algorithm(
-        init=bind(_init, score_fn, jnp.asarray(step_size, jnp.float32)),
-        step=bind(
-            _step,
-            score_fn,
-            strict=accept == "gt",
-            n_candidates=n_candidates,
-            adaptive=adaptive,
-            **how,
-        ),
+        init=bind(_init, score_fn, first, cached=cached, clip_max=how["clip_max"]),
+        step=bind(_step, score_fn, cached=cached, **settings, **how),
         traits=Traits(evaluations_per_step=n_candidates, name="hill-climb", objective=score_fn),
     )
 
 
-def _init(score_fn, step_size: ArrayLike, key: jax.Array, params: Any) -> ClimberState:
+def _check_flags(score_fn, adaptive) -> None:
+    if not isinstance(adaptive, bool):
+        raise TypeError(f"adaptive must be True or False; got {adaptive!r}")
+    if not callable(score_fn):
+        raise TypeError(f"score_fn must be callable params -> scalar; got {type(score_fn)}")
+
+
+def _init(score_fn, step_size: ArrayLike, key: jax.Array, params: Any, *, cached: bool,
+          clip_max: float | None) -> ClimberState:  # fmt: skip
     del key  # the starting point is evaluated deterministically
+    params = clipped_start(params, clip_max, cached)
     score = score_fn(params)
-    return ClimberState(params, score, params, score, jnp.asarray(step_size, jnp.float32))
+    step_size = jnp.asarray(step_size, jnp.float32)
+    return ClimberState(params, score, params, score, step_size,
+                        initial_cache(score_fn, params, cached))  # fmt: skip
 
 
-def best_of_candidates(score_fn, key, params, *, n_candidates: int, **how):
-    """Draw ``n_candidates`` moves of ``params`` (see ``mutation.move``); return the best,
-    its score and how many candidate scores were non-finite."""
+def best_of_candidates(score_fn, key, params, *, n_candidates: int, cache=None,
+                       cached: bool = False, **how):  # fmt: skip
+    """Draw ``n_candidates`` moves of ``params`` (see :func:`~jaxclimb.algorithms.moves.propose`);
+    return the best, its score, how many candidate scores were non-finite, and its pending
+    cache update (None unless ``cached``)."""
     if n_candidates == 1:
-        candidate = move(key, params, **how)
-        score = score_fn(candidate)
-        return candidate, score, (~jnp.isfinite(score)).astype(jnp.int32)
+        candidate, which = propose(key, params, structured=cached, **how)
+        score, pending = evaluate(score_fn, cache, candidate, which)
+        return candidate, score, nonfinite(score), pending
     keys = split(key, n_candidates)
-    candidates = jax.vmap(lambda k: move(k, params, **how))(keys)
+    candidates, which = jax.vmap(lambda k: propose(k, params, structured=cached, **how))(keys)
     # vmapped, not in cache batches: for one (1+256) climber on problem B batches measured
     # erratic (1,381-2,957 evaluations/s by seed) against a steady 2,061-2,322 vmapped
-    scores = jax.vmap(score_fn)(candidates)
-    finite = jnp.isfinite(scores)
-    i = jnp.argmax(jnp.where(finite, scores, -jnp.inf))
-    best = jax.tree_util.tree_map(lambda x: x[i], candidates)
-    return best, scores[i], jnp.sum(~finite).astype(jnp.int32)
+    if which is None:
+        scores, pending = jax.vmap(score_fn)(candidates), None
+    else:
+        scores, pending = jax.vmap(lambda c, w: score_fn.score_move(cache, c, w))(candidates, which)
+    i = jnp.argmax(jnp.where(jnp.isfinite(scores), scores, -jnp.inf))
+    best, score, pending = pick(candidates, scores, pending, i)
+    return best, score, nonfinite(scores), pending
 
 
 def _step(
@@ -143,12 +166,15 @@ def _step(
     kind: str,
     clip_max: float | None,
     step_scale: str | None,
+    cached: bool = False,
 ) -> tuple[ClimberState, StepInfo]:
-    candidate, candidate_score, n_nonfinite = best_of_candidates(
+    candidate, candidate_score, n_nonfinite, pending = best_of_candidates(
         score_fn,
         key,
         state.params,
         n_candidates=n_candidates,
+        cache=state.cache,
+        cached=cached,
         step_size=state.step_size,
         fraction=fraction,
         count=count,
@@ -171,4 +197,5 @@ def _step(
         n_evaluations=jnp.int32(n_candidates),
         n_nonfinite=n_nonfinite,
     )
-    return ClimberState(params, score, best_params, best_score, step_size), info
+    cache = committed(score_fn, state.cache, pending, accepted)
+    return ClimberState(params, score, best_params, best_score, step_size, cache), info

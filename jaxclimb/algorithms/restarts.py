@@ -103,6 +103,11 @@ def _finished(state: RestartState) -> jax.Array:
 
 def _init(algorithm: Algorithm, key: jax.Array, params: Any) -> RestartState:
     inner = algorithm.init(key, params)
+    if getattr(inner, "cache", None) is not None:
+        raise ValueError(
+            "with_restarts needs a climber without cached activations (a restart draws new "
+            "weights): build it with incremental=False"
+        )
     zero = jnp.zeros((), jnp.int32)
     return RestartState(
         inner.params, inner.score, inner.best_params, inner.best_score,

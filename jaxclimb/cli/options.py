@@ -16,7 +16,7 @@ INITS = ("uniform", "symmetric", "normal", "glorot", "he")
 METRICS = ("accuracy", "log_loss", "mse", "r2")
 SCALINGS = ("standard", "minmax", "none")
 PRECISIONS = ("float32", "tf32", "bfloat16")
-EVALUATIONS = ("auto", "fused", "xla")
+EVALUATIONS = ("auto", "fused", "xla", "incremental")
 
 
 class UsageError(ValueError):
@@ -170,7 +170,8 @@ def search_options(p: argparse.ArgumentParser) -> None:
                         help="the search's products: float32 on every backend (default); "
                         "tf32, bfloat16: faster on a GPU, scores re-scored in float32")  # fmt: skip
     search.add_argument("--evaluation", default="auto", choices=EVALUATIONS,
-                        help="auto (fastest measured), fused (Pallas kernel), xla")  # fmt: skip
+                        help="auto (fastest measured), fused (Pallas kernel), xla, "
+                        "incremental (unit moves from cached activations)")  # fmt: skip
     search.add_argument("--record-every", type=int, default=1, help="history thinning (1)")
     search.add_argument("--seed", type=int, default=0, help="search seed (0)")
     search.add_argument("--devices", type=int, default=None, help="CPU devices (all cores)")
@@ -188,8 +189,8 @@ def algorithm_options(p: argparse.ArgumentParser) -> None:
     a.add_argument("--mutate-fraction", type=float, help="hill-climb, annealing: move a fraction")
     a.add_argument(
         "--mutation",
-        choices=("gaussian", "neighbour"),
-        help="hill-climb, annealing: gaussian (default) or neighbour",
+        choices=("gaussian", "neighbour", "units"),
+        help="hill-climb, annealing: gaussian (default), neighbour or units",
     )
     a.add_argument("--clip-max", type=float, help="clip weights to +/- this (mlrose)")
     a.add_argument(

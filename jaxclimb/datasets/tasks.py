@@ -173,7 +173,15 @@ class TrainingScore(ScoreFn):
 
     def metric_value(self, params: Any) -> jax.Array:
         """The weighted metric (no penalty), in its own units."""
-        out, y, w = self.outputs(params), self.y, self.sample_weight
+        return self._weighted(self.outputs(params))
+
+    def score_of_outputs(self, params: Any, out: jax.Array) -> jax.Array:
+        """The score of ``params`` whose outputs are ``out`` (incremental evaluation)."""
+        value = self._weighted(out)
+        return (value if self.maximize else -value) - self._penalty(params)
+
+    def _weighted(self, out: jax.Array) -> jax.Array:
+        y, w = self.y, self.sample_weight
         if self.metric == "r2":
             mean = jnp.sum(w[:, None] * _columns(y), axis=0) / jnp.sum(w)
             res = jnp.sum(w[:, None] * _columns(y - out.reshape(y.shape)) ** 2, axis=0)
@@ -183,8 +191,11 @@ class TrainingScore(ScoreFn):
 
     def __call__(self, params: Any) -> jax.Array:
         value = self.metric_value(params)
+        return (value if self.maximize else -value) - self._penalty(params)
+
+    def _penalty(self, params: Any) -> jax.Array:
         penalty = 0.5 * self.alpha * sum(jnp.sum(layer["w"] ** 2) for layer in params)
-        return (value if self.maximize else -value) - penalty / self.X.shape[0]
+        return penalty / self.X.shape[0]
 
     def full(self, params: Any) -> jax.Array:
         """The score (penalty included) on all rows in float32."""

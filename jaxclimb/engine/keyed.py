@@ -16,9 +16,10 @@ the algorithm so that, at every step of every climber:
 and :func:`rescore_best` re-scores every climber's best weights with the objective's
 ``full`` evaluation (all rows; a fixed key) at the end of every chunk, so the chosen
 climber is chosen on equal terms. An objective searched at a reduced precision
-(``precision="tf32"`` or ``"bfloat16"``, :mod:`jaxclimb.precision`) gets the same re-scoring
-in float32 (:func:`with_float32_rescoring`; its steps are unchanged): every number a run
-reports is a float32 score of the weights it reports.
+(``precision="tf32"`` or ``"bfloat16"``, :mod:`jaxclimb.precision`), or evaluated
+incrementally (:mod:`jaxclimb.evaluation.incremental`), gets the same re-scoring by a full
+float32 forward pass (:func:`with_float32_rescoring`; its steps are unchanged): every number
+a run reports is a float32 score of the weights it reports.
 
 Example:
     >>> import jax, jax.numpy as jnp
@@ -56,10 +57,12 @@ def is_keyed(score_fn: Any) -> bool:
 
 def searched_as(algorithm: Algorithm, objective: Any) -> Algorithm:
     """``algorithm`` as the engine runs it for ``objective``: with evaluation keys for a
-    keyed one, its best re-scored in float32 for a reduced precision, else unchanged."""
+    keyed one, its best re-scored by a full float32 forward pass for a reduced precision
+    or incremental evaluation, else unchanged."""
     if is_keyed(objective):
         return with_evaluation_keys(algorithm, objective)
-    if is_reduced(getattr(objective, "precision", "float32")):
+    reduced = is_reduced(getattr(objective, "precision", "float32"))
+    if reduced or getattr(objective, "incremental", False) is True:
         return with_float32_rescoring(algorithm, objective)
     return algorithm
 

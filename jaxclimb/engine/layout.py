@@ -40,6 +40,10 @@ from .devices import core_cache_bytes, device_list
 POPULATION_AXIS = "population"
 MEMORY_BUDGET = 2 * 2**30
 """Default bytes one step may use per device for evaluation temporaries."""
+CACHE_BUDGET = 8 * 2**30
+"""Bytes per device the climbers' caches of activations may hold for the whole run
+(incremental evaluation, :mod:`jaxclimb.evaluation.incremental`): a larger population is
+refused before anything compiles."""
 RACING_BLOCKS = 8
 """Blocks per device at least, in a racing run (blocks of raced-out climbers are skipped)."""
 
@@ -75,11 +79,15 @@ def plan_layout(
     block_size: int | None = None,
     memory_budget: int | None = None,
     racing: bool = False,
+    cache_bytes: int = 0,
 ) -> Layout:
     """Decide where ``population`` climbers of ``score_fn`` sit on ``devices``.
 
     A racing run is walked in at least :data:`RACING_BLOCKS` blocks per device, so that
     the blocks whose climbers have all been raced out are skipped, not computed.
+    ``cache_bytes``: what one climber's state keeps of cached activations (incremental
+    evaluation): counted in each evaluation's temporaries (a candidate's copy), and the
+    population refused when the caches exceed :data:`CACHE_BUDGET` per device.
     """
     devices = device_list(devices)
     if jax.process_count() == 1 and 0 < population < len(devices):
@@ -87,19 +95,36 @@ def plan_layout(
     mesh = population_mesh(devices)
     platforms = {d.platform for d in devices}
     platform = platforms.pop() if len(platforms) == 1 else None
+    check_caches(population, mesh, cache_bytes)
+    per_climber = getattr(reporting(score_fn), "evaluation_bytes", None)
     padded, block = plan_blocks(
         population,
         mesh,
-        bytes_per_climber=getattr(reporting(score_fn), "evaluation_bytes", None),
+        bytes_per_climber=per_climber and per_climber + cache_bytes,
         budget=memory_budget or MEMORY_BUDGET,
         block_size=block_size,
-        cache_block=climber_block(score_fn, platform),
+        # incremental evaluation reads the data once for all climbers: no cache blocks
+        cache_block=None if cache_bytes else climber_block(score_fn, platform),
     )
     local = -(-population // mesh.size)
     if racing and block_size is None and (block or local) > -(-local // RACING_BLOCKS):
         padded, block = plan_blocks(population, mesh, bytes_per_climber=None, budget=1,
                                     block_size=-(-local // RACING_BLOCKS))  # fmt: skip
     return Layout(mesh, population, padded, block, cache_batch(score_fn, platform))
+
+
+def check_caches(population: int, mesh: Mesh, cache_bytes: int) -> None:
+    """A ValueError, before anything compiles, when ``population`` climbers' caches of
+    ``cache_bytes`` each exceed :data:`CACHE_BUDGET` on a device."""
+    local = -(-population // mesh.size)
+    if cache_bytes and local * cache_bytes > CACHE_BUDGET:
+        raise ValueError(
+            f"population={population}: {local} climbers per device each keep "
+            f"{cache_bytes / 2**20:,.1f} MiB of cached activations (incremental evaluation), "
+            f"{local * cache_bytes / 2**30:,.1f} GiB in all, over the {CACHE_BUDGET / 2**30:g} "
+            "GiB a device may hold; lower the population or pass evaluation='xla' to "
+            "make_score_fn (a full forward pass per move, no cache)"
+        )
 
 
 def cache_batch(score_fn: Any, platform: str) -> int | None:
@@ -267,3 +292,15 @@ def unbatched(fn: Callable, shared: Any, *args: Any) -> Any:
     episode's rollout ran 2.3x slower vmapped over one run, benchmarks/engine_tax.py)."""
     out = fn(shared, *jax.tree_util.tree_map(lambda x: x[0], args))
     return jax.tree_util.tree_map(lambda x: jax.numpy.expand_dims(x, 0), out)
+
+
+def state_cache_bytes(algorithm: Any, init_params: Any) -> int:
+    """Bytes of the cached activations (a state's ``cache``) one climber of ``algorithm``
+    keeps, from shapes alone (nothing is computed or compiled); 0 without a cache."""
+    key = jax.random.key(0)
+    try:
+        state = jax.eval_shape(lambda k: algorithm.init(k, init_params(k)), key)
+    except Exception:  # the run reports a bad start itself, with its own message
+        return 0
+    leaves = jax.tree_util.tree_leaves(getattr(state, "cache", None))
+    return sum(leaf.size * leaf.dtype.itemsize for leaf in leaves)

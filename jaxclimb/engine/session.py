@@ -18,7 +18,13 @@ from .checkpoint import restore_keys
 from .config import NO_LIMIT, HostOptions, RunConfig
 from .fingerprint import differences, fingerprint
 from .keyed import searched_as
-from .layout import climber_sharding, plan_layout, population_shardings, replicated
+from .layout import (
+    climber_sharding,
+    plan_layout,
+    population_shardings,
+    replicated,
+    state_cache_bytes,
+)
 from .loop import Loop
 from .program import Programs, compile_programs
 from .signals import deferred_interrupts
@@ -44,6 +50,7 @@ class Session:
             block_size=config.block_size,
             memory_budget=config.memory_budget,
             racing=config.racing is not None,
+            cache_bytes=state_cache_bytes(algorithm, init_params),
         )
         mesh = self.layout.mesh
         self.whole, by_climber = replicated(mesh), climber_sharding(mesh)

@@ -31,6 +31,7 @@ from jax.typing import ArrayLike
 from .._checks import check_choice, check_features, check_int, check_targets
 from ..networks import MLP, UNROLL_MAX_FAN_IN
 from ..precision import DEFAULT_PRECISION, cast_inputs, check_precision, matmul_precision
+from . import incremental as _incremental
 from ._targets import (
     check_class_outputs,
     check_forward,
@@ -178,6 +179,23 @@ class ScoreFn:
         width = sum(net.layer_sizes) if isinstance(net, MLP) else features + 16
         return int(rows * width * 4 * 4)
 
+    # Incremental evaluation of unit moves (jaxclimb.evaluation.incremental).
+    @property
+    def incremental(self) -> bool:
+        """True when unit moves are scored from a cache of activations (``score_move``)."""
+        return _incremental.applies(self)
+
+    def init_cache(self, params: Any) -> Any:
+        """A climber's cache for ``params`` (every hidden layer's activations)."""
+        return _incremental.init_cache(self, params)
+
+    def score_move(self, cache: Any, params: Any, move: Any) -> tuple[jax.Array, Any]:
+        """``(score(params), pending)`` for ``params`` that differ from ``cache``'s weights
+        in the fan-in of ``move``'s units only; ``commit`` writes the pending update."""
+        return _incremental.score_move(self, cache, params, move)
+
+    commit = staticmethod(_incremental.commit)
+
     @property
     def fused(self) -> bool:
         """True when the forward pass of one candidate is one fused loop that keeps no
@@ -228,8 +246,8 @@ def make_score_fn(
         batch_size: rows per minibatch in a run (a fresh batch per step, shared by the current
             point and its candidates; the best re-scored on all rows at chunk ends).
             ``"auto"``: as :data:`~jaxclimb.evaluation.objectives.AUTO_BATCH_SIZE` says.
-        evaluation: ``"auto"`` (the fastest measured path), ``"fused"`` (a Pallas kernel;
-            built-in MLP only) or ``"xla"``: ``jaxclimb.evaluation.paths``.
+        evaluation: ``"auto"`` (the fastest measured path), ``"fused"`` (a Pallas kernel),
+            ``"xla"`` or ``"incremental"`` (unit moves from cached activations): ``paths``.
 
     Example:
         >>> import numpy as np

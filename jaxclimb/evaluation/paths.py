@@ -12,7 +12,11 @@ taken through the XLA path, which computes the same function.
 * ``"fused"``: the kernel (Triton on a GPU, interpret mode elsewhere, for tests); the
   built-in MLP only, else a ValueError before anything compiles.
 * ``"auto"``: the kernel or the row tiles where they apply and were measured faster on
-  the backend (see benchmarks/roofline.py and benchmarks/gpu.py), else XLA.
+  the backend (see benchmarks/roofline.py and benchmarks/gpu.py), else XLA; unit moves
+  incrementally where that was measured faster (:mod:`~jaxclimb.evaluation.incremental`).
+* ``"incremental"``: unit and neighbour moves scored from each climber's cached
+  activations wherever that applies (the built-in MLP with a hidden layer, all rows,
+  float32); every other evaluation as ``"auto"``.
 
 Example:
     >>> import numpy as np
@@ -34,7 +38,7 @@ from ..networks import MLP
 from ..precision import cast_inputs, matmul_precision
 from .terms import finish, pad_to, target_columns, tile_sums, total_squares
 
-EVALUATIONS = ("auto", "fused", "xla")
+EVALUATIONS = ("auto", "fused", "xla", "incremental")
 CPU_TILE_ROWS = 256
 """Rows per tile of the CPU row-tile path."""
 CPU_TILE_MIN_ROWS = 2048
@@ -49,10 +53,10 @@ INTERPRET_TILE_ROWS, INTERPRET_CLIMBERS = 16, 2
 def check_evaluation(evaluation: str, forward) -> str:
     """``evaluation`` checked against the forward before anything compiles."""
     check_choice("evaluation", evaluation, EVALUATIONS)
-    if evaluation == "fused" and not isinstance(forward, MLP):
+    if evaluation in ("fused", "incremental") and not isinstance(forward, MLP):
         raise ValueError(
-            "evaluation='fused' needs the built-in network (jaxclimb.MLP); a user forward "
-            "is evaluated by XLA: use evaluation='auto' or 'xla'"
+            f"evaluation={evaluation!r} needs the built-in network (jaxclimb.MLP); a user "
+            "forward is evaluated by XLA: use evaluation='auto' or 'xla'"
         )
     return evaluation
 

@@ -1,0 +1,167 @@
+"""Incremental evaluation: a move that changes a few units costs what it changes.
+
+A climber of the built-in MLP keeps a *cache*: the activations of every hidden layer for
+every row, ``(units, rows)`` each. A move that changes the fan-in of a few units of one
+layer (:class:`~jaxclimb.algorithms.unitmoves.UnitMove`) recomputes only those units' rows of their
+layer, then the layers after it, then the metric; on 784-64-10 a move in the first layer
+costs about 1/50 of a forward pass. Nothing is updated by differences: every cached row is
+recomputed from the layer below with the forward pass's own operations
+(:func:`~jaxclimb.networks.dense_by_unit`), so there is no drift to bound, and the score
+equals a full float32 forward pass of the same weights (accuracy counts exactly, losses to
+float32 rounding; tests/test_incremental.py).
+
+The objective offers it (:class:`~jaxclimb.evaluation.objectives.ScoreFn`'s
+``incremental``, ``init_cache``, ``score_move`` and ``commit``); algorithms that make unit
+or neighbour moves use it, others keep calling ``score(params)``. ``score_move`` returns
+the candidate's score and a small *pending* update (the moved rows; whole layers only
+after the moved one, for deeper networks), which ``commit`` writes into the cache when
+the move is accepted.
+
+It applies to the built-in MLP with at least one hidden layer, all rows (no minibatches)
+and float32 products; ``evaluation="auto"`` takes it where the move's arithmetic is at
+most 1/:data:`AUTO_MIN_RATIO` of a forward pass, ``evaluation="incremental"`` wherever it
+applies. A user forward is always evaluated whole.
+
+Example:
+    >>> import jax, numpy as np
+    >>> from jaxclimb.networks import MLP
+    >>> from jaxclimb.evaluation.objectives import make_score_fn
+    >>> from jaxclimb.algorithms.unitmoves import unit_move
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(40, 6)).astype(np.float32); y = (X[:, 0] > 0).astype(int)
+    >>> net = MLP((6, 5, 1), activation="tanh")
+    >>> score = make_score_fn(net, X, y, metric="log_loss", evaluation="incremental")
+    >>> params = net.init(jax.random.key(0))
+    >>> moved, which = unit_move(jax.random.key(1), params, step_size=0.5)
+    >>> value, pending = score.score_move(score.init_cache(params), moved, which)
+    >>> bool(abs(value - score(moved)) < 1e-5)
+    True
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+
+from ..networks import MLP, TRANSFERS, dense_by_unit
+from ..precision import DEFAULT_PRECISION, matmul_precision
+from .metrics import METRICS
+
+AUTO_MIN_RATIO = 8.0
+"""``evaluation="auto"`` evaluates incrementally when a one-unit move's arithmetic is at most
+this fraction of a forward pass's (:func:`cost_ratio`), ..."""
+AUTO_MIN_ROWS = 256
+"""... and the data have at least this many rows (below, a forward pass is too short for
+the saving to outweigh the cache's bookkeeping)."""
+
+
+def cost_ratio(layer_sizes: tuple[int, ...], n_units: int = 1) -> float:
+    """A forward pass's multiply-adds per row over those of an ``n_units`` move, with every
+    layer's branch counted (under a population's ``vmap`` each is computed)."""
+    pairs = list(itertools.pairwise(layer_sizes))
+    full = sum(a * b for a, b in pairs)
+    move = sum(
+        min(n_units, b) * a + sum(c * d for c, d in pairs[k + 1 :]) + sum(layer_sizes[1:-1])
+        for k, (a, b) in enumerate(pairs)
+    )
+    return full / move
+
+
+def applies(score) -> bool:
+    """Whether ``score`` (a ScoreFn) evaluates unit moves incrementally."""
+    net = score.forward
+    if score.evaluation not in ("auto", "incremental") or not isinstance(net, MLP):
+        return False
+    if len(net.layer_sizes) < 3 or score.keyed or score.precision != DEFAULT_PRECISION:
+        return False
+    if score.evaluation == "incremental":
+        return True
+    rows = score.X.shape[0]
+    return rows >= AUTO_MIN_ROWS and cost_ratio(net.layer_sizes) >= AUTO_MIN_RATIO
+
+
+def cache_bytes(score) -> int:
+    """Bytes of one climber's cache (0 where incremental evaluation does not apply)."""
+    if not applies(score):
+        return 0
+    return score.X.shape[0] * sum(score.forward.layer_sizes[1:-1]) * 4
+
+
+def init_cache(score, params) -> tuple[jax.Array, ...]:
+    """Every hidden layer's activations for all rows, ``(units, rows)`` each."""
+    net = score.forward
+    h, cache = jnp.moveaxis(score.X, -1, 0), []
+    with matmul_precision(score.precision):
+        for layer, name in zip(params[:-1], net.hidden_activations, strict=True):
+            h = TRANSFERS[name](dense_by_unit(h, layer["w"], layer["b"]))
+            cache.append(h)
+    return tuple(cache)
+
+
+def _candidate(score, cache, params, move):
+    """The candidate's output-layer activations ``(outputs, rows)``, the rows of each hidden
+    layer's moved units, and each hidden layer after the first before its moved rows.
+
+    One path for every move: the moved units of each hidden layer are recomputed from the
+    layer below (a move elsewhere leaves them as cached), and a layer above a moved one is
+    recomputed whole. The layer after a hidden layer reads its cached rows with the moved
+    units' weights set to zero, plus the moved units' rows: nothing as large as a layer is
+    copied. A population's ``vmap`` computes the whole-layer recomputations of every layer
+    after the first for every move, so the first layer, the widest in inputs, costs only
+    its moved units."""
+    acts, moved_rows, bases = score.forward.hidden_activations, [], []
+    h = below = jnp.moveaxis(score.X, -1, 0)
+    for k, (layer, name) in enumerate(zip(params[:-1], acts, strict=True)):
+        w, b, u = layer["w"], layer["b"], move.units[k]
+        new = TRANSFERS[name](dense_by_unit(below, w[:, u], b[u]))
+        h = cache[k]
+        if k > 0:  # a move below this layer changes every unit of it
+            h = jnp.where(move.layer < k, TRANSFERS[name](dense_by_unit(below, w, b)), h)
+            bases.append(h)
+        rows = jnp.where(move.layer == k, new, h[u])
+        moved_rows.append(rows)
+        if k < len(acts) - 1:  # the next hidden layer reads this one whole
+            below = h.at[u].set(rows)
+    top, u = params[-1], move.units[len(acts) - 1]
+    z = dense_by_unit(h, top["w"].at[u].set(0), top["b"])
+    z = z + dense_by_unit(moved_rows[-1], top["w"][u], jnp.zeros_like(top["b"]))
+    return z, tuple(moved_rows), tuple(bases)
+
+
+def _metric(score, params, z) -> jax.Array:
+    """The score (higher is better) of ``params`` from their output layer's activations
+    ``z``, as a forward pass gives it: the output transfer as ``ScoreFn.outputs`` applies
+    it, then the objective's own ``score_of_outputs`` where it has one (an estimator's
+    weighted and penalised objective), else the metric."""
+    out = jnp.moveaxis(z, 0, -1)
+    if not score.use_logits:
+        out = TRANSFERS[score.forward.output](out)
+    if METRICS[score.metric].classification and out.shape[1] == 1:
+        out = out[:, 0]
+    own = getattr(score, "score_of_outputs", None)
+    if own is not None:
+        return own(params, out)
+    value = METRICS[score.metric].fn(score.y, out, output_kind=score.output_kind)
+    return value if score.maximize else -value
+
+
+def score_move(score, cache, params, move) -> tuple[jax.Array, Any]:
+    """``(score of params, pending)``: ``params`` differ from the weights ``cache`` was
+    computed for only in the fan-in of ``move``'s units."""
+    with matmul_precision(score.precision):
+        z, rows, wholes = _candidate(score, cache, params, move)
+        return _metric(score, params, z), (move.units, rows, wholes)
+
+
+def commit(cache, pending, accepted: jax.Array) -> tuple[jax.Array, ...]:
+    """``cache`` after a move: its pending rows (and later layers) written when ``accepted``."""
+    units, rows, whole = pending
+    out = []
+    for k, (h, u, r) in enumerate(zip(cache, units[: len(cache)], rows, strict=True)):
+        if k >= 1:
+            h = jnp.where(accepted, whole[k - 1], h)
+        out.append(h.at[u].set(jnp.where(accepted, r, h[u])))
+    return tuple(out)
