@@ -249,6 +249,7 @@ def test_the_compare_plot_third_panel_is_drawn_for_log_loss_without_a_target(tmp
 
 
 # ------------------------------------------------------------------------ issue 32
+@pytest.mark.slow  # two CLI runs / a comparison: several seconds
 def test_chosen_is_the_climber_run_keeps_and_losses_read_lower_is_better():
     from jaxclimb.datasets import problem_a
     from jaxclimb.datasets.tasks import choose

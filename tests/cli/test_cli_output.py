@@ -116,6 +116,7 @@ def test_programs_jax_read_back_from_its_cache_are_not_kept_and_every_run_works(
         assert table(again.stdout) == table(first.stdout)
 
 
+@pytest.mark.slow  # two CLI runs / a comparison: several seconds
 def test_the_table_is_evaluated_in_blocks_that_fit_the_memory_budget(tmp_path, monkeypatch,
                                                                       capsys):  # fmt: skip
     from jaxclimb.engine import layout
