@@ -29,8 +29,10 @@ import jax.numpy as jnp
 import numpy as np
 
 from ._checks import check_choice, check_float, check_int, shown
+from .evaluation.lowrank import weight_squares
 from .evaluation.metrics import METRICS, class_predictions
 from .evaluation.objectives import ScoreFn, make_score_fn
+from .evaluation.sampling import current_evaluation_key, sample_rows
 from .networks import MLP, TRANSFERS
 from .precision import DEFAULT_PRECISION
 
@@ -167,9 +169,11 @@ class TrainingScore(ScoreFn):
     sample_weight: jax.Array = None
     alpha: jax.Array = None
 
-    def metric_value(self, params: Any) -> jax.Array:
-        """The weighted metric (no penalty), in its own units."""
-        out, y, w = self.outputs(params), self.y, self.sample_weight
+    def metric_value(self, params: Any, X=None, y=None, w=None) -> jax.Array:
+        """The weighted metric (no penalty), in its own units, on all rows or on ``(X, y)``
+        weighted by ``w``."""
+        X, y, w = (self.X, self.y, self.sample_weight) if X is None else (X, y, w)
+        out = self.outputs(params, X)
         if self.metric == "r2":
             mean = jnp.sum(w[:, None] * _columns(y), axis=0) / jnp.sum(w)
             res = jnp.sum(w[:, None] * _columns(y - out.reshape(y.shape)) ** 2, axis=0)
@@ -177,9 +181,14 @@ class TrainingScore(ScoreFn):
             return jnp.mean(1.0 - res / tot)
         return jnp.sum(w * _per_row(self.metric, y, out, self.output_kind)) / jnp.sum(w)
 
-    def __call__(self, params: Any) -> jax.Array:
-        value = self.metric_value(params)
-        penalty = 0.5 * self.alpha * sum(jnp.sum(layer["w"] ** 2) for layer in params)
+    def __call__(self, params: Any, key: jax.Array | None = None) -> jax.Array:
+        key = current_evaluation_key() if key is None and self.keyed else key
+        if key is None or not self.keyed:
+            value = self.metric_value(params)
+        else:  # a step's minibatch, with its rows' weights
+            rows = sample_rows(key, self.X.shape[0], self.batch_size)
+            value = self.metric_value(params, self.X[rows], self.y[rows], self.sample_weight[rows])
+        penalty = 0.5 * self.alpha * sum(weight_squares(layer) for layer in params)
         return (value if self.maximize else -value) - penalty / self.X.shape[0]
 
     def full(self, params: Any) -> jax.Array:

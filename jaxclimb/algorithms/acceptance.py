@@ -59,13 +59,15 @@ def distribution_step(state: Any, unravel, points, fitness, moved, moved_score):
 
     The best sample and the moved mean enter the best point visited; a moved mean whose
     score is not finite is not taken (the mean stays where it was). ``points`` and
-    ``moved`` are flat (``ravel_pytree``), ``unravel`` rebuilds their PyTree.
+    ``moved`` are flat (``ravel_pytree``), ``unravel`` rebuilds their PyTree; ``points``
+    may be a function ``i -> points[i]`` (a low-rank ES forms only the best member).
     """
     taken = jnp.isfinite(moved_score)
     finite = jnp.isfinite(fitness)
     i = jnp.argmax(jnp.where(finite, fitness, -jnp.inf))
+    best = points(i) if callable(points) else points[i]
     best_params, best_score = update_best(
-        unravel(points[i]), fitness[i], state.best_params, state.best_score
+        unravel(best), fitness[i], state.best_params, state.best_score
     )
     params = tree_select(taken, unravel(moved), state.params)
     score = jnp.where(taken, moved_score, state.score)
