@@ -146,7 +146,7 @@ def make_network(
 
 def make_objective(
     net: MLP, X: Any, y: Any, *, task: Task, metric: str | None = None, name: str = "metric",
-    precision: str = DEFAULT_PRECISION, evaluation: str = "auto",
+    precision: str = DEFAULT_PRECISION, evaluation: str = "auto", batch_size="auto",
 ) -> ScoreFn:  # fmt: skip
     """The search objective of ``net`` on ``(X, y)``: ``metric`` (default: the task's),
     which must suit the task, evaluated in ``precision`` along ``evaluation``'s path;
@@ -156,7 +156,8 @@ def make_objective(
     if METRICS[metric].classification != task.classification:
         kind = "classification" if task.classification else "regression"
         raise ValueError(f"{name}={metric!r} does not suit a {kind} task")
-    return make_score_fn(net, X, y, metric=metric, precision=precision, evaluation=evaluation)
+    return make_score_fn(net, X, y, metric=metric, precision=precision, evaluation=evaluation,
+                         batch_size=batch_size)  # fmt: skip
 
 
 @jax.tree_util.register_dataclass
@@ -184,16 +185,18 @@ class TrainingScore(ScoreFn):
     def __call__(self, params: Any, key: jax.Array | None = None) -> jax.Array:
         key = current_evaluation_key() if key is None and self.keyed else key
         if key is None or not self.keyed:
-            value = self.metric_value(params)
-        else:  # a step's minibatch, with its rows' weights
-            rows = sample_rows(key, self.X.shape[0], self.batch_size)
-            value = self.metric_value(params, self.X[rows], self.y[rows], self.sample_weight[rows])
+            return self._penalised(self.metric_value(params), params)
+        rows = sample_rows(key, self.X.shape[0], self.batch_size)  # a step's minibatch
+        value = self.metric_value(params, self.X[rows], self.y[rows], self.sample_weight[rows])
+        return self._penalised(value, params)
+
+    def _penalised(self, value: jax.Array, params: Any) -> jax.Array:
         penalty = 0.5 * self.alpha * sum(weight_squares(layer) for layer in params)
         return (value if self.maximize else -value) - penalty / self.X.shape[0]
 
     def full(self, params: Any) -> jax.Array:
         """The score (penalty included) on all rows in float32."""
-        return self.in_float32()(params)
+        return self._penalised(self.in_float32().metric_value(params), params)
 
 
 def _columns(a: jax.Array) -> jax.Array:
@@ -220,11 +223,13 @@ def _per_row(metric: str, y: jax.Array, out: jax.Array, kind: str) -> jax.Array:
 def training_objective(
     net: MLP, X: Any, y: Any, *, task: Task, metric: str | None = None,
     sample_weight: Any = None, alpha: float = 0.0, name: str = "objective",
-    precision: str = DEFAULT_PRECISION,
+    precision: str = DEFAULT_PRECISION, batch_size="auto",
 ) -> TrainingScore:  # fmt: skip
     """:func:`make_objective` with per-row ``sample_weight`` (default: all ones) and an L2
-    penalty ``alpha`` (scikit-learn's MLP meaning), as the estimators search it."""
-    base = make_objective(net, X, y, task=task, metric=metric, name=name, precision=precision)
+    penalty ``alpha`` (scikit-learn's MLP meaning), as the estimators search it; with
+    ``batch_size`` rows a step scores a minibatch, weighted by its rows' weights."""
+    base = make_objective(net, X, y, task=task, metric=metric, name=name, precision=precision,
+                          batch_size=batch_size)  # fmt: skip
     alpha = check_float("alpha", alpha, low=0.0)
     n = base.X.shape[0]
     if sample_weight is None:

@@ -20,6 +20,7 @@ import dataclasses
 import math
 
 from .._checks import check_int
+from ..evaluation.objectives import AUTO_BATCH_SIZE, AUTO_MINIBATCH_ROWS
 from .build import options_of
 
 DEFAULT_BUDGET = 64_000
@@ -97,6 +98,18 @@ MIN_DISTRIBUTION_STEPS = 50
 """Fewer steps than this of one SNES / ES run: the budget is too small, climb instead."""
 
 
+LARGE_NETWORK = 10_000
+"""From this many weights the default is one low-rank ES run (smooth or not)."""
+
+LOWRANK_OPTIONS = {"pop_size": 256, "rank": 1, "learning_rate": 0.01}
+"""The low-rank ES of a large network (``benchmarks/large.py``, 784-64-10): rank 1 with
+256 members (better per evaluation than 64), Adam's rate 0.01 (0.03 stalled)."""
+
+LOWRANK_STEP_DIVISOR = 10
+"""A large network's ES perturbs by ``step_size`` divided by this (0.01 for the default 0.1:
+0.03 and 0.1 stalled on the 784-input stand-in, whose fan-in multiplies the noise)."""
+
+
 @dataclasses.dataclass(frozen=True)
 class SearchChoice:
     """What :func:`choose_search` picked: the algorithm, its options (for
@@ -138,7 +151,9 @@ def choose_search(n_weights: int, budget: int, *, smooth: bool, step_size: float
       climber with the scaled defaults (:func:`plan`, :func:`scaled_options`);
     * a plateau-rich objective, up to :data:`ES_FROM` weights: one SNES run with the
       paper's population (:func:`~jaxclimb.algorithms.snes.snes_population`);
-    * larger: one evolution strategy run of :func:`es_population` perturbations.
+    * larger: one evolution strategy run of :func:`es_population` perturbations;
+    * from :data:`LARGE_NETWORK` weights, smooth or not: one low-rank ES run
+      (:data:`LOWRANK_OPTIONS`, ``step_size`` divided by :data:`LOWRANK_STEP_DIVISOR`).
 
     A budget that leaves one SNES / ES run fewer than :data:`MIN_DISTRIBUTION_STEPS` steps
     falls back to the hill climber.
@@ -154,6 +169,10 @@ def choose_search(n_weights: int, budget: int, *, smooth: bool, step_size: float
     n = check_int("n_weights", n_weights, minimum=1)
     budget = check_int("budget", budget, minimum=1)
     why = f"plateau-rich objective, {n:,} weights"
+    if n >= LARGE_NETWORK:
+        large = _large(n, budget, smooth, step_size)
+        if large is not None:
+            return large
     if not smooth and n >= SMALL_NETWORK:
         name = "es" if n >= ES_FROM else "snes"
         pop = es_population(n) if name == "es" else snes_population(n)
@@ -167,3 +186,49 @@ def choose_search(n_weights: int, budget: int, *, smooth: bool, step_size: float
     population, steps = plan(budget, n)
     options = {"step_size": step_size, **scaled_options("hill-climb", n)}
     return SearchChoice("hill-climb", options, population, steps, why)
+
+
+def _large(n: int, budget: int, smooth: bool, step_size: float) -> SearchChoice | None:
+    """One low-rank ES run for a large network, or None when the budget is too small."""
+    steps = budget // (LOWRANK_OPTIONS["pop_size"] + 1)
+    if steps < MIN_DISTRIBUTION_STEPS:
+        return None
+    options = {**LOWRANK_OPTIONS, "step_size": step_size / LOWRANK_STEP_DIVISOR}
+    kind = "smooth" if smooth else "plateau-rich"
+    why = f"{kind} objective, {n:,} weights: a large network, low-rank perturbations"
+    return SearchChoice("es", options, 1, steps, why)
+
+
+MINIBATCH_FROM = 100_000_000
+"""Rows x weights of one full-batch evaluation above which a distribution search (ES,
+SNES) scores per-step minibatches under ``batch_size="auto"``."""
+
+MINIBATCH_ROWS = 512
+"""Rows of such a minibatch (evosax's and EvoJAX's image examples use 1,024; 512 on the
+784-64-10 stand-in, benchmarks/large.py)."""
+
+MINIBATCH_SEARCHES = ("es", "snes")
+"""Searches that estimate a direction from many members: a minibatch shared by a step's
+members costs them little. Single-point climbers keep full batches (their incremental
+evaluation needs fixed rows), unless the rows alone are many."""
+
+
+def minibatch_for(n_rows: int, n_weights: int, algorithm: str) -> int | None:
+    """Rows per step's minibatch for ``batch_size="auto"`` (None: all rows): a distribution
+    search gets :data:`MINIBATCH_ROWS` rows when ``n_rows * n_weights`` exceeds
+    :data:`MINIBATCH_FROM`; any search gets the objective's
+    :data:`~jaxclimb.evaluation.objectives.AUTO_BATCH_SIZE` rows beyond
+    :data:`~jaxclimb.evaluation.objectives.AUTO_MINIBATCH_ROWS` rows.
+
+    Example:
+        >>> minibatch_for(5_000, 50_890, "es"), minibatch_for(5_000, 50_890, "hill-climb")
+        (512, None)
+        >>> minibatch_for(150, 19, "es"), minibatch_for(100_000, 19, "hill-climb")
+        (None, 8192)
+    """
+    n_rows = check_int("n_rows", n_rows, minimum=1)
+    n_weights = check_int("n_weights", n_weights, minimum=1)
+    large = n_rows * n_weights > MINIBATCH_FROM and n_rows > MINIBATCH_ROWS
+    if algorithm in MINIBATCH_SEARCHES and large:
+        return MINIBATCH_ROWS
+    return AUTO_BATCH_SIZE if n_rows > AUTO_MINIBATCH_ROWS else None

@@ -9,6 +9,12 @@ Members come in antithetic pairs (``-A_i`` for the second half). The gradient es
 are scored by the objective's low-rank path where it offers one (the built-in MLP:
 :mod:`jaxclimb.evaluation.lowrank`), else on their formed weights.
 
+SNES takes no ``rank``: it adapts one sigma per weight from each weight's squared
+standard-normal draws, ``sum_i u_i (e_i^2 - 1)``. The entries of ``A B^T / sqrt(r)`` are
+sums of products of normals, not independent standard normals, so that natural-gradient
+update no longer holds; and ``sigma * (A B^T)`` with a per-weight sigma is no longer of
+rank ``r``, so the shared product would be lost as well.
+
 Example:
     >>> import jax, jax.numpy as jnp
     >>> f = draw_factors(jax.random.key(0), {"w": jnp.zeros((3, 2)), "b": jnp.zeros(2)}, 4, 1)

@@ -39,6 +39,7 @@ ALGORITHM_FLAGS = {  # option of algorithms.make: the command-line attribute
     "sigma_learning_rate": "sigma_learning_rate",
     "sigma_decay": "sigma_decay",
     "sigma_min": "sigma_min",
+    "rank": "rank",
     "restarts": "restarts",
     "restart_patience": "restart_patience",
 }
@@ -200,6 +201,7 @@ def _check_arguments(args: argparse.Namespace) -> None:
 def _build(args: argparse.Namespace) -> tuple:
     """``(network, objective, algorithm, the algorithm options given, data)``."""
     from ..algorithms import RESTART_OPTIONS, make
+    from ..algorithms.defaults import minibatch_for
     from ..tasks import make_network, make_objective, task_of
     from .data import metric_rule, prepare, read_table
     from .scaling import check_foldable
@@ -221,7 +223,8 @@ def _build(args: argparse.Namespace) -> tuple:
     if args.search is not None and args.algorithm in GRADED and args.metric is None:
         metric, args.chosen_by = "log_loss", "accuracy"  # as a graded --algorithm searches
         task = task_of(y_train, metric, y_test=y_test)
-    score = make_objective(net, X_train, y_train, task=task, metric=metric,
+    rows = minibatch_for(X_train.shape[0], net.n_weights, args.algorithm)
+    score = make_objective(net, X_train, y_train, task=task, metric=metric, batch_size=rows,
                            precision=args.precision, evaluation=args.evaluation)  # fmt: skip
     options = {k: getattr(args, flag) for k, flag in ALGORITHM_FLAGS.items()}
     options = {k: v for k, v in options.items() if v is not None}
@@ -255,7 +258,11 @@ def _choose_algorithm(args: argparse.Namespace, net, metric: str) -> None:
     chosen = choose_search(net.n_weights, args.budget, smooth=smooth, step_size=args.step_size)
     args.algorithm, args.search = chosen.algorithm, chosen
     if chosen.algorithm != "hill-climb":
-        args.pop_size = chosen.options["pop_size"] if args.pop_size is None else args.pop_size
+        for option, value in chosen.options.items():  # those not given on the line
+            flag = ALGORITHM_FLAGS.get(option)
+            if flag is not None and getattr(args, flag, None) is None:
+                setattr(args, flag, value)
+        args.step_size = chosen.options.get("step_size", args.step_size)
         if args.population is None and args.steps is None:
             args.population = chosen.population
 

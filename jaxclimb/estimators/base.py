@@ -7,6 +7,7 @@ network's size, and keeps the climber that is best by the user's metric (accurac
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 
 import jax
@@ -20,6 +21,7 @@ from ..algorithms.defaults import (
     DEFAULT_BUDGET,
     SearchChoice,
     choose_search,
+    minibatch_for,
     plan,
     scaled_options,
 )
@@ -82,6 +84,7 @@ class ClimbingBase(BaseEstimator):
         tol=1e-4,
         warm_start=False,
         max_seconds=None,
+        batch_size="auto",
         precision=DEFAULT_PRECISION,
         random_state=None,
         verbose=0,
@@ -115,6 +118,10 @@ class ClimbingBase(BaseEstimator):
                                    else net.activation)}  # fmt: skip
         smooth = searched != "accuracy" and "step" not in transfers
         algorithm, population, steps = self._algorithm(score, net, smooth)
+        rows = self._batch_rows(X_fit.shape[0], net.n_weights, algorithm.traits.name)
+        if rows != score.batch_size:  # minibatches: the objective, then its algorithm, anew
+            score = dataclasses.replace(score, batch_size=rows)
+            algorithm, population, steps = self._algorithm(score, net, smooth)
         init = net.init
         if warm:
             init = WarmStart(jax.random.key(seed), population, self.result_.best_params)
@@ -187,6 +194,16 @@ class ClimbingBase(BaseEstimator):
         if chosen is not None:
             self.search_ = {**chosen.to_config(), "population": population, "steps": steps}
         return make(name, score, net.init, **options), population, steps
+
+    def _batch_rows(self, n_rows: int, n_weights: int, algorithm: str) -> int | None:
+        """Rows per step's minibatch: ``batch_size`` as given (None: all rows), or for
+        ``"auto"`` :func:`~jaxclimb.algorithms.defaults.minibatch_for`'s choice."""
+        if isinstance(self.batch_size, str) and self.batch_size == "auto":
+            return minibatch_for(n_rows, n_weights, algorithm)
+        if self.batch_size is None:
+            return None
+        rows = check_int("batch_size", self.batch_size, minimum=1)
+        return rows if rows < n_rows else None
 
     def _choose(self, n_weights: int, smooth: bool):
         """``algorithm="auto"``: the search :func:`choose_search` picks for this network and

@@ -50,6 +50,10 @@ class ClimbingClassifier(ClassifierMixin, ClimbingBase):
             for ``n_iter_no_change`` checks, and keep the best validation weights.
         warm_start: continue from the fitted population (same network) instead of anew.
         max_seconds: stop the search at a chunk boundary after this many seconds.
+        batch_size: rows each step scores (as MLPClassifier names it): an int, None (all
+            rows), or ``"auto"``: minibatches where rows x weights make full-batch steps
+            expensive (:func:`jaxclimb.algorithms.defaults.minibatch_for`). The chosen
+            climber and every reported score are full-data evaluations.
         precision: the search's evaluations: ``"float32"`` (full float32 products on
             every backend), ``"tf32"`` or ``"bfloat16"`` (faster on a GPU; see
             :mod:`jaxclimb.precision`). The chosen climber, the reported scores and the
