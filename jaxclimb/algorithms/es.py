@@ -105,17 +105,22 @@ def evolution_strategy(
         raise ValueError(f"sigma_min ({sigma_min}) must be <= step_size ({step_size})")
     numbers = {k: jnp.asarray(v, jnp.float32) for k, v in numbers.items()}
     clip_max = check_clip(clip_max)
-    if rank is not None:
-        rank = check_int("rank", rank, minimum=1)
-        if clip_max is not None:
-            raise ValueError("rank and clip_max cannot be combined: clipping forms every "
-                             "member's weights; use rank=None to clip")  # fmt: skip
+    rank = _check_rank(rank, clip_max)
     return Algorithm(
         init=bind(_init, score_fn, jnp.asarray(sigma, jnp.float32), adam=optimizer == "adam"),
         step=bind(_step, score_fn, numbers, pop_size=pop_size, adam=optimizer == "adam",
                   clip_max=clip_max, rank=rank),
         traits=Traits(initial_evaluations=1, evaluations_per_step=pop_size + 1, name="es"),
     )  # fmt: skip
+
+
+def _check_rank(rank, clip_max) -> int | None:
+    if rank is None:
+        return None
+    if clip_max is not None:
+        raise ValueError("rank and clip_max cannot be combined: clipping forms every member's "
+                         "weights; use rank=None to clip")  # fmt: skip
+    return check_int("rank", rank, minimum=1)
 
 
 def centred_ranks(fitness: jax.Array) -> jax.Array:
