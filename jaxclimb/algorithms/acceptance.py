@@ -62,19 +62,24 @@ def distribution_step(state: Any, unravel, points, fitness, moved, moved_score):
     score is not finite is not taken (the mean stays where it was). ``points`` and
     ``moved`` are flat (``ravel_pytree``), ``unravel`` rebuilds their PyTree; ``points``
     may be a function ``i -> points[i]`` (a low-rank ES forms only the best member).
-    Under a step's evaluation key (minibatches) only the mean enters the best point: a
-    sample's score on one minibatch is too noisy an estimate to keep it by.
+    Under a step's evaluation key (minibatches, sampled episodes) the best point is the
+    mean: scores on one step's rows are too noisy to keep a point by (a lucky minibatch
+    would hold the best back for the rest of the chunk); the engine re-scores it on all
+    rows at chunk ends.
     """
     taken = jnp.isfinite(moved_score)
     finite = jnp.isfinite(fitness)
     i = jnp.argmax(jnp.where(finite, fitness, -jnp.inf))
-    best_params, best_score = state.best_params, state.best_score
-    if current_evaluation_key() is None:  # a minibatch's lucky sample is no best point
-        best = points(i) if callable(points) else points[i]
-        best_params, best_score = update_best(unravel(best), fitness[i], best_params, best_score)
     params = tree_select(taken, unravel(moved), state.params)
     score = jnp.where(taken, moved_score, state.score)
-    best_params, best_score = update_best(params, score, best_params, best_score)
+    if current_evaluation_key() is not None:  # noisy scores: the best follows the mean
+        best_params, best_score = params, score
+    else:
+        best = points(i) if callable(points) else points[i]
+        best_params, best_score = update_best(
+            unravel(best), fitness[i], state.best_params, state.best_score
+        )
+        best_params, best_score = update_best(params, score, best_params, best_score)
     info = StepInfo(
         score=score,
         candidate_score=jnp.where(finite[i], fitness[i], -jnp.inf),
