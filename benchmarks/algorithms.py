@@ -208,7 +208,7 @@ def run_evosax(data, steps, seeds, only=None):
 
 def _versus(rows, ours, theirs):
     """Print each of our rows named ``ours...`` against the row ``theirs``, per seed."""
-    from jaxclimb.statistics import mann_whitney
+    from jaxclimb.results.statistics import mann_whitney
 
     other = next((r for r in rows if r["name"] == theirs), None)
     for r in rows:

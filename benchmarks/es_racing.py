@@ -181,7 +181,7 @@ def cpu_name() -> str:
 
 def same_or_not(rows: dict) -> dict:
     """Two-sided Mann-Whitney p-values of the test accuracies over seeds."""
-    from jaxclimb.statistics import mann_whitney
+    from jaxclimb.results.statistics import mann_whitney
 
     pairs = [("jaxclimb ES", "evosax OpenES (vmap)"),
              ("hill-climb, racing restarts", "hill-climb, plain restarts")]  # fmt: skip

@@ -155,7 +155,7 @@ def fit_evosax(name: str, data, hidden: tuple, *, budget: int) -> dict:
     from evosax import algorithms
     from jax.flatten_util import ravel_pytree
 
-    from jaxclimb.tasks import task_of, training_objective
+    from jaxclimb.datasets.tasks import task_of, training_objective
 
     X, y, Xt, yt = data
     net = jc.MLP((X.shape[1], *hidden, 10), activation="tanh", output="softmax", init="glorot")

@@ -74,8 +74,8 @@ def fit_estimator(problem, method, seed, budget):
 def classification_problem(problem):
     """``(objective, init, weights -> test accuracy, weights -> train accuracy)`` as the
     estimator builds them (its network, log-loss and L2 penalty)."""
+    from jaxclimb.datasets.tasks import classification_task, make_network, training_objective
     from jaxclimb.estimators.base import DEFAULT_ALPHA
-    from jaxclimb.tasks import classification_task, make_network, training_objective
 
     X_train, X_test, y_train, y_test, hidden = standin(problem, seed=0)
     task = classification_task(len(np.unique(y_train)))

@@ -82,7 +82,12 @@ def evosax_es(problem, seed: int, name: str, budget: int):
     from evosax.algorithms import SNES, Open_ES, Sep_CMA_ES
     from jax.flatten_util import ravel_pytree
 
-    from jaxclimb.tasks import classification_task, make_network, make_objective, regression_task
+    from jaxclimb.datasets.tasks import (
+        classification_task,
+        make_network,
+        make_objective,
+        regression_task,
+    )
 
     X_train, X_test, y_train, y_test, hidden, classify = problem
     mean, scale = (0.0, 1.0) if classify else (y_train.mean(), y_train.std())

@@ -47,7 +47,7 @@ def episode_return(params, key):
 
 objective = jc.KeyedObjective(episode_return)
 result = jc.run(0, jc.hill_climb(objective, step_size=0.1), policy.init, population=32,
-                steps=400, score_fn=objective, progress=False)  # fmt: skip
+                steps=400, progress=False)  # fmt: skip
 random_policy = policy.init(jax.random.key(0))
 start = float(objective.full(random_policy))
 print(f"return of a random policy {start:.2f}; after the search {result.best_score.max():.2f} "

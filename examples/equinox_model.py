@@ -45,7 +45,7 @@ X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
 
 score = jc.make_score_fn(forward, X_train, y_train, metric="accuracy")  # 3 classes: argmax
 result = jc.run(1, jc.hill_climb(score, step_size=0.1), init_params, population=64,
-                steps=1000, score_fn=score, progress=False)  # fmt: skip
+                steps=1000, progress=False)  # fmt: skip
 print(
     f"train accuracy {result.best_metric.max():.3f}; "
     f"test accuracy {result.evaluate(X_test, y_test).max():.3f} (best climber on test)"

@@ -46,7 +46,7 @@ X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
 
 score = jc.make_score_fn(forward, X_train, y_train, metric="log_loss", output_kind="logit")
 algorithm = jc.hill_climb(score, step_size=0.05, mutate_fraction=0.2)
-result = jc.run(0, algorithm, init_params, population=64, steps=1500, score_fn=score,
+result = jc.run(0, algorithm, init_params, population=64, steps=1500,
                 progress=False)  # fmt: skip
 best = result.best()  # a Flax parameter dict, as init_params returns it
 predicted = jax.numpy.argmax(forward(best, X_test), axis=1)

@@ -31,7 +31,7 @@ def push(params, observation):
 
 objective = jc.rollout_objective(env.step, env.reset, push, episodes=4, max_steps=200)
 search = jc.hill_climb(objective, step_size=0.2)
-result = jc.run(0, search, net.init, population=16, steps=STEPS, racing=10, score_fn=objective,
+result = jc.run(0, search, net.init, population=16, steps=STEPS, racing=10,
                 progress=False)  # fmt: skip
 start = float(objective.full(net.init(jax.random.key(0))))
 best = float(result.best_score.max())

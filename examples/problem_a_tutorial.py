@@ -39,7 +39,6 @@ for name, net, step_size, (tut_train, tut_test) in rows:
         net.init,
         population=256,
         steps=1000,
-        score_fn=score,
         progress=False,
     )
     train = accuracy_score(y_train, result.predict(X_train))

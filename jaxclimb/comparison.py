@@ -22,17 +22,17 @@ from tqdm.auto import tqdm
 from ._checks import check_int
 from .algorithms import make
 from .datasets import problem_a
+from .datasets.tasks import make_network, make_objective, task_of
 from .engine import racing_steps, run
 from .evaluation.metrics import METRICS
-from .report import aligned, number
 from .results import SearchResult
-from .statistics import (
+from .results.report import aligned, number
+from .results.statistics import (
     bootstrap_median_interval,
     expected_running_time,
     first_hitting_evaluations,
     mann_whitney,
 )
-from .tasks import make_network, make_objective, task_of
 
 _SETTINGS = ("algorithm", "population", "name", "racing")
 MIN_RUNS = 10

@@ -34,6 +34,6 @@ def cpu_subprocess_env():
 
 
 # The command line turns JAX's persistent compilation cache on; tests that call it in this
-# process must not fill the user's cache folder (tests/test_cli_output.py checks the cache
+# process must not fill the user's cache folder (tests/cli/test_cli_output.py checks the cache
 # in subprocesses with a folder of their own).
 os.environ.setdefault("JAXCLIMB_COMPILE_CACHE", "off")

@@ -8,7 +8,7 @@ import pytest
 
 import jaxclimb as jc
 from jaxclimb.cli import main
-from jaxclimb.statistics import (
+from jaxclimb.results.statistics import (
     bootstrap_median_interval,
     expected_running_time,
     first_hitting_evaluations,
@@ -132,7 +132,7 @@ def test_few_runs_are_warned_and_marked():
 
 
 def test_tables_never_run_together():
-    from jaxclimb.report import format_quantiles
+    from jaxclimb.results.report import format_quantiles
 
     for scale in (1e-3, 1, 100, 500, 1e5, 1e9, 1e15):
         table = format_quantiles({"train mse": np.array([1.0, 2.0, 3.0]) * scale}, chosen=0)
@@ -143,7 +143,7 @@ def test_tables_never_run_together():
 
 def test_missing_matplotlib_is_a_clear_message(comparison, monkeypatch, tmp_path):
     monkeypatch.setitem(sys.modules, "matplotlib", None)
-    from jaxclimb.plots import plot_comparison
+    from jaxclimb.results.plots import plot_comparison
 
     with pytest.raises(ValueError, match="jaxclimb\\[plot\\]"):
         plot_comparison(comparison, str(tmp_path / "x.png"))

@@ -120,7 +120,7 @@ def test_tests_needing_host_devices_pin_the_cpu_platform():
     on a GPU machine it still gets them; in-process runs it compares with are pinned
     with ``devices=jax.devices("cpu")``."""
     here = pathlib.Path(__file__).parent
-    for path in sorted(here.glob("test_*.py")):
+    for path in sorted(here.rglob("test_*.py")):
         if path.name == pathlib.Path(__file__).name:
             continue
         text = path.read_text()

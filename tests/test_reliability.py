@@ -274,7 +274,7 @@ def test_csv_hygiene(tmp_path, name, text, match, capsys):
 
 @pytest.mark.parametrize("kind", ["bom", "gzip", "tsv"])
 def test_csv_variants_are_read(tmp_path, kind):
-    from jaxclimb.csvfile import load_csv
+    from jaxclimb.datasets.csvfile import load_csv
 
     rows = "".join(f"{i},{i % 3},{i % 2}\n" for i in range(20))
     if kind == "bom":

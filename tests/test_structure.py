@@ -15,14 +15,13 @@ MODULES = sorted(PACKAGE.rglob("*.py"))
 
 # Each module may import modules of its own layer or a lower one, never a higher one.
 LAYERS = [
-    {"_version", "_checks", "_files", "_treeio", "networks", "mutation", "_log", "prng"}
-    | {"precision"},
+    {"_version", "_checks", "_files", "networks", "mutation", "_log", "prng", "precision"},
     {"evaluation"},
     {"algorithms"},
-    {"results", "_resultfile", "report", "statistics"},
+    {"results"},
     {"engine"},
-    {"tasks", "datasets", "csvfile"},
-    {"estimators", "mlrose", "comparison", "plots", "cli", "__main__", "__init__"},
+    {"datasets"},
+    {"estimators", "mlrose", "comparison", "cli", "__main__", "__init__"},
 ]
 
 
@@ -37,9 +36,7 @@ def _layer(module: str) -> int:
 
 def _imports(path: pathlib.Path):
     """(line, absolute module) of every import of a jaxclimb module in ``path``."""
-    package = _name(path).split(".")
-    if path.name != "__init__.py":
-        package = package[:-1]
+    package = _name(path).split(".")[:-1]  # a package's __init__ counts as in the package
     for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.ImportFrom):
             base = package[: len(package) - node.level + 1] if node.level else []
@@ -62,7 +59,7 @@ def test_no_module_over_300_lines_or_function_over_60(path):
             assert length <= 60, f"{node.name} has {length} lines"
 
 
-@pytest.mark.parametrize("path", [p for p in MODULES if p.name != "__init__.py"], ids=_name)
+@pytest.mark.parametrize("path", [p for p in MODULES if p != PACKAGE / "__init__.py"], ids=_name)
 def test_imports_point_down_and_never_through_the_package_init(path):
     own = _layer(_name(path))
     for line, module, names in _imports(path):
@@ -129,3 +126,76 @@ def test_command_line_choices_match_the_library():
     assert choices["optimizer"] == gradient.OPTIMIZERS
     every = {o for name in REGISTRY for o in options_of(name)} | set(RESTART_OPTIONS)
     assert set(run.ALGORITHM_FLAGS) <= every
+
+
+def _graph() -> dict[str, set[str]]:
+    """Module -> the jaxclimb modules it imports (``from pkg import mod`` names the module)."""
+    known = {_name(p).removesuffix(".__init__") for p in MODULES}
+    graph = {}
+    for path in MODULES:
+        edges = set()
+        for _, module, names in _imports(path):
+            subs = {f"{module}.{n}" for n in names} & known
+            edges |= subs or ({module} & known)
+        graph[_name(path).removesuffix(".__init__")] = edges
+    return graph
+
+
+def test_no_module_imports_itself_back_through_a_cycle():
+    graph, done, stack = _graph(), set(), []
+
+    def visit(module):
+        assert module not in stack, " -> ".join([*stack[stack.index(module) :], module])
+        if module not in done:
+            stack.append(module)
+            for other in sorted(graph.get(module, ())):
+                visit(other)
+            stack.pop()
+            done.add(module)
+
+    for module in sorted(graph):
+        visit(module)
+
+
+def test_the_top_level_holds_the_base_layer_and_the_front_ends_only():
+    top = {p.stem for p in PACKAGE.glob("*.py")}
+    base = top - {"__init__", "__main__", "comparison"}
+    assert base <= LAYERS[0] and len(base) <= 8, sorted(base)
+
+
+def test_the_type_stub_names_what_the_tables_name():
+    """``__init__.pyi`` (for type checkers) and the lazy tables of ``__init__.py`` agree."""
+    stub = ast.parse((PACKAGE / "__init__.pyi").read_text())
+    imported = {}
+    for node in stub.body:
+        if isinstance(node, ast.ImportFrom):
+            for alias in node.names:
+                module = f"{node.module}.{alias.name}" if node.module else alias.name
+                modules = jc._SUBMODULES | jc._PACKAGES
+                imported[alias.asname] = module if alias.asname in modules else node.module
+    expected = {name: module for name, module in jc._WHERE.items()}
+    expected |= dict(jc._SUBMODULES | jc._PACKAGES, __version__="_version")
+    assert imported == expected
+    written = next(n.value for n in stub.body if isinstance(n, ast.Assign)
+                   and n.targets[0].id == "__all__")  # fmt: skip
+    assert ast.literal_eval(written) == jc.__all__
+
+
+def test_the_algorithm_protocol_lives_in_its_package_and_still_loads_from_the_top():
+    from jaxclimb import algorithms
+
+    for name in ("Algorithm", "Traits", "StepInfo", "ClimberState", "SearchState", "REGISTRY"):
+        assert name not in jc.__all__ and name in algorithms.__all__
+        assert getattr(jc, name) is getattr(algorithms, name)
+
+
+PACKAGES = [PACKAGE, *sorted(p.parent for p in PACKAGE.glob("*/__init__.py"))]
+
+
+@pytest.mark.parametrize("package", PACKAGES, ids=lambda p: p.name)
+def test_every_package_map_names_each_of_its_modules_and_packages(package):
+    doc = ast.get_docstring(ast.parse((package / "__init__.py").read_text())) or ""
+    parts = [p.stem for p in package.glob("*.py") if p.name != "__init__.py"]
+    parts += [p.parent.name for p in package.glob("*/__init__.py")]
+    unnamed = [part for part in parts if part != "__main__" and f"{part}" not in doc]
+    assert not unnamed, f"{package.name}/__init__.py's docstring does not name {unnamed}"

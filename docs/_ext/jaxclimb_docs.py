@@ -48,7 +48,7 @@ def write_public_page(path: pathlib.Path) -> None:
             "   :nosignatures:",
             "",
         ]
-        lines += [f"   {name}" for name in names] + [""]
+        lines += [f"   {jaxclimb._SUBMODULES.get(name, name)}" for name in names] + [""]
     text = "\n".join(lines)
     if not path.exists() or path.read_text() != text:  # unchanged: no rebuild of every page
         path.write_text(text)

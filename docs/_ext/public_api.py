@@ -24,7 +24,7 @@ GROUPS = {  # source module of a lazily loaded name -> the heading of its table
     "mutation": "Moves",
     "estimators": "scikit-learn estimators",
     "comparison": "Comparing populations",
-    "plots": "Comparing populations",
+    "results.plots": "Comparing populations",
 }
 MODULES = "Modules"
 DEFINED_IN = {"load_result": "results", "__version__": "_version"}  # not lazy names

@@ -58,7 +58,6 @@ one = jc.run(
     population=1,
     steps=1000,
     record_every=1,  # keep the score of every step, to print the tutorial's trace
-    score_fn=score,
     progress=False,
 )
 
@@ -82,7 +81,7 @@ print("the tutorial's published run: train 0.885, test 0.818 (another, unseeded 
 mlp = jc.MLP((5, 10, 1), activation="sigmoid", output="sigmoid")
 mlp_score = jc.make_score_fn(mlp, X_train, y_train, metric="accuracy")
 climb = jc.hill_climb(mlp_score, step_size=0.1)
-one_mlp = jc.run(0, climb, mlp.init, population=1, steps=1000, score_fn=mlp_score, progress=False)
+one_mlp = jc.run(0, climb, mlp.init, population=1, steps=1000, progress=False)
 print(
     f"one MLP climber: train {one_mlp.best_score[0]:.3f}, "
     f"test {one_mlp.evaluate(X_test, y_test)[0]:.3f} (tutorial: 0.873 / 0.851)"
@@ -95,7 +94,7 @@ print(
 # move. jaxclimb runs many independent climbers as one compiled computation; climber ``i``
 # uses the key ``fold_in(key, i)``, so it does the same thing whatever the population size.
 # Here 2,048 climbers, each the tutorial's search: two million evaluations.
-many = jc.run(0, climb, mlp.init, population=2048, steps=1000, score_fn=mlp_score, progress=False)
+many = jc.run(0, climb, mlp.init, population=2048, steps=1000, progress=False)
 print(many.summary(X_test, y_test))
 
 # %%
@@ -142,7 +141,7 @@ fig.tight_layout()
 # ``compare_results`` gives the median test accuracy with a bootstrap interval, a
 # Mann-Whitney test against the first row, and how often a climber reached a target.
 perceptron_many = jc.run(0, jc.hill_climb(score, step_size=0.05), perceptron.init,
-                         population=2048, steps=1000, score_fn=score, progress=False)  # fmt: skip
+                         population=2048, steps=1000, progress=False)  # fmt: skip
 comparison = jc.compare_results(
     {"perceptron (step)": perceptron_many, "MLP 5-10-1 (sigmoid)": many},
     X_test=X_test, y_test=y_test, target=0.85,

@@ -40,7 +40,7 @@ def forward(p, X):
 
 score = jc.make_score_fn(forward, X, y, metric="log_loss", output_kind="logit")
 result = jc.run(0, jc.hill_climb(score, step_size=0.05), init, population=16, steps=300,
-                score_fn=score, progress=False)  # fmt: skip
+                progress=False)  # fmt: skip
 best = result.best()
 probabilities = jax.nn.softmax(forward(best, X))
 print(f"best log-loss {result.best_metric.min():.4f}; "
@@ -78,7 +78,7 @@ def flax_init(key):
 
 flax_score = jc.make_score_fn(flax_forward, X, y, metric="accuracy")
 flax_result = jc.run(1, jc.hill_climb(flax_score, step_size=0.05, mutate_fraction=0.2),
-                     flax_init, population=64, steps=500, score_fn=flax_score,
+                     flax_init, population=64, steps=500,
                      progress=False)  # fmt: skip
 print(f"Flax MLP 8-16-4: best training accuracy {flax_result.best_metric.max():.3f}")
 print(jax.tree.map(np.shape, flax_result.best()))
@@ -105,7 +105,7 @@ def eqx_init(key):
 
 eqx_score = jc.make_score_fn(eqx_forward, X, y, metric="accuracy")
 eqx_result = jc.run(1, jc.hill_climb(eqx_score, step_size=0.05, mutate_fraction=0.2),
-                    eqx_init, population=64, steps=500, score_fn=eqx_score,
+                    eqx_init, population=64, steps=500,
                     progress=False)  # fmt: skip
 print(f"Equinox MLP 8-16-4: best training accuracy {eqx_result.best_metric.max():.3f}")
 
@@ -135,7 +135,7 @@ def quarter_accuracy(params, key):
 
 noisy = jc.KeyedObjective(quarter_accuracy)
 noisy_result = jc.run(2, jc.hill_climb(noisy, step_size=0.05), init, population=32,
-                      steps=300, score_fn=noisy, progress=False)  # fmt: skip
+                      steps=300, progress=False)  # fmt: skip
 print(f"best accuracy on the fixed evaluation key: {noisy_result.best_score.max():.3f}")
 
 # %%

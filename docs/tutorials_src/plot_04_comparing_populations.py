@@ -12,7 +12,7 @@ test, success rates and the expected running time (ERT) of restarting failed cli
 # %%
 # Configurations at an equal budget
 # ---------------------------------
-# Each configuration is a dict: an algorithm from ``jc.REGISTRY``, a population and the
+# Each configuration is a dict: an algorithm from ``jc.algorithms.REGISTRY``, a population and the
 # algorithm's options. ``compare`` gives every one the same data, seed and budget of
 # evaluations (here 64,000 each, on problem A's MLP); a configuration whose step costs
 # more evaluations (a genetic algorithm evaluates its whole population per step) gets
@@ -84,7 +84,7 @@ for name, hidden in (("MLP 5-4-1", 4), ("MLP 5-10-1", 10)):
     net = jc.MLP((5, hidden, 1), activation="sigmoid", output="sigmoid")
     score = jc.make_score_fn(net, X_train, y_train, metric="accuracy")
     results[name] = jc.run(0, jc.hill_climb(score, step_size=0.1), net.init, population=128,
-                           steps=500, score_fn=score, progress=False)  # fmt: skip
+                           steps=500, progress=False)  # fmt: skip
 print(jc.compare_results(results, X_test=X_test, y_test=y_test, target=0.85).format_table())
 
 # %%

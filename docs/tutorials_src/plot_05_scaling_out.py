@@ -38,9 +38,9 @@ X_train, X_test, y_train, y_test = jc.datasets.problem_a()
 net = jc.MLP((5, 10, 1), activation="sigmoid", output="sigmoid")
 score = jc.make_score_fn(net, X_train, y_train, metric="accuracy")
 climb = jc.hill_climb(score, step_size=0.1)
-everywhere = jc.run(0, climb, net.init, population=101, steps=300, score_fn=score,
+everywhere = jc.run(0, climb, net.init, population=101, steps=300,
                     progress=False)  # fmt: skip
-one_device = jc.run(0, climb, net.init, population=101, steps=300, score_fn=score,
+one_device = jc.run(0, climb, net.init, population=101, steps=300,
                     devices=jax.devices()[:1], progress=False)  # fmt: skip
 print(f"{everywhere.population} climbers on {len(jax.devices())} device(s) and on 1:",
       "identical" if np.array_equal(everywhere.best_score, one_device.best_score) else
@@ -53,7 +53,7 @@ print(f"{everywhere.population} climbers on {len(jax.devices())} device(s) and o
 # climbers, so there climbers agree to float32 rounding, not bit for bit.
 #
 # Climber ``i`` does not depend on the population size either:
-small = jc.run(0, climb, net.init, population=8, steps=300, score_fn=score, progress=False)
+small = jc.run(0, climb, net.init, population=8, steps=300, progress=False)
 print("the first 8 climbers of 101 are the 8-climber run:",
       np.array_equal(small.best_score, everywhere.best_score[:8]))  # fmt: skip
 
@@ -64,7 +64,7 @@ print("the first 8 climbers of 101 are the 8-climber run:",
 # compiled step: from a 2 GiB budget by default, or ``block_size=`` / ``memory_budget=``
 # by hand. Results are bitwise those of an unblocked run (a million climbers of this
 # network run in 1.94 GiB: :doc:`/guides/speed`).
-blocked = jc.run(0, climb, net.init, population=101, steps=300, score_fn=score,
+blocked = jc.run(0, climb, net.init, population=101, steps=300,
                  block_size=16, progress=False)  # fmt: skip
 print("blocks of 16 climbers give the same result:",
       np.array_equal(blocked.best_score, everywhere.best_score))  # fmt: skip

@@ -3,11 +3,14 @@
 * :mod:`~jaxclimb.algorithms.base`: the protocol (``Algorithm``, ``SearchState``,
   ``StepInfo``, ``Traits``); :mod:`~jaxclimb.algorithms.acceptance`: the acceptance test
   and the helpers every algorithm shares.
-* one module per algorithm: hill climbing, annealing (with :mod:`.schedules`), the
-  genetic algorithm, the gradient baseline, the evolution strategy, SNES, restarts around
-  any climber.
+* one module per algorithm: :mod:`.hill_climb`, :mod:`.annealing` (with
+  :mod:`.schedules`), :mod:`.genetic`, :mod:`.gradient` (the baseline), :mod:`.es` (the
+  evolution strategy), :mod:`.snes`, and :mod:`.restarts` around any climber.
 * :mod:`~jaxclimb.algorithms.build`: ``REGISTRY`` and :func:`make`, the one builder from
   flat options that every front end uses.
+* :mod:`~jaxclimb.algorithms.defaults`: the rule table (settings that scale with the
+  network, the search a budget buys, a budget split into climbers and steps), and
+  :mod:`~jaxclimb.algorithms.planner`: the one planner the front ends call on it.
 """
 
 from .acceptance import is_improvement, tree_select, update_best

@@ -103,7 +103,7 @@ def simulated_annealing(
             temperature,  # a schedule object: its numbers are data
             **how,
         ),
-        traits=Traits(name="annealing"),
+        traits=Traits(name="annealing", objective=score_fn),
     )
 
 

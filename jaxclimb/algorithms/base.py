@@ -60,12 +60,16 @@ class Traits:
             keep the population, so :func:`~jaxclimb.algorithms.with_restarts` refuses it.
         name: the algorithm's name (a ``REGISTRY`` key), recorded in results; a label
             only: it takes no part in comparisons, fingerprints or compiled programs.
+        objective: the objective the algorithm was built from (its factory's
+            ``score_fn``), so that :func:`~jaxclimb.run` needs it named once; like ``name``
+            it takes no part in comparisons, and the engine drops it before compiling.
     """
 
     initial_evaluations: int = 1
     evaluations_per_step: int = 1
     coupled: bool = False
     name: str = dataclasses.field(default="", compare=False, repr=False)
+    objective: Any = dataclasses.field(default=None, compare=False, repr=False)
 
 
 class Algorithm(NamedTuple):

@@ -68,7 +68,7 @@ def make(
     init_params: Callable[[jax.Array], Any],
     **options: Any,
 ) -> Algorithm:
-    """Build algorithm ``name`` (a :data:`~jaxclimb.REGISTRY` key) from flat options.
+    """Build algorithm ``name`` (a ``jaxclimb.algorithms.REGISTRY`` key) from flat options.
 
     Args:
         name: ``"hill-climb"``, ``"annealing"``, ``"genetic"``, ``"gradient"``, ``"es"``
@@ -82,7 +82,7 @@ def make(
             ``4 + floor(3 ln d)`` for the ``d`` weights ``init_params`` draws.
 
     Returns:
-        The :class:`~jaxclimb.algorithms.base.Algorithm`, wrapped in
+        The :class:`~jaxclimb.algorithms.Algorithm`, wrapped in
         :func:`~jaxclimb.algorithms.with_restarts` when a restart option is given.
     """
     given = {k: v for k, v in options.items() if v is not None}

@@ -112,7 +112,7 @@ LOWRANK_STEP_DIVISOR = 10
 
 @dataclasses.dataclass(frozen=True)
 class SearchChoice:
-    """What :func:`choose_search` picked: the algorithm, its options (for
+    """What ``choose_search`` picked: the algorithm, its options (for
     :func:`~jaxclimb.algorithms.make`), the climbers, their steps, and why."""
 
     algorithm: str

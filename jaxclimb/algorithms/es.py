@@ -110,7 +110,8 @@ def evolution_strategy(
         init=bind(_init, score_fn, jnp.asarray(sigma, jnp.float32), adam=optimizer == "adam"),
         step=bind(_step, score_fn, numbers, pop_size=pop_size, adam=optimizer == "adam",
                   clip_max=clip_max, rank=rank),
-        traits=Traits(initial_evaluations=1, evaluations_per_step=pop_size + 1, name="es"),
+        traits=Traits(initial_evaluations=1, evaluations_per_step=pop_size + 1, name="es",
+                      objective=score_fn),
     )  # fmt: skip
 
 

@@ -97,7 +97,7 @@ def genetic(
                   **static),
         traits=Traits(
             initial_evaluations=pop_size, evaluations_per_step=pop_size - n_elites, coupled=True,
-            name="genetic",
+            name="genetic", objective=score_fn,
         ),
     )  # fmt: skip
 

@@ -74,7 +74,7 @@ def gradient_descent(
     return Algorithm(
         init=bind(_init, score_fn, rate, optimizer=optimizer),
         step=bind(_step, score_fn, rate, optimizer=optimizer, clip_max=clip_max),
-        traits=Traits(name="gradient"),
+        traits=Traits(name="gradient", objective=score_fn),
     )
 
 

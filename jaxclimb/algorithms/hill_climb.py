@@ -81,7 +81,7 @@ def hill_climb(
             (:func:`~jaxclimb.mutation.step_scales`); Gaussian moves only.
 
     Returns:
-        An :class:`~jaxclimb.algorithms.base.Algorithm`.
+        An :class:`~jaxclimb.algorithms.Algorithm`.
     """
     step_size = check_float("step_size", step_size, positive=True)
     move_options = {"mutate_fraction": mutate_fraction, "mutate_count": mutate_count}
@@ -102,7 +102,7 @@ def hill_climb(
             adaptive=adaptive,
             **how,
         ),
-        traits=Traits(evaluations_per_step=n_candidates, name="hill-climb"),
+        traits=Traits(evaluations_per_step=n_candidates, name="hill-climb", objective=score_fn),
     )
 
 

@@ -110,7 +110,7 @@ def snes(
     return Algorithm(
         init=bind(_init, score_fn, numbers["sigma"]),
         step=bind(_step, score_fn, numbers, pop_size=pop_size),
-        traits=Traits(initial_evaluations=1, evaluations_per_step=pop_size + 1),
+        traits=Traits(initial_evaluations=1, evaluations_per_step=pop_size + 1, objective=score_fn),
     )
 
 

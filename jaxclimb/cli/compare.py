@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import warnings
 
-from .common import check_output_folders, start_devices, write_or_fall_back
+from .runtime import check_output_folders, start_devices, write_or_fall_back
 
 
 def _floats(text: str, name: str) -> list[float]:
@@ -48,7 +48,7 @@ def compare_command(args: argparse.Namespace) -> int:
     """Check everything, run the configurations, print one table, write the files."""
     check_output_folders(args, "plot", "json", "csv")
     if args.plot:
-        from ..plots import require_matplotlib
+        from ..results.plots import require_matplotlib
 
         require_matplotlib()  # before the comparison, not after it
     configs = _configs(args)
@@ -81,7 +81,7 @@ def compare_command(args: argparse.Namespace) -> int:
 
 def _in_user_units(comparison, scaling: dict) -> None:
     """Every configuration's numbers in the target's own units (MSE times its variance)."""
-    from .scaling import fold_into_result
+    from ..datasets.scaling import fold_into_result
 
     factor = (scaling["target"] or {}).get("std", 1.0) ** 2 if comparison.metric == "mse" else 1
     for entry in comparison.entries:
@@ -98,7 +98,7 @@ def _write_files(args: argparse.Namespace, result) -> int:
     if args.csv:
         status |= write_or_fall_back("--csv", args.csv, result.to_csv)
     if args.plot:
-        from ..plots import plot_comparison
+        from ..results.plots import plot_comparison
 
         status |= write_or_fall_back("--plot", args.plot, lambda p: plot_comparison(result, p))
     return status
@@ -110,7 +110,7 @@ def report_command(args: argparse.Namespace) -> int:
 
     check_output_folders(args, "plot")
     if args.plot:
-        from ..plots import require_matplotlib
+        from ..results.plots import require_matplotlib
 
         require_matplotlib()
     _not_a_checkpoint(args.path)
@@ -122,7 +122,7 @@ def report_command(args: argparse.Namespace) -> int:
           f"{result.steps_run} steps")  # fmt: skip
     print(result.summary())
     if args.plot:
-        from ..plots import plot_run
+        from ..results.plots import plot_run
 
         return write_or_fall_back("--plot", args.plot, lambda p: plot_run(result, p))
     return 0

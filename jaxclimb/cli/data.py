@@ -43,7 +43,7 @@ class Data:
 def read_table(args: argparse.Namespace) -> tuple:
     """``(X, y, source)`` of ``--data``/``--target`` (announced when large), or ``(None,
     None, problem A's name)``."""
-    from ..csvfile import load_csv
+    from ..datasets.csvfile import load_csv
 
     if args.data is None:
         if args.target is not None:
@@ -104,8 +104,8 @@ def metric_rule(metric: str | None, algorithms, y, *, target: str | None = None,
 def prepare(args: argparse.Namespace, table: tuple, metric: str) -> Data:
     """Encode, split and scale ``table`` (from :func:`read_table`) for ``metric``."""
     from ..datasets import class_labels, problem_a, split
+    from ..datasets.scaling import fit_scaling
     from ..evaluation.metrics import METRICS
-    from .scaling import fit_scaling
 
     X, y, source = table
     if X is None:
@@ -119,6 +119,6 @@ def prepare(args: argparse.Namespace, table: tuple, metric: str) -> Data:
     scaling = fit_scaling(kind, raw[0], raw[2] if regression else None)
     if scaling is None:
         return Data(raw, raw, source)
-    from .scaling import apply_scaling
+    from ..datasets.scaling import apply_scaling
 
     return Data(apply_scaling(scaling, *raw), raw, source, scaling)

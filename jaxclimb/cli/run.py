@@ -7,15 +7,17 @@ U(0, 1) initial weights, 256 hill climbers of 1000 steps of size 0.1, accuracy m
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 import time
+from typing import Any
 
 from .._version import __version__
-from .common import start_devices
 from .data import GRADED
 from .resume import SEARCH_OPTIONS as BASE_OPTIONS
 from .resume import resume_hint, resumed_args
+from .runtime import start_devices
 
 ALGORITHM_FLAGS = {  # option of algorithms.make: the command-line attribute
     "mutate_fraction": "mutate_fraction",
@@ -60,30 +62,31 @@ def run_command(args: argparse.Namespace) -> int:
     if jax.process_index() != 0:  # only process 0 prints and writes files
         args.quiet, args.out = True, None
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - for the rest of the process
-    net, score, algorithm, options, data = _build(args)
-    settings = {"algorithm": args.algorithm, "step_size": args.step_size, **options,
-                "search": args.search.to_config() if args.search else {"reason": "given"},
+    built = _build(args)
+    net, plan, data = built.net, built.plan, built.data
+    settings = {"algorithm": plan.name, "step_size": args.step_size, **built.options,
+                "search": plan.choice.to_config() if plan.choice else {"reason": "given"},
                 "seed": args.seed, "data": data.source, "model": net.to_config(),
-                "cli": {k: getattr(args, k) for k in (*SEARCH_OPTIONS, "search_steps")},
+                "cli": built.recorded(args),
                 "command": getattr(args, "command_line", None)}  # fmt: skip
     sizes = "-".join(map(str, net.layer_sizes))
     scaled = f", {data.scaling['kind']} scaling" if data.scaling else ""
     print(
-        f"jaxclimb {__version__}: {args.algorithm} {args.population} x {args.steps} steps, "
+        f"jaxclimb {__version__}: {plan.name} {plan.population} x {plan.steps} steps, "
         f"{args.model} {sizes} ({net.output} output), step size {args.step_size}, data "
         f"{data.source}{scaled}"
         + (f", precision {args.precision}" if args.precision != "float32" else "")
         + (f", resuming {args.resume}" if args.resume else "")
-        + (f"\nsearch chosen for the budget: {args.search.describe()}" if args.search else ""),
+        + (f"\nsearch chosen for the budget: {plan.choice.describe()}" if plan.choice else ""),
         flush=True,
     )
-    result = _search(args, algorithm, net, score, settings)
+    result = _search(args, built, settings)
     if data.scaling is not None:  # back in the user's units: raw features in, raw targets out
-        from .scaling import fold_into_result
+        from ..datasets.scaling import fold_into_result
 
         fold_into_result(result, data.scaling)
-    if args.chosen_by is not None:  # a surrogate was searched: choose by the user's metric
-        choose_by(result, args.chosen_by, data.raw[0], data.raw[2])
+    if built.chosen_by is not None:  # a surrogate was searched: choose by the user's metric
+        choose_by(result, built.chosen_by, data.raw[0], data.raw[2])
     return _finish(args, result, data.raw)
 
 
@@ -96,19 +99,20 @@ def choose_by(result, metric: str, X_train, y_train) -> None:
     result.config.update(chosen=choose(values, result.best_score), chosen_by=f"train {metric}")
 
 
-def _search(args: argparse.Namespace, algorithm, net, score, settings: dict):
+def _search(args: argparse.Namespace, built: Built, settings: dict):
     from ..engine import resume, run
 
+    algorithm, init, score, plan = built.plan.algorithm, built.net.init, built.score, built.plan
     host = {"progress": not args.quiet, "verbose": args.verbose,
             "checkpoint_every": args.checkpoint_every, "max_seconds": args.max_seconds}  # fmt: skip
     start = time.perf_counter()
     if args.resume is not None:
-        steps = args.steps if getattr(args, "extended", False) else None
-        result = resume(args.resume, algorithm, net.init, score_fn=score, steps=steps,
+        steps = plan.steps if getattr(args, "extended", False) else None
+        result = resume(args.resume, algorithm, init, score_fn=score, steps=steps,
                         checkpoint=args.checkpoint or args.resume, **host)  # fmt: skip
     else:
-        result = run(args.seed, algorithm, net.init, population=args.population,
-                     steps=args.steps, record_every=args.record_every,
+        result = run(args.seed, algorithm, init, population=plan.population,
+                     steps=plan.steps, record_every=args.record_every,
                      max_attempts=args.max_attempts, score_fn=score, racing=args.racing,
                      config=settings, checkpoint=args.checkpoint, **host)  # fmt: skip
     if args.verbose:  # where the wall time went
@@ -130,7 +134,7 @@ def _finish(args: argparse.Namespace, result, data) -> int:
     import numpy as np
 
     from ..engine.signals import deferred_interrupts, exit_status
-    from ..report import keep_rows
+    from ..results.report import keep_rows
 
     X_train, X_test, y_train, y_test = data
     status = exit_status(_signal_number(result)) if result.interrupted else 0
@@ -198,18 +202,42 @@ def _check_arguments(args: argparse.Namespace) -> None:
     check_int("--seed", args.seed, minimum=-(2**63), maximum=2**63 - 1)
 
 
-def _build(args: argparse.Namespace) -> tuple:
-    """``(network, objective, algorithm, the algorithm options given, data)``."""
-    from ..algorithms import RESTART_OPTIONS, make
+@dataclasses.dataclass(frozen=True)
+class Built:
+    """What ``jaxclimb run`` searches: the network, the objective, the planned search, the
+    algorithm options (as given, with what the plan added), the data, the metric the
+    climber is chosen by (None: the searched one) and the steps restarts share."""
+
+    net: Any
+    score: Any
+    plan: Any
+    options: dict
+    data: Any
+    chosen_by: str | None
+    search_steps: int
+
+    def recorded(self, args: argparse.Namespace) -> dict:
+        """The options as a checkpoint records them for ``--resume``: as given, with what
+        the plan decided."""
+        plan, pop_size = self.plan, self.options.get("pop_size", args.pop_size)
+        chosen = {"algorithm": plan.name, "population": plan.population, "steps": plan.steps,
+                  "pop_size": pop_size}  # fmt: skip
+        return {**{k: getattr(args, k) for k in SEARCH_OPTIONS}, **chosen,
+                "search_steps": self.search_steps}  # fmt: skip
+
+
+def _build(args: argparse.Namespace) -> Built:
+    """The network, the objective and the search of ``args``, planned."""
     from ..algorithms.defaults import minibatch_for
-    from ..tasks import make_network, make_objective, task_of
+    from ..algorithms.planner import plan_search
+    from ..datasets.scaling import check_foldable
+    from ..datasets.tasks import make_network, make_objective, task_of
     from .data import metric_rule, prepare, read_table
-    from .scaling import check_foldable
 
     table = read_table(args)
     perceptron = args.model == "perceptron"
     hard = perceptron or args.output == "step"
-    metric, args.chosen_by = metric_rule(
+    metric, chosen_by = metric_rule(
         args.metric, [args.algorithm], table[1], target=args.target, hard_output=hard
     )
     data = prepare(args, table, metric)
@@ -219,52 +247,44 @@ def _build(args: argparse.Namespace) -> tuple:
     net = make_network(task, X_train.shape[1], hidden=hidden, activation=args.activation,
                        output=args.output, init=args.init, perceptron=perceptron)  # fmt: skip
     check_foldable(data.scaling, net.output)
-    _choose_algorithm(args, net, metric)
-    if args.search is not None and args.algorithm in GRADED and args.metric is None:
-        metric, args.chosen_by = "log_loss", "accuracy"  # as a graded --algorithm searches
-        task = task_of(y_train, metric, y_test=y_test)
-    rows = minibatch_for(X_train.shape[0], net.n_weights, args.algorithm)
-    score = make_objective(net, X_train, y_train, task=task, metric=metric, batch_size=rows,
-                           precision=args.precision, evaluation=args.evaluation)  # fmt: skip
-    options = {k: getattr(args, flag) for k, flag in ALGORITHM_FLAGS.items()}
-    options = {k: v for k, v in options.items() if v is not None}
-    _check_flags_apply(args.algorithm, options)
-    if options.get("restarts", 0) < 0:
-        raise ValueError(f"--restarts must be >= 0; got {options['restarts']}")
-    plain = {k: v for k, v in options.items() if k not in RESTART_OPTIONS}
-    _plan(args, net, make(args.algorithm, score, net.init, step_size=args.step_size, **plain))
-    args.search_steps = getattr(args, "search_steps", None) or args.steps  # before --steps N
-    if "restarts" in options and "restart_patience" not in options:
-        options["round_steps"] = max(1, args.search_steps // (options["restarts"] + 1))  # mlrose
-    algorithm = make(args.algorithm, score, net.init, step_size=args.step_size, **options)
-    return net, score, algorithm, options, data
+    flags = {k: getattr(args, flag) for k, flag in ALGORITHM_FLAGS.items()}
+    flags = {k: v for k, v in flags.items() if v is not None}
+    if flags.get("restarts", 0) < 0:
+        raise ValueError(f"--restarts must be >= 0; got {flags['restarts']}")
 
+    scores = []
 
-def _choose_algorithm(args: argparse.Namespace, net, metric: str) -> None:
-    """No ``--algorithm``: the hill climber, or with ``--budget`` the search
-    :func:`~jaxclimb.algorithms.defaults.choose_search` picks (kept in ``args.search``)."""
-    args.search = None
-    if args.algorithm is not None:
-        return
-    if args.budget is None or args.metric == "accuracy" or net.output == "step":
-        # an ES needs a smooth surrogate: not with accuracy asked for or a step output
-        args.algorithm = "hill-climb"
-        return
-    from ..algorithms.defaults import choose_search
+    def objective(name: str):
+        nonlocal metric, task, chosen_by
+        _check_flags_apply(name, flags)
+        if args.algorithm is None and name in GRADED and args.metric is None:
+            metric, chosen_by = "log_loss", "accuracy"  # as a graded --algorithm searches
+            task = task_of(y_train, metric, y_test=y_test)
+        scores.append(
+            make_objective(
+                net,
+                X_train,
+                y_train,
+                task=task,
+                metric=metric,
+                precision=args.precision,
+                evaluation=args.evaluation,
+                batch_size=minibatch_for(X_train.shape[0], net.n_weights, name),
+            )
+        )
+        return scores[-1]
 
-    transfers = {net.output, *([net.activation] if isinstance(net.activation, str)
-                               else net.activation)}  # fmt: skip
-    smooth = metric != "accuracy" and "step" not in transfers
-    chosen = choose_search(net.n_weights, args.budget, smooth=smooth, step_size=args.step_size)
-    args.algorithm, args.search = chosen.algorithm, chosen
-    if chosen.algorithm != "hill-climb":
-        for option, value in chosen.options.items():  # those not given on the line
-            flag = ALGORITHM_FLAGS.get(option)
-            if flag is not None and getattr(args, flag, None) is None:
-                setattr(args, flag, value)
-        args.step_size = chosen.options.get("step_size", args.step_size)
-        if args.population is None and args.steps is None:
-            args.population = chosen.population
+    # an ES needs a smooth surrogate: not with accuracy asked for or a step output
+    climb = args.budget is None or args.metric == "accuracy" or net.output == "step"
+    searched = plan_search(
+        net, objective, metric=metric, budget=args.budget,
+        algorithm=args.algorithm or ("hill-climb" if climb else None), options=flags,
+        population=args.population, steps=args.steps, step_size=args.step_size,
+        rounds_of=getattr(args, "search_steps", None),  # a resumed search: its own steps
+    )  # fmt: skip
+    options = {k: v for k, v in searched.options.items() if k != "step_size"}
+    search_steps = getattr(args, "search_steps", None) or searched.steps  # before --steps N
+    return Built(net, scores[-1], searched, options, data, chosen_by, search_steps)
 
 
 def _check_flags_apply(algorithm: str, options: dict) -> None:
@@ -277,17 +297,3 @@ def _check_flags_apply(algorithm: str, options: dict) -> None:
             takers = ", ".join(n for n in REGISTRY if option in options_of(n))
             raise ValueError(f"{flag} does not apply to --algorithm {algorithm} (it applies "
                              f"to {takers})")  # fmt: skip
-
-
-def _plan(args: argparse.Namespace, net, algorithm) -> None:
-    """``--population`` and ``--steps``: as given, from ``--budget``, or the tutorial's."""
-    if args.budget is None:
-        args.population = 256 if args.population is None else args.population
-        args.steps = 1000 if args.steps is None else args.steps
-        return
-    from ..algorithms.defaults import plan
-
-    args.population, args.steps = plan(
-        args.budget, net.n_weights, population=args.population, steps=args.steps,
-        evaluations_per_step=algorithm.traits.evaluations_per_step,
-    )  # fmt: skip

@@ -11,7 +11,13 @@
   population map); :mod:`.devices` and :mod:`.transfer` the devices and the moves of
   arrays between host and mesh.
 * :mod:`.racing`: racing restarts (successive halving), the one policy across climbers.
-* :mod:`.checkpoint`: atomic checkpoints; :mod:`.distributed`: multi-process setup.
+* :mod:`.checkpoint`: atomic checkpoints; :mod:`.fingerprint`: what a run searched (its
+  data, settings and starting weights), so that ``resume`` refuses another search's.
+* :mod:`.keyed`: keyed and reduced-precision objectives in the engine (fresh keys every
+  step, the best re-scored at chunk boundaries).
+* :mod:`.diskcache`: compiled programs kept on disk between processes.
+* :mod:`.signals`: Ctrl-C and other signals while a run is in flight;
+  :mod:`.distributed`: multi-process setup.
 """
 
 from .config import HostOptions, RunConfig

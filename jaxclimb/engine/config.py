@@ -28,7 +28,7 @@ import numpy as np
 from .._checks import check_float, check_int
 from .._files import check_writable
 from ..algorithms.base import Algorithm, SearchState
-from ..evaluation.objectives import ScoreFn
+from ..evaluation.objectives import reporting
 from ..evaluation.sampling import KeyedObjective, evaluation_key
 from .devices import device_list
 from .layout import MEMORY_BUDGET, activation_bytes
@@ -171,13 +171,19 @@ def check_parts(algorithm: Any, init_params: Any, score_fn: Any) -> None:
             "init_params must be hashable (a function, or an object that compares by value): "
             "it is part of the compiled program"
         ) from None
-    if score_fn is not None and not isinstance(score_fn, ScoreFn | KeyedObjective):
+    if score_fn is not None and not readable(score_fn):
         raise TypeError(
             "score_fn must be the ScoreFn from make_score_fn, a KeyedObjective (or None); a "
             "plain objective belongs inside the algorithm only"
         )
-    if isinstance(score_fn, ScoreFn) and score_fn.outputs_unchecked:  # against output_kind
-        score_fn.check_outputs(init_params(jax.random.key(0)))
+    scored = reporting(score_fn)
+    if scored is not None and scored.outputs_unchecked:  # against output_kind
+        scored.check_outputs(init_params(jax.random.key(0)))
+
+
+def readable(objective: Any) -> bool:
+    """The engine can read it: a ScoreFn (:func:`reporting`) or a KeyedObjective."""
+    return reporting(objective) is not None or isinstance(objective, KeyedObjective)
 
 
 def check_shapes(algorithm: Algorithm, init_params: Callable, key: jax.Array) -> None:
@@ -266,9 +272,10 @@ def check_memory(state: Any, config: RunConfig, devices: Any, score_fn: Any = No
 def _activations(config: RunConfig, n_devices: int, score_fn: Any) -> int:
     """Bytes of activations the evaluations made at once hold, on all devices together: at
     least one climber's per device, as many as the memory block lets through at once."""
-    if not isinstance(score_fn, ScoreFn):
+    scored = reporting(score_fn)
+    if scored is None:
         return 0
     local = -(-config.population // n_devices)
     at_once = config.block_size or max(1, (config.memory_budget or MEMORY_BUDGET)
-                                       // max(1, score_fn.evaluation_bytes))  # fmt: skip
-    return min(n_devices, config.population) * min(local, at_once) * activation_bytes(score_fn)
+                                       // max(1, scored.evaluation_bytes))  # fmt: skip
+    return min(n_devices, config.population) * min(local, at_once) * activation_bytes(scored)

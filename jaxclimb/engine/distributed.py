@@ -1,6 +1,6 @@
 """One population across several processes (hosts), with JAX's own distributed runtime.
 
-Call :func:`~jaxclimb.distributed.initialize` at the start of every process, before any JAX
+Call :func:`~jaxclimb.engine.distributed.initialize` at the start of every process, before any JAX
 array exists; then
 ``jax.devices()`` lists the devices of all processes, ``run`` shards the population over
 them, and every process gets the whole result as NumPy. On CPUs the processes exchange

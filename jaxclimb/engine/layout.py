@@ -31,7 +31,7 @@ from typing import Any
 import jax
 from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
-from ..evaluation.objectives import ScoreFn
+from ..evaluation.objectives import ScoreFn, reporting
 from ..evaluation.paths import activation_rows
 from ..networks import MLP
 from .devices import core_cache_bytes, device_list
@@ -89,7 +89,7 @@ def plan_layout(
     padded, block = plan_blocks(
         population,
         mesh,
-        bytes_per_climber=score_fn.evaluation_bytes if isinstance(score_fn, ScoreFn) else None,
+        bytes_per_climber=getattr(reporting(score_fn), "evaluation_bytes", None),
         budget=memory_budget or MEMORY_BUDGET,
         block_size=block_size,
         cache_block=climber_block(score_fn, platform),
@@ -114,7 +114,7 @@ def cache_batch(score_fn: Any, platform: str) -> int | None:
         >>> cache_batch(score, "cpu") >= 1, cache_batch(score, "gpu")
         (True, None)
     """
-    if not isinstance(score_fn, ScoreFn) or score_fn.fused:
+    if reporting(score_fn) is None or score_fn.fused:
         return None
     return climber_block(score_fn, platform)
 
@@ -133,7 +133,7 @@ def climber_block(score_fn: Any, platform: str) -> int | None:
         >>> climber_block(score, "cpu") >= 1, climber_block(score, "gpu")
         (True, None)
     """
-    if platform != "cpu" or not isinstance(score_fn, ScoreFn):
+    if platform != "cpu" or reporting(score_fn) is None:
         return None
     rows = activation_rows(score_fn, platform)
     return max(1, core_cache_bytes() // activation_bytes(score_fn, rows=rows))

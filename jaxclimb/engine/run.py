@@ -13,7 +13,7 @@ Example:
     >>> net = MLP((3, 1), output="step")
     >>> score = make_score_fn(net, X, y)
     >>> result = run(jax.random.key(0), hill_climb(score), net.init, population=8, steps=50,
-    ...              score_fn=score, progress=False)
+    ...              progress=False)
     >>> result.best_score.shape
     (8,)
 """
@@ -21,6 +21,7 @@ Example:
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -32,7 +33,15 @@ from ..algorithms.base import Algorithm
 from ..evaluation.objectives import ScoreFn
 from ..results import SearchResult
 from .checkpoint import checkpoint_lock, load_checkpoint, longer_steps, refuse_unfinished
-from .config import HostOptions, RunConfig, as_key, check_memory, check_parts, check_shapes
+from .config import (
+    HostOptions,
+    RunConfig,
+    as_key,
+    check_memory,
+    check_parts,
+    check_shapes,
+    readable,
+)
 from .session import Session
 
 
@@ -64,10 +73,10 @@ def run(
 
     Args:
         key: a typed key (``jax.random.key(seed)``) or an int seed.
-        algorithm: an :class:`~jaxclimb.algorithms.base.Algorithm` (``hill_climb(...)``).
+        algorithm: an :class:`~jaxclimb.algorithms.Algorithm` (``hill_climb(...)``).
         init_params: ``init_params(key) -> params``, the starting weights of one climber
             (e.g. ``MLP.init``); any PyTree of floating arrays.
-        score_fn: the ``make_score_fn`` objective, for metrics in their units and predict.
+        score_fn: the ``make_score_fn`` objective (default: the algorithm's), for units, predict.
         devices: devices to shard the population over (default: all of the default backend);
             ``config``: extra JSON-ready settings recorded in the result.
         population, steps: independent climbers, and the steps of each; the run's other
@@ -81,7 +90,7 @@ def run(
         ``checkpoint`` if given); a second one aborts at once.
     """
     key = as_key(key)
-    check_parts(algorithm, init_params, score_fn)
+    algorithm, score_fn = named_once(algorithm, init_params, score_fn)
     run_config = RunConfig(population, steps, record_every, chunk_steps, max_attempts,
                            block_size, memory_budget, racing)  # fmt: skip
     options = HostOptions(progress, verbose, checkpoint, checkpoint_every, callback,
@@ -96,6 +105,19 @@ def run(
             tell("compiled in %.2f s", programs.seconds)
         loop = session.start(programs, key, options, config)
         return session.result(loop, programs.seconds, loop.seconds_before + loop.run())
+
+
+def named_once(algorithm: Any, init_params: Any, score_fn: Any) -> tuple[Any, Any]:
+    """``(algorithm, score_fn)`` as the engine takes them, checked: ``score_fn`` as given, else the
+    objective the algorithm was built from (``traits.objective``) when the engine can read
+    it (a ScoreFn or a KeyedObjective); the algorithm without it, so that no compiled
+    program or its cache holds the objective's data twice."""
+    carried = getattr(getattr(algorithm, "traits", None), "objective", None)
+    if carried is not None:
+        algorithm = algorithm._replace(traits=dataclasses.replace(algorithm.traits, objective=None))
+        score_fn = carried if score_fn is None and readable(carried) else score_fn
+    check_parts(algorithm, init_params, score_fn)
+    return algorithm, score_fn
 
 
 def resume(
@@ -130,7 +152,7 @@ def resume(
 
 
 def _resume(saved, path, algorithm, init_params, score_fn, devices, steps, options):
-    check_parts(algorithm, init_params, score_fn)
+    algorithm, score_fn = named_once(algorithm, init_params, score_fn)
     settings = dict(saved["meta"]["settings"])
     steps_run = settings.pop("steps_run")
     spent = settings.pop("run_seconds_so_far", 0.0)

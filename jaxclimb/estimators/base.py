@@ -16,18 +16,11 @@ from sklearn.base import BaseEstimator
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 from .._checks import check_float, check_int, shown, store_params
-from ..algorithms import make
-from ..algorithms.defaults import (
-    DEFAULT_BUDGET,
-    SearchChoice,
-    choose_search,
-    minibatch_for,
-    plan,
-    scaled_options,
-)
+from ..algorithms.defaults import DEFAULT_BUDGET, minibatch_for
+from ..algorithms.planner import plan_search
+from ..datasets.tasks import Task, make_network, training_objective
 from ..engine import run
 from ..precision import DEFAULT_PRECISION, matmul_precision
-from ..tasks import Task, make_network, training_objective
 from .fitting import (
     EarlyStopping,
     WarmStart,
@@ -114,14 +107,11 @@ class ClimbingBase(BaseEstimator):
         alpha = check_float("alpha", self.alpha, low=0.0) if searched != "accuracy" else 0.0
         score = training_objective(X=X_fit, y=y_fit, metric=searched, alpha=alpha,
                                    precision=self.precision, **objective)  # fmt: skip
-        transfers = {net.output, *([net.activation] if isinstance(net.activation, str)
-                                   else net.activation)}  # fmt: skip
-        smooth = searched != "accuracy" and "step" not in transfers
-        algorithm, population, steps = self._algorithm(score, net, smooth)
+        algorithm, population, steps = self._algorithm(score, net, searched)
         rows = self._batch_rows(X_fit.shape[0], net.n_weights, algorithm.traits.name)
         if rows != score.batch_size:  # minibatches: the objective, then its algorithm, anew
             score = dataclasses.replace(score, batch_size=rows)
-            algorithm, population, steps = self._algorithm(score, net, smooth)
+            algorithm, population, steps = self._algorithm(score, net, searched)
         init = net.init
         if warm:
             init = WarmStart(jax.random.key(seed), population, self.result_.best_params)
@@ -159,41 +149,35 @@ class ClimbingBase(BaseEstimator):
             self.best_validation_score_ = monitor.best
         return self
 
-    def _algorithm(self, score, net, smooth: bool) -> tuple:
+    def _algorithm(self, score, net, searched: str) -> tuple:
         """``(algorithm, population, steps)`` from the options and the budget."""
-        name, n = self.algorithm, net.n_weights
-        options = {"step_size": self.step_size, "clip_max": self.clip_max}
-        chosen = self._choose(n, smooth)
-        if chosen is not None and chosen.algorithm != "hill-climb":
-            name, options = chosen.algorithm, {**options, **chosen.options}
-        elif chosen is not None:
-            name = "hill-climb"
+        options = {"clip_max": self.clip_max}
         if isinstance(self.mutate_fraction, str):
             if self.mutate_fraction != "auto":
                 raise ValueError(f"mutate_fraction must be 'auto', a number in (0, 1] or None; "
                                  f"got {shown(self.mutate_fraction)}")  # fmt: skip
-            options.update(scaled_options(name, n))
         else:
             options["mutate_fraction"] = self.mutate_fraction
         options.update(self.algorithm_params or {})
-        per_step = make(name, score, net.init, **options).traits.evaluations_per_step
-        given = [
+        population, steps = (
             check_int(k, v, minimum=1) if v is not None else None
             for k, v in (("population_size", self.population_size), ("max_steps", self.max_steps))
-        ]
-        if chosen is not None and chosen.population and given == [None, None]:
-            given[0] = chosen.population  # one SNES / ES run gets the whole budget
-        population, steps = plan(self.budget, n, population=given[0], steps=given[1],
-                                 evaluations_per_step=per_step)  # fmt: skip
+        )
         restarts = check_int("restarts", self.restarts, minimum=0)
         if restarts:  # mlrose: restarts + 1 rounds, each of max_steps (or max_attempts)
-            rounds = steps if self.max_steps is not None else max(1, steps // (restarts + 1))
-            options.update(restarts=restarts, round_steps=rounds,
-                           restart_patience=self.max_attempts)  # fmt: skip
-            steps = rounds * (restarts + 1)
-        if chosen is not None:
-            self.search_ = {**chosen.to_config(), "population": population, "steps": steps}
-        return make(name, score, net.init, **options), population, steps
+            options.update(restarts=restarts, restart_patience=self.max_attempts)
+        searched = plan_search(
+            net, lambda name: score, metric=searched, budget=check_int("budget", self.budget,
+            minimum=1), algorithm=self.algorithm, options=options, population=population,
+            steps=steps, step_size=self.step_size, scaled=self.mutate_fraction == "auto",
+            climber_only=None if self.mutate_fraction == "auto" else "mutate_fraction given",
+            rounds_of=None if steps is None else steps * (restarts + 1), whole_rounds=True,
+        )  # fmt: skip
+        self.search_ = {"algorithm": self.algorithm, "reason": "given"}
+        if searched.choice is not None:
+            self.search_ = {**searched.choice.to_config(), "population": searched.population,
+                            "steps": searched.steps}  # fmt: skip
+        return searched.algorithm, searched.population, searched.steps
 
     def _batch_rows(self, n_rows: int, n_weights: int, algorithm: str) -> int | None:
         """Rows per step's minibatch: ``batch_size`` as given (None: all rows), or for
@@ -204,19 +188,6 @@ class ClimbingBase(BaseEstimator):
             return None
         rows = check_int("batch_size", self.batch_size, minimum=1)
         return rows if rows < n_rows else None
-
-    def _choose(self, n_weights: int, smooth: bool):
-        """``algorithm="auto"``: the search :func:`choose_search` picks for this network and
-        budget (a climber when ``mutate_fraction`` is set: that setting is a climber's);
-        None for an algorithm named by the user."""
-        self.search_ = {"algorithm": self.algorithm, "reason": "given"}
-        if self.algorithm != "auto":
-            return None
-        budget = check_int("budget", self.budget, minimum=1)
-        chosen = choose_search(n_weights, budget, smooth=smooth, step_size=self.step_size)
-        if self.mutate_fraction != "auto" and chosen.algorithm != "hill-climb":
-            chosen = SearchChoice("hill-climb", {}, 0, 0, "mutate_fraction given")
-        return chosen
 
     def _split(self, X, y, w, seed: int) -> tuple:
         """``(X_fit, y_fit, w_fit, X_val, y_val)``: a validation split for early stopping."""

@@ -9,8 +9,8 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import column_or_1d, validate_data
 
 from .._checks import shown
+from ..datasets.tasks import classification_task, regression_task
 from ..networks import TRANSFERS
-from ..tasks import classification_task, regression_task
 from .base import ClimbingBase, check_weights
 
 
@@ -28,7 +28,8 @@ class ClimbingClassifier(ClassifierMixin, ClimbingBase):
         hidden_layer_sizes: hidden units per layer (an int for one layer).
         activation: hidden transfer (``tanh``, ``sigmoid``, ``relu``, ``identity``, ``step``).
         output: ``"auto"`` (sigmoid or softmax), or ``"step"`` for a binary perceptron.
-        algorithm: a name from ``jaxclimb.REGISTRY``; ``algorithm_params`` passes settings.
+        algorithm: a name from ``jaxclimb.algorithms.REGISTRY``; ``algorithm_params``
+            passes settings.
         budget: objective evaluations to spend (the first knob): the climbers and their
             steps are derived from it and the network's size (see
             :func:`jaxclimb.algorithms.defaults.plan`) unless ``population_size`` or

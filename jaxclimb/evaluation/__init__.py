@@ -1,4 +1,14 @@
-"""The evaluation layer: objectives (:mod:`~jaxclimb.evaluation.objectives`), metrics and
-output kinds (:mod:`~jaxclimb.evaluation.metrics`), targets, row sampling for minibatch and
-keyed objectives (:mod:`~jaxclimb.evaluation.sampling`) and batches of candidates
-(:mod:`~jaxclimb.evaluation.batching`)."""
+"""The evaluation layer: what a score is and how it is computed.
+
+* :mod:`~jaxclimb.evaluation.objectives`: ``make_score_fn`` and ``ScoreFn`` (a forward
+  pass, data and a metric; what the engine may ask of it:
+  :func:`~jaxclimb.evaluation.objectives.reporting`);
+  :mod:`~jaxclimb.evaluation._targets`: targets and output kinds checked on the host.
+* :mod:`~jaxclimb.evaluation.metrics`: metrics as ``(y, output) -> scalar`` and the table
+  of them by name; :mod:`~jaxclimb.evaluation.terms`: a metric as sums over rows.
+* :mod:`~jaxclimb.evaluation.paths`: which code evaluates an objective (XLA, the fused
+  Pallas :mod:`~jaxclimb.evaluation.kernel`, CPU row tiles).
+* :mod:`~jaxclimb.evaluation.sampling`: keyed objectives and minibatch rows;
+  :mod:`~jaxclimb.evaluation.rollout`: control tasks as keyed objectives.
+* :mod:`~jaxclimb.evaluation.batching`: many candidates of one objective at once.
+"""

@@ -271,3 +271,12 @@ def _batch_size(batch_size, n_rows: int) -> int | None:
         return None
     batch_size = check_int("batch_size", batch_size, minimum=1)
     return batch_size if batch_size < n_rows else None
+
+
+def reporting(score_fn: Any) -> ScoreFn | None:
+    """What the engine asks of an objective, in one place: the :class:`ScoreFn` behind
+    ``score_fn`` (its data and network: metrics in their units, the evaluation path,
+    re-scoring in float32, minibatches, memory per evaluation), or None for an objective
+    that declares none of them (a plain function, a
+    :class:`~jaxclimb.evaluation.sampling.KeyedObjective`)."""
+    return score_fn if isinstance(score_fn, ScoreFn) else None

@@ -109,9 +109,9 @@ def rollout_objective(
         discount: rewards ``t`` steps in are weighted ``discount ** t`` (1: plain return).
 
     Returns:
-        A :class:`~jaxclimb.evaluation.sampling.KeyedObjective`: pass it to the algorithm
-        and to ``run(..., score_fn=objective)``; ``objective.full(params)`` flies the fixed
-        starts every climber is compared on.
+        A :class:`~jaxclimb.evaluation.sampling.KeyedObjective`: build the algorithm from
+        it (``run`` finds it there); ``objective.full(params)`` flies the fixed starts
+        every climber is compared on.
     """
     for name, fn in (("env_step", env_step), ("env_reset", env_reset), ("policy", policy)):
         if not callable(fn):

@@ -61,8 +61,9 @@ def sample_rows(key: jax.Array, n_rows: int, batch: int) -> jax.Array:
 class KeyedObjective:
     """A stochastic objective ``fn(params, key) -> scalar``, higher is better.
 
-    Pass it to an algorithm as its objective *and* to ``run(..., score_fn=objective)``, so
-    the engine hands it a fresh key every step, re-scores each climber's current point with
+    Build the algorithm from it (``hill_climb(objective)``: ``run`` finds it there; an
+    algorithm of your own: ``run(..., score_fn=objective)``), so the engine hands it a
+    fresh key every step, re-scores each climber's current point with
     the candidates' key, and re-scores the best so far with a fixed key at the end of every
     chunk (:meth:`full`). Python side effects inside ``fn`` (prints, counters) run only while
     JAX traces it, once per compilation, not once per evaluation.
@@ -95,8 +96,9 @@ class KeyedObjective:
         key = current_evaluation_key() if key is None else key
         if key is None:
             raise ValueError(
-                "a KeyedObjective needs a key: call objective(params, key), or pass it to "
-                "jaxclimb.run(..., score_fn=objective) so the engine hands it one every step"
+                "a KeyedObjective needs a key: call objective(params, key), or build the "
+                "algorithm from it (or pass jaxclimb.run(..., score_fn=objective)) so the "
+                "engine hands it one every step"
             )
         return self.fn(params, key)
 

@@ -24,6 +24,10 @@ NumPy's global random state. The deliberate differences from mlrose-ky are liste
 documentation's guide "Coming from mlrose"
 (docs/guides/mlrose-migration.md).
 
+The modules: ``models`` (the three models), ``network`` (mlrose's network, exactly),
+``settings`` (the arguments checked as mlrose checks them), ``targets`` (labels, one-hot
+rows or values) and ``search`` (a fit on jaxclimb's engine).
+
 Example:
     >>> import numpy as np
     >>> from jaxclimb import mlrose

@@ -1,6 +1,8 @@
 """Bring-your-own models: multi-class and one-hot targets through any forward, output
 kinds required and checked, keyed (stochastic) objectives and minibatch scoring."""
 
+import dataclasses
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -111,8 +113,13 @@ def test_keyed_objective_gets_a_fresh_key_each_step_and_is_rescored():
     np.testing.assert_allclose(r.best_params["w"], np.broadcast_to(target, (4, 3)), atol=0.5)
     rescored = [float(objective.full(r.climber(i))) for i in range(4)]
     np.testing.assert_allclose(r.best_score, rescored, rtol=1e-5)  # best: the fixed yardstick
+    named_once = jc.run(0, jc.hill_climb(objective, step_size=0.1), start, population=4,
+                        steps=300, progress=False)  # fmt: skip
+    np.testing.assert_array_equal(named_once.best_score, r.best_score)  # it carries it
+    bare = jc.hill_climb(objective)
+    bare = bare._replace(traits=dataclasses.replace(bare.traits, objective=None))
     with pytest.raises(ValueError, match="score_fn=objective"):
-        jc.run(0, jc.hill_climb(objective), start, population=2, steps=2, progress=False)
+        jc.run(0, bare, start, population=2, steps=2, progress=False)
 
 
 def test_minibatch_draws_one_batch_per_key_and_all_rows_without_one(ten_classes):

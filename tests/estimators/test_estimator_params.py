@@ -7,7 +7,12 @@ from sklearn.metrics import accuracy_score, log_loss, mean_squared_error, r2_sco
 
 import jaxclimb as jc
 from jaxclimb.algorithms.defaults import plan, population_for
-from jaxclimb.tasks import classification_task, make_network, regression_task, training_objective
+from jaxclimb.datasets.tasks import (
+    classification_task,
+    make_network,
+    regression_task,
+    training_objective,
+)
 
 FAST = dict(hidden_layer_sizes=4, population_size=8, max_steps=100, random_state=0)
 

@@ -285,7 +285,7 @@ def test_the_mlrose_tutorial_runs_with_only_the_import_changed():
     import runpy
     from pathlib import Path
 
-    path = Path(__file__).parents[1] / "examples" / "mlrose_iris_tutorial.py"
+    path = Path(__file__).parents[2] / "examples" / "mlrose_iris_tutorial.py"
     ns = runpy.run_path(str(path), run_name="__main__")
     assert len(ns["accuracies"]) == 4
     assert all(0 <= a <= 1 for pair in ns["accuracies"].values() for a in pair)

@@ -15,8 +15,8 @@ from jaxclimb.algorithms.defaults import (
     choose_search,
     minibatch_for,
 )
+from jaxclimb.datasets.tasks import task_of, training_objective
 from jaxclimb.evaluation.sampling import evaluation_key, sample_rows
-from jaxclimb.tasks import task_of, training_objective
 
 
 @pytest.mark.parametrize("smooth", [True, False])

@@ -1,4 +1,12 @@
-"""Built-in problems, train/test splits, and the CLI's data (CSV files: ``jaxclimb/csvfile.py``).
+"""The data a front end searches on, and the task it poses.
+
+Here: the built-in problems, train/test splits and the command line's data. Beside it:
+
+* ``csvfile``: a table of features and a target from a CSV file.
+* ``scaling``: scaling fitted on the training split, folded back
+  into the weights after the search.
+* :mod:`~jaxclimb.datasets.tasks`: the one builder of a network and an objective for a
+  task (binary, multi-class, regression), shared by every front end.
 
 Example:
     >>> X_train, X_test, y_train, y_test = problem_a()
@@ -14,7 +22,7 @@ import numpy as np
 from sklearn.datasets import make_classification
 from sklearn.model_selection import train_test_split
 
-from ._checks import check_float, check_int
+from .._checks import check_float, check_int
 
 SPLIT_SEED = 1
 """The train/test split seed of the built-in problem (the tutorial's split was unseeded)."""
@@ -66,7 +74,7 @@ def from_options(data, target, metric: str, *, test_size: float, split_seed: int
         ``(X_train, X_test, y_train, y_test, source)``; classification targets are encoded
         as classes 0..k-1.
     """
-    from .evaluation.metrics import METRICS
+    from ..evaluation.metrics import METRICS
 
     if data is None:
         if target is not None:

@@ -1,4 +1,5 @@
-"""What the commands share: devices, processes, data and output paths."""
+"""What a command sets up before its work: devices, processes, the compile cache, and
+output paths checked (or a fallback when one cannot be written)."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ Example:
     >>> y = (X[:, 0] > 0).astype(int)
     >>> net = MLP((2, 1), output="step")
     >>> score = make_score_fn(net, X, y)
-    >>> result = run(0, hill_climb(score), net.init, population=4, steps=20, score_fn=score,
+    >>> result = run(0, hill_climb(score), net.init, population=4, steps=20,
     ...              progress=False)
     >>> result.predict(X).shape, type(result.best_score).__name__
     ((60,), 'ndarray')
@@ -23,17 +23,17 @@ from typing import Any
 import jax
 import numpy as np
 
-from ._files import atomic_savez, read_npz
+from .._files import atomic_savez, read_npz
+from .._version import __version__
+from ..evaluation.metrics import METRICS, class_predictions
+from ..evaluation.objectives import ScoreFn, make_score_fn, reporting
+from ..networks import MLP
 from ._resultfile import RESULT_ARRAYS as _ARRAYS
 from ._resultfile import RESULT_COUNTS as _COUNTS
 from ._resultfile import RESULT_SCALARS as _SCALARS
 from ._resultfile import IsACheckpointError as IsACheckpointError  # re-exported
 from ._resultfile import checked_result, header_digest
 from ._treeio import from_skeleton, to_skeleton
-from ._version import __version__
-from .evaluation.metrics import METRICS, class_predictions
-from .evaluation.objectives import ScoreFn, make_score_fn
-from .networks import MLP
 
 
 @dataclasses.dataclass
@@ -105,8 +105,9 @@ class SearchResult:
             axis=1,
         ).astype(initial_best.dtype)
         history_steps = np.minimum(np.arange(n_records + 1) * record_every, steps_run)
-        if isinstance(score_fn, ScoreFn):
-            config = {**config, "objective": _objective_config(score_fn)}
+        scored = reporting(score_fn)
+        if scored is not None:
+            config = {**config, "objective": _objective_config(scored)}
         state, stats = carry.state, carry.stats
         return cls(
             best_params=jax.tree_util.tree_map(lambda x: np.asarray(x[cut]), state.best_params),
@@ -124,7 +125,7 @@ class SearchResult:
             compile_seconds=float(compile_seconds),
             run_seconds=float(run_seconds),
             config=config,
-            forward=score_fn.forward if isinstance(score_fn, ScoreFn) else None,
+            forward=getattr(scored, "forward", None),
         )
 
     # ----------------------------------------------------------------- derived numbers

@@ -85,7 +85,7 @@ def test_a_gymnax_environment_as_it_is():
 @pytest.mark.slow  # 6-21 s: run by .ci/run after README's command
 @pytest.mark.skipif(importlib.util.find_spec("gymnax") is None, reason="needs gymnax")
 def test_the_gymnax_example_runs():
-    root = pathlib.Path(__file__).resolve().parent.parent
+    root = pathlib.Path(__file__).resolve().parents[2]
     env = dict(os.environ, PYTHONPATH=str(root))
     out = subprocess.run([sys.executable, str(root / "examples" / "gymnax_cartpole.py")],
                          env=env, capture_output=True, text=True, timeout=600)  # fmt: skip

@@ -69,7 +69,7 @@ def metric_rows(result, *, X_test=None, y_test=None, X_train=None, y_train=None)
     """``{row name: quantile_row}`` of the training metric and, when given or saved with
     the result (``config["test_rows"]``), the test metric; a classifier searched on
     another metric (log-loss) gets accuracy rows too."""
-    from .evaluation.metrics import METRICS
+    from ..evaluation.metrics import METRICS
 
     metric, chosen = result.metric or "score", result.best_index()
     arrays = {f"train {metric}": result.best_metric}

@@ -28,13 +28,13 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ._checks import check_choice, check_float, check_int, shown
-from .evaluation.lowrank import weight_squares
-from .evaluation.metrics import METRICS, class_predictions
-from .evaluation.objectives import ScoreFn, make_score_fn
-from .evaluation.sampling import current_evaluation_key, sample_rows
-from .networks import MLP, TRANSFERS
-from .precision import DEFAULT_PRECISION
+from .._checks import check_choice, check_float, check_int, shown
+from ..evaluation.lowrank import weight_squares
+from ..evaluation.metrics import METRICS, class_predictions
+from ..evaluation.objectives import ScoreFn, make_score_fn
+from ..evaluation.sampling import current_evaluation_key, sample_rows
+from ..networks import MLP, TRANSFERS
+from ..precision import DEFAULT_PRECISION
 
 KINDS = ("binary", "multiclass", "regression")
 

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import jaxclimb as jc
-from jaxclimb.cli import build_parser, common, main
+from jaxclimb.cli import build_parser, main, runtime
 
 
 @pytest.mark.slow
@@ -59,12 +59,12 @@ def test_jax_process_variables_start_the_distributed_runtime(monkeypatch):
     monkeypatch.setattr(distributed, "initialize", lambda *a: calls.append(a))
     monkeypatch.setattr(devices, "use_cpu_cores", lambda n=None: None)
     args = build_parser().parse_args(["run"])
-    common.start_devices(args)
+    runtime.start_devices(args)
     assert calls == []  # a plain run stays one process
     monkeypatch.setenv("JAX_COORDINATOR_ADDRESS", "127.0.0.1:1234")
     monkeypatch.setenv("JAX_NUM_PROCESSES", "2")
     monkeypatch.setenv("JAX_PROCESS_ID", "1")
-    common.start_devices(args)
+    runtime.start_devices(args)
     assert calls == [(None, None, None)]  # initialize() reads the variables itself
 
 
@@ -72,13 +72,13 @@ def test_compile_cache_folder_option_and_variable(monkeypatch, tmp_path):
     parse = build_parser().parse_args
     monkeypatch.delenv("JAXCLIMB_COMPILE_CACHE", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    assert common.compile_cache_folder(parse(["run"])) == str(tmp_path / "jaxclimb" / "xla")
-    assert common.compile_cache_folder(parse(["run", "--no-compile-cache"])) is None
-    assert common.compile_cache_folder(parse(["compare", "--no-compile-cache"])) is None
+    assert runtime.compile_cache_folder(parse(["run"])) == str(tmp_path / "jaxclimb" / "xla")
+    assert runtime.compile_cache_folder(parse(["run", "--no-compile-cache"])) is None
+    assert runtime.compile_cache_folder(parse(["compare", "--no-compile-cache"])) is None
     monkeypatch.setenv("JAXCLIMB_COMPILE_CACHE", "off")
-    assert common.compile_cache_folder(parse(["run"])) is None
+    assert runtime.compile_cache_folder(parse(["run"])) is None
     monkeypatch.setenv("JAXCLIMB_COMPILE_CACHE", str(tmp_path / "here"))
-    assert common.compile_cache_folder(parse(["run"])) == str(tmp_path / "here")
+    assert runtime.compile_cache_folder(parse(["run"])) == str(tmp_path / "here")
 
 
 @pytest.mark.slow

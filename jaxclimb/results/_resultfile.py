@@ -80,7 +80,7 @@ _SCALAR_KINDS = {"steps_run": (int,), "stopped_early": (bool,), "interrupted": (
 
 def _check_header(meta: dict, path: str) -> None:
     """The header's fields are of their kinds and name a known metric and output kind."""
-    from .evaluation.metrics import METRICS, OUTPUT_KINDS
+    from ..evaluation.metrics import METRICS, OUTPUT_KINDS
 
     def refuse(field: str, value: Any, expected: str):
         raise ValueError(f"{path!r} has a bad header: {field} is {value!r}; expected "
@@ -106,7 +106,7 @@ def _check_model(config: Any, leaves: list, path: str) -> None:
     """The header's network is a valid MLP whose weights have the arrays' shapes."""
     import jax
 
-    from .networks import MLP
+    from ..networks import MLP
 
     try:
         net = MLP.from_config(config)
