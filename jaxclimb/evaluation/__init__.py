@@ -10,5 +10,7 @@
   Pallas :mod:`~jaxclimb.evaluation.kernel`, CPU row tiles).
 * :mod:`~jaxclimb.evaluation.sampling`: keyed objectives and minibatch rows;
   :mod:`~jaxclimb.evaluation.rollout`: control tasks as keyed objectives.
-* :mod:`~jaxclimb.evaluation.batching`: many candidates of one objective at once.
+* :mod:`~jaxclimb.evaluation.batching`: many candidates of one objective at once;
+  :mod:`~jaxclimb.evaluation.lowrank`: low-rank members of the built-in MLP scored without
+  forming their weights.
 """
