@@ -5,7 +5,8 @@
   and the helpers every algorithm shares.
 * one module per algorithm: :mod:`.hill_climb`, :mod:`.annealing` (with
   :mod:`.schedules`), :mod:`.genetic`, :mod:`.gradient` (the baseline), :mod:`.es` (the
-  evolution strategy), :mod:`.snes`, and :mod:`.restarts` around any climber.
+  evolution strategy; its low-rank step in :mod:`.lowrank_es`), :mod:`.snes`, and
+  :mod:`.restarts` around any climber.
 * a single-point climber's move and its evaluation, full or incremental: :mod:`.moves`,
   and the unit moves it knows the cost of: :mod:`.unitmoves`.
 * :mod:`~jaxclimb.algorithms.build`: ``REGISTRY`` and :func:`make`, the one builder from

@@ -16,6 +16,7 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 
+from ..evaluation.sampling import current_evaluation_key
 from .base import StepInfo
 
 
@@ -59,17 +60,26 @@ def distribution_step(state: Any, unravel, points, fitness, moved, moved_score):
 
     The best sample and the moved mean enter the best point visited; a moved mean whose
     score is not finite is not taken (the mean stays where it was). ``points`` and
-    ``moved`` are flat (``ravel_pytree``), ``unravel`` rebuilds their PyTree.
+    ``moved`` are flat (``ravel_pytree``), ``unravel`` rebuilds their PyTree; ``points``
+    may be a function ``i -> points[i]`` (a low-rank ES forms only the best member).
+    Under a step's evaluation key (minibatches, sampled episodes) the best point is the
+    mean: scores on one step's rows are too noisy to keep a point by (a lucky minibatch
+    would hold the best back for the rest of the chunk); the engine re-scores it on all
+    rows at chunk ends.
     """
     taken = jnp.isfinite(moved_score)
     finite = jnp.isfinite(fitness)
     i = jnp.argmax(jnp.where(finite, fitness, -jnp.inf))
-    best_params, best_score = update_best(
-        unravel(points[i]), fitness[i], state.best_params, state.best_score
-    )
     params = tree_select(taken, unravel(moved), state.params)
     score = jnp.where(taken, moved_score, state.score)
-    best_params, best_score = update_best(params, score, best_params, best_score)
+    if current_evaluation_key() is not None:  # noisy scores: the best follows the mean
+        best_params, best_score = params, score
+    else:
+        best = points(i) if callable(points) else points[i]
+        best_params, best_score = update_best(
+            unravel(best), fitness[i], state.best_params, state.best_score
+        )
+        best_params, best_score = update_best(params, score, best_params, best_score)
     info = StepInfo(
         score=score,
         candidate_score=jnp.where(finite[i], fitness[i], -jnp.inf),

@@ -202,7 +202,9 @@ def choose_search(
       climber with the scaled defaults (:func:`plan`, :func:`scaled_options`);
     * a plateau-rich objective, up to :data:`ES_FROM` weights: one SNES run with the
       paper's population (:func:`~jaxclimb.algorithms.snes.snes_population`);
-    * larger: one evolution strategy run of :func:`es_population` perturbations.
+    * larger: one evolution strategy run of :func:`es_population` perturbations;
+    * from :data:`~jaxclimb.algorithms.large.LARGE_NETWORK` weights, smooth or not (a
+      return apart): one low-rank ES run (:func:`~jaxclimb.algorithms.large.large_network_search`).
 
     A budget that leaves one SNES / ES run fewer than :data:`MIN_DISTRIBUTION_STEPS` steps
     gets a smaller population (the reason says so). Every evaluation the run makes is
@@ -217,6 +219,7 @@ def choose_search(
         'hill-climb'
     """
     from ..evaluation.traits import declared
+    from .large import LARGE_NETWORK, large_network_search
     from .snes import snes_population
 
     n = check_int("n_weights", n_weights, minimum=1)
@@ -230,6 +233,8 @@ def choose_search(
         pop, keyed = snes_population(n), traits.keyed
         return _distribution("snes", pop, sigma, budget, keyed, why, evaluate_mean=not keyed)
     step_size = 0.1 if step_size is None else step_size
+    if n >= LARGE_NETWORK:
+        return large_network_search(n, budget, step_size, traits.keyed, why, _distribution)
     if not smooth and n >= SMALL_NETWORK:
         name = "es" if n >= ES_FROM else "snes"
         pop = es_population(n) if name == "es" else snes_population(n)

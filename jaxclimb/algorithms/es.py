@@ -37,6 +37,7 @@ from ..mutation import check_clip
 from ..prng import normal
 from .acceptance import distribution_step
 from .base import Algorithm, SearchState, Traits, bind, state_type
+from .lowrank_es import draw_factors, member_point, member_scores, weighted_sum
 
 OPTIMIZERS = ("adam", "sgd")
 _BETA1, _BETA2, _EPS = 0.9, 0.999, 1e-8  # Adam's constants (Kingma & Ba)
@@ -63,6 +64,7 @@ def evolution_strategy(
     sigma_decay: float = 1.0,
     sigma_min: float = 0.0,
     clip_max: float | None = None,
+    rank: int | None = None,
 ) -> Algorithm:
     """OpenAI-ES: antithetic Gaussian perturbations, centred ranks, SGD or Adam on the mean.
 
@@ -77,6 +79,10 @@ def evolution_strategy(
         sigma_min: ...and never falls below this floor.
         clip_max: clip every weight of the perturbed points and the mean to
             ``[-clip_max, clip_max]``.
+        rank: ``None``: full-rank perturbations. An int ``r``: every weight matrix is
+            perturbed by ``A B^T / sqrt(r)`` of rank ``r`` (EGGROLL; biases stay full rank),
+            and the built-in MLP scores the members without forming their weights
+            (:mod:`jaxclimb.algorithms.lowrank_es`). Not with ``clip_max``.
 
     Non-finite scores rank last; a moved mean whose score is not finite is not taken (the
     mean stays where it was). Every number is data: changing it compiles nothing.
@@ -99,13 +105,23 @@ def evolution_strategy(
         raise ValueError(f"sigma_min ({sigma_min}) must be <= step_size ({step_size})")
     numbers = {k: jnp.asarray(v, jnp.float32) for k, v in numbers.items()}
     clip_max = check_clip(clip_max)
+    rank = _check_rank(rank, clip_max)
     return Algorithm(
         init=bind(_init, score_fn, jnp.asarray(sigma, jnp.float32), adam=optimizer == "adam"),
         step=bind(_step, score_fn, numbers, pop_size=pop_size, adam=optimizer == "adam",
-                  clip_max=clip_max),
+                  clip_max=clip_max, rank=rank),
         traits=Traits(initial_evaluations=1, evaluations_per_step=pop_size + 1, name="es",
                       distribution=True, objective=score_fn),
     )  # fmt: skip
+
+
+def _check_rank(rank, clip_max) -> int | None:
+    if rank is None:
+        return None
+    if clip_max is not None:
+        raise ValueError("rank and clip_max cannot be combined: clipping forms every member's "
+                         "weights; use rank=None to clip")  # fmt: skip
+    return check_int("rank", rank, minimum=1)
 
 
 def centred_ranks(fitness: jax.Array) -> jax.Array:
@@ -146,13 +162,38 @@ def _ascent(grad, state: ESState, rate, adam: bool):
     return rate * m1_hat / (jnp.sqrt(m2_hat) + _EPS), m1, m2
 
 
-def _step(score_fn, numbers, key, state: ESState, *, pop_size, adam, clip_max):
-    mean, unravel = ravel_pytree(state.params)
+def _step(score_fn, numbers, key, state: ESState, *, pop_size, adam, clip_max, rank):
+    if rank is not None:
+        return _lowrank_step(score_fn, numbers, key, state, pop_size=pop_size, adam=adam,
+                             rank=rank)  # fmt: skip
+    mean = ravel_pytree(state.params)[0]
     eps = normal(key, (pop_size // 2, mean.size), mean.dtype)
-    noise = jnp.concatenate([eps, -eps])
+    return fed_step(score_fn, numbers, state, jnp.concatenate([eps, -eps]), adam=adam,
+                    clip_max=clip_max)  # fmt: skip
+
+
+def fed_step(score_fn, numbers, state: ESState, noise, *, adam, clip_max=None):
+    """One full-rank step whose perturbations are ``noise``, ``(pop_size, n_weights)`` with
+    antithetic halves (``numbers``: the factory's array options): the step a full-rank ES
+    takes, fed the perturbations from outside (a test feeds it a low-rank ES's)."""
+    mean, unravel = ravel_pytree(state.params)
     points = _clip(mean + state.sigma * noise, clip_max)
     fitness = evaluate_many(score_fn, jax.vmap(unravel)(points))
-    grad = centred_ranks(fitness) @ noise / (pop_size * state.sigma)
+    grad = centred_ranks(fitness) @ noise / (noise.shape[0] * state.sigma)
+    return _finish(score_fn, numbers, state, grad, points, fitness, adam=adam, clip_max=clip_max)
+
+
+def _lowrank_step(score_fn, numbers, key, state: ESState, *, pop_size, adam, rank):
+    factors = draw_factors(key, state.params, pop_size, rank)
+    fitness = member_scores(score_fn, state.params, factors, state.sigma)
+    grad = weighted_sum(centred_ranks(fitness), factors) / (pop_size * state.sigma)
+    best = lambda i: member_point(state.params, factors, state.sigma, i)  # noqa: E731
+    return _finish(score_fn, numbers, state, grad, best, fitness, adam=adam, clip_max=None)
+
+
+def _finish(score_fn, numbers, state: ESState, grad, points, fitness, *, adam, clip_max):
+    """Move the mean along ``grad``, score it, and keep the books."""
+    mean, unravel = ravel_pytree(state.params)
     move, m1, m2 = _ascent(grad, state, numbers["learning_rate"], adam)
     moved = _clip(mean + move.astype(mean.dtype), clip_max)
     moved_score = score_fn(unravel(moved))

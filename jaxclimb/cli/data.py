@@ -59,16 +59,18 @@ def own_data_defaults(args: argparse.Namespace) -> None:
         args.budget = DEFAULT_BUDGET
 
 
-def objective(args: argparse.Namespace, net, task, metric: str, X, y):
+def objective(args: argparse.Namespace, net, task, metric: str, X, y, batch_size="auto"):
     """The searched objective: ``metric`` on ``(X, y)``, plus the estimators' L2 penalty
     ``--alpha`` (the same code as theirs: :func:`~jaxclimb.datasets.tasks.training_objective`),
-    except with accuracy, whose search stays the tutorial's. With a penalty,
+    except with accuracy, whose search stays the tutorial's; ``batch_size`` rows a step
+    (:func:`~jaxclimb.algorithms.large.minibatch_for`). With a penalty,
     ``args.penalised`` names it for the summary's "chosen" line."""
     from .._checks import check_float
     from ..datasets.tasks import make_objective, training_objective
 
     alpha = check_float("--alpha", args.alpha, low=0.0) if metric != "accuracy" else 0.0
-    common = dict(task=task, metric=metric, precision=args.precision, evaluation=args.evaluation)
+    common = dict(task=task, metric=metric, precision=args.precision,
+                  evaluation=args.evaluation, batch_size=batch_size)  # fmt: skip
     if alpha == 0:
         return make_objective(net, X, y, name="--metric", **common)
     args.penalised = f"the searched {metric} with its L2 penalty (alpha {alpha:g})"

@@ -235,6 +235,7 @@ def algorithm_options(p: argparse.ArgumentParser) -> None:
     a.add_argument("--sigma-learning-rate", type=float, help="snes: sigma's rate (paper's)")
     a.add_argument("--sigma-decay", type=float, help="es: sigma x this per step (1)")
     a.add_argument("--sigma-min", type=float, help="es: sigma's floor (0)")
+    a.add_argument("--rank", type=int, help="es: low-rank perturbations of this rank (full)")
 
 
 def output_options(p: argparse.ArgumentParser) -> None:

@@ -41,6 +41,7 @@ ALGORITHM_FLAGS = {  # option of algorithms.make: the command-line attribute
     "sigma_learning_rate": "sigma_learning_rate",
     "sigma_decay": "sigma_decay",
     "sigma_min": "sigma_min",
+    "rank": "rank",
     "restarts": "restarts",
     "restart_patience": "restart_patience",
 }
@@ -190,6 +191,7 @@ class Built:
 
 def _build(args: argparse.Namespace) -> Built:
     """The network, the objective and the search of ``args``, planned."""
+    from ..algorithms.large import minibatch_for
     from ..algorithms.planner import plan_search
     from ..datasets.scaling import check_foldable
     from ..datasets.tasks import make_network, task_of
@@ -222,7 +224,8 @@ def _build(args: argparse.Namespace) -> Built:
         if args.algorithm is None and name in GRADED and args.metric is None:
             metric, chosen_by = "log_loss", "accuracy"  # as a graded --algorithm searches
             task = task_of(y_train, metric, y_test=y_test)
-        scores.append(objective(args, net, task, metric, X_train, y_train))  # --alpha's penalty
+        rows = minibatch_for(X_train.shape[0], net.n_weights, name)
+        scores.append(objective(args, net, task, metric, X_train, y_train, rows))  # --alpha
         if getattr(args, "penalised", None) and not task.classification and chosen_by is None:
             chosen_by = "r2"  # as the regressor: the best train R², ties by the penalised
         return scores[-1]

@@ -29,8 +29,10 @@ import jax.numpy as jnp
 import numpy as np
 
 from .._checks import check_choice, check_float, check_int, shown
+from ..evaluation.lowrank import weight_squares
 from ..evaluation.metrics import METRICS, class_predictions
 from ..evaluation.objectives import ScoreFn, make_score_fn
+from ..evaluation.sampling import current_evaluation_key, sample_rows
 from ..networks import MLP, TRANSFERS
 from ..precision import DEFAULT_PRECISION
 
@@ -148,7 +150,7 @@ def make_network(
 
 def make_objective(
     net: MLP, X: Any, y: Any, *, task: Task, metric: str | None = None, name: str = "metric",
-    precision: str = DEFAULT_PRECISION, evaluation: str = "auto",
+    precision: str = DEFAULT_PRECISION, evaluation: str = "auto", batch_size="auto",
 ) -> ScoreFn:  # fmt: skip
     """The search objective of ``net`` on ``(X, y)``: ``metric`` (default: the task's),
     which must suit the task, evaluated in ``precision`` along ``evaluation``'s path;
@@ -158,7 +160,8 @@ def make_objective(
     if METRICS[metric].classification != task.classification:
         kind = "classification" if task.classification else "regression"
         raise ValueError(f"{name}={metric!r} does not suit a {kind} task")
-    return make_score_fn(net, X, y, metric=metric, precision=precision, evaluation=evaluation)
+    return make_score_fn(net, X, y, metric=metric, precision=precision, evaluation=evaluation,
+                         batch_size=batch_size)  # fmt: skip
 
 
 @jax.tree_util.register_dataclass
@@ -171,17 +174,18 @@ class TrainingScore(ScoreFn):
     sample_weight: jax.Array = None
     alpha: jax.Array = None
 
-    def metric_value(self, params: Any) -> jax.Array:
-        """The weighted metric (no penalty), in its own units."""
-        return self._weighted(self.outputs(params))
+    def metric_value(self, params: Any, X=None, y=None, w=None) -> jax.Array:
+        """The weighted metric (no penalty), in its own units, on all rows or on ``(X, y)``
+        weighted by ``w``."""
+        X, y, w = (self.X, self.y, self.sample_weight) if X is None else (X, y, w)
+        return self._weighted(self.outputs(params, X), y, w)
 
     def score_of_outputs(self, params: Any, out: jax.Array) -> jax.Array:
-        """The score of ``params`` whose outputs are ``out`` (incremental evaluation)."""
-        value = self._weighted(out)
-        return (value if self.maximize else -value) - self._penalty(params)
+        """The score of ``params`` whose outputs on all rows are ``out`` (incremental
+        evaluation)."""
+        return self._penalised(self._weighted(out, self.y, self.sample_weight), params)
 
-    def _weighted(self, out: jax.Array) -> jax.Array:
-        y, w = self.y, self.sample_weight
+    def _weighted(self, out: jax.Array, y: jax.Array, w: jax.Array) -> jax.Array:
         if self.metric == "r2":
             mean = jnp.sum(w[:, None] * _columns(y), axis=0) / jnp.sum(w)
             res = jnp.sum(w[:, None] * _columns(y - out.reshape(y.shape)) ** 2, axis=0)
@@ -189,17 +193,21 @@ class TrainingScore(ScoreFn):
             return jnp.mean(1.0 - res / tot)
         return jnp.sum(w * _per_row(self.metric, y, out, self.output_kind)) / jnp.sum(w)
 
-    def __call__(self, params: Any) -> jax.Array:
-        value = self.metric_value(params)
-        return (value if self.maximize else -value) - self._penalty(params)
+    def __call__(self, params: Any, key: jax.Array | None = None) -> jax.Array:
+        key = current_evaluation_key() if key is None and self.keyed else key
+        if key is None or not self.keyed:
+            return self._penalised(self.metric_value(params), params)
+        rows = sample_rows(key, self.X.shape[0], self.batch_size)  # a step's minibatch
+        value = self.metric_value(params, self.X[rows], self.y[rows], self.sample_weight[rows])
+        return self._penalised(value, params)
 
-    def _penalty(self, params: Any) -> jax.Array:
-        penalty = 0.5 * self.alpha * sum(jnp.sum(layer["w"] ** 2) for layer in params)
-        return penalty / self.X.shape[0]
+    def _penalised(self, value: jax.Array, params: Any) -> jax.Array:
+        penalty = 0.5 * self.alpha * sum(weight_squares(layer) for layer in params)
+        return (value if self.maximize else -value) - penalty / self.X.shape[0]
 
     def full(self, params: Any) -> jax.Array:
         """The score (penalty included) on all rows in float32."""
-        return self.in_float32()(params)
+        return self._penalised(self.in_float32().metric_value(params), params)
 
 
 def _columns(a: jax.Array) -> jax.Array:
@@ -226,13 +234,14 @@ def _per_row(metric: str, y: jax.Array, out: jax.Array, kind: str) -> jax.Array:
 def training_objective(
     net: MLP, X: Any, y: Any, *, task: Task, metric: str | None = None,
     sample_weight: Any = None, alpha: float = 0.0, name: str = "objective",
-    precision: str = DEFAULT_PRECISION, evaluation: str = "auto",
+    precision: str = DEFAULT_PRECISION, evaluation: str = "auto", batch_size="auto",
 ) -> TrainingScore:  # fmt: skip
     """:func:`make_objective` with per-row ``sample_weight`` (default: all ones) and an L2
     penalty ``alpha`` (scikit-learn's MLP meaning), as the estimators and ``jaxclimb run
-    --data`` search it."""
+    --data`` search it; with ``batch_size`` rows a step scores a minibatch, weighted by its
+    rows' weights."""
     base = make_objective(net, X, y, task=task, metric=metric, name=name, precision=precision,
-                          evaluation=evaluation)  # fmt: skip
+                          evaluation=evaluation, batch_size=batch_size)  # fmt: skip
     alpha = check_float("alpha", alpha, low=0.0)
     n = base.X.shape[0]
     if sample_weight is None:

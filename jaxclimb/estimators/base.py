@@ -7,6 +7,7 @@ network's size, and keeps the climber that is best by the user's metric (accurac
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 
 import jax
@@ -16,6 +17,7 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted, vali
 
 from .._checks import check_float, check_int, shown, store_params
 from ..algorithms.defaults import DEFAULT_BUDGET
+from ..algorithms.large import minibatch_for
 from ..algorithms.planner import plan_search
 from ..datasets.tasks import DEFAULT_ALPHA, Task, choose, make_network, training_objective
 from ..engine import diskcache, run
@@ -72,6 +74,7 @@ class ClimbingBase(BaseEstimator):
         tol=1e-4,
         warm_start=False,
         max_seconds=None,
+        batch_size="auto",
         precision=DEFAULT_PRECISION,
         random_state=None,
         verbose=0,
@@ -103,6 +106,10 @@ class ClimbingBase(BaseEstimator):
         score = training_objective(X=X_fit, y=y_fit, metric=searched, alpha=alpha,
                                    precision=self.precision, **objective)  # fmt: skip
         algorithm, population, steps = self._algorithm(score, net, searched)
+        rows = self._batch_rows(X_fit.shape[0], net.n_weights, algorithm.traits.name)
+        if rows != score.batch_size:  # minibatches: the objective, then its algorithm, anew
+            score = dataclasses.replace(score, batch_size=rows)
+            algorithm, population, steps = self._algorithm(score, net, searched)
         init = net.init
         if warm:
             init = WarmStart(jax.random.key(seed), population, self.result_.best_params)
@@ -169,6 +176,16 @@ class ClimbingBase(BaseEstimator):
             self.search_ = {**searched.choice.to_config(), "population": searched.population,
                             "steps": searched.steps}  # fmt: skip
         return searched.algorithm, searched.population, searched.steps
+
+    def _batch_rows(self, n_rows: int, n_weights: int, algorithm: str) -> int | None:
+        """Rows per step's minibatch: ``batch_size`` as given (None: all rows), or for
+        ``"auto"`` :func:`~jaxclimb.algorithms.large.minibatch_for`'s choice."""
+        if isinstance(self.batch_size, str) and self.batch_size == "auto":
+            return minibatch_for(n_rows, n_weights, algorithm)
+        if self.batch_size is None:
+            return None
+        rows = check_int("batch_size", self.batch_size, minimum=1)
+        return rows if rows < n_rows else None
 
     def _split(self, X, y, w, seed: int) -> tuple:
         """``(X_fit, y_fit, w_fit, X_val, y_val)``: a validation split for early stopping."""

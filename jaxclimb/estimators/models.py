@@ -63,6 +63,10 @@ class ClimbingClassifier(ClassifierMixin, ClimbingBase):
         tol: the least gain in the validation score that counts as an improvement.
         warm_start: continue from the fitted population (same network) instead of anew.
         max_seconds: stop the search at a chunk boundary after this many seconds.
+        batch_size: rows each step scores (as MLPClassifier names it): an int, None (all
+            rows), or ``"auto"``: minibatches where rows x weights make full-batch steps
+            expensive (:func:`jaxclimb.algorithms.large.minibatch_for`). The chosen
+            climber and every reported score are full-data evaluations.
         precision: the search's evaluations: ``"float32"`` (full float32 products on
             every backend), ``"tf32"`` or ``"bfloat16"`` (faster on a GPU; see
             :mod:`jaxclimb.precision`). The chosen climber, the reported scores and the

@@ -12,5 +12,7 @@
 * :mod:`~jaxclimb.evaluation.sampling`: keyed objectives and minibatch rows;
   :mod:`~jaxclimb.evaluation.rollout`: control tasks as keyed objectives;
   :mod:`~jaxclimb.evaluation.traits`: what an objective declares to the search planner.
-* :mod:`~jaxclimb.evaluation.batching`: many candidates of one objective at once.
+* :mod:`~jaxclimb.evaluation.batching`: many candidates of one objective at once;
+  :mod:`~jaxclimb.evaluation.lowrank`: low-rank members of the built-in MLP scored without
+  forming their weights.
 """

@@ -1,0 +1,123 @@
+"""Scoring low-rank perturbations of a built-in MLP without forming any member's weights.
+
+A low-rank evolution strategy (EGGROLL, arXiv 2511.16652) gives member ``i`` the weight
+matrices ``W + sigma * A_i B_i^T`` (``A_i`` is ``(n_in, r)``, ``B_i`` is ``(n_out, r)``) and
+full-rank perturbations ``sigma * e_i`` of everything else (biases). A *factor* is
+``(A, B)`` for a matrix or ``e`` for any other leaf, with a leading member axis.
+
+On the built-in :class:`~jaxclimb.networks.MLP` a member's layer is
+``h W + sigma (h A_i) B_i^T + b + sigma e_i``: the product of the inputs with the shared
+``W`` does not depend on the member, so under the members' ``vmap`` it is computed once
+per step, and each member adds two thin products. A member's weights are never formed.
+Any other forward gets the members' weights formed (:func:`materialise`).
+
+Example:
+    >>> import jax.numpy as jnp
+    >>> layer = {"w": jnp.ones((3, 2)), "a": jnp.ones((3, 1)), "bt": jnp.ones((2, 1)),
+    ...          "s": jnp.float32(0.5)}
+    >>> float(weight_squares(layer)), float(jnp.sum((jnp.ones((3, 2)) * 1.5) ** 2))
+    (13.5, 13.5)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+
+from ..networks import MLP, TRANSFERS
+
+TILE_ROWS = 128
+"""Rows per tile of the low-rank forward pass."""
+
+
+def is_matrix_factor(factor: Any) -> bool:
+    """True for ``(A, B)`` (a low-rank matrix factor), False for a full-rank ``e``."""
+    return isinstance(factor, tuple)
+
+
+def perturbation(factor: Any) -> jax.Array:
+    """The members' perturbations of one leaf: ``A_i B_i^T`` or ``e_i`` (leading axis)."""
+    if is_matrix_factor(factor):
+        a, b = factor
+        return jnp.einsum("pir,por->pio", a, b)
+    return factor
+
+
+def materialise(params: Any, factors: list, sigma: jax.Array) -> Any:
+    """The members' weights ``params + sigma * perturbation`` (a PyTree, leading member
+    axis): what a forward that is not the built-in MLP is evaluated on."""
+    leaves, treedef = jax.tree_util.tree_flatten(params)
+    pairs = zip(leaves, factors, strict=True)
+    members = [w + sigma * perturbation(f).astype(w.dtype) for w, f in pairs]
+    return jax.tree_util.tree_unflatten(treedef, members)
+
+
+def weight_squares(layer: dict) -> jax.Array:
+    """``sum(w ** 2)`` of a layer's weight matrix; for a low-rank member's layer (keys
+    ``a``, ``bt``, ``s``) that of ``w + s * a bt^T``, from the factors alone."""
+    w = layer["w"]
+    if "a" not in layer:
+        return jnp.sum(w**2)
+    a, bt, s = layer["a"], layer["bt"], layer["s"]
+    cross = jnp.sum(a * (w @ bt))  # <W, A B^T>
+    square = jnp.sum((a.T @ a) * (bt.T @ bt))  # ||A B^T||^2
+    return jnp.sum(w**2) + 2 * s * cross + s**2 * square
+
+
+@jax.tree_util.register_static
+@dataclasses.dataclass(frozen=True)
+class LowRankMLP:
+    """The built-in ``net`` evaluated on one low-rank member: its ``params`` are the mean's
+    layers with the member's factors beside them (``a``, ``bt``, ``db``, ``s``)."""
+
+    net: MLP
+
+    def logits(self, params: list, X: jax.Array) -> jax.Array:
+        """Pre-transfer outputs, ``(rows, outputs)``, walked in tiles of
+        :data:`TILE_ROWS` rows (under the members' ``vmap`` a tile's activations of every
+        member stay in cache); no member weight matrix is formed."""
+        n = X.shape[0]
+        tile = min(TILE_ROWS, n)
+        tiles = -(-n // tile)
+        Xt = jnp.pad(X, [(0, tiles * tile - n), (0, 0)]).reshape(tiles, tile, X.shape[1])
+        _, out = jax.lax.scan(lambda c, x: (c, self._tile(params, x)), None, Xt)
+        return out.reshape(tiles * tile, -1)[:n]
+
+    def _tile(self, params: list, h: jax.Array) -> jax.Array:
+        for k, layer in enumerate(params):
+            s = layer["s"].astype(h.dtype)
+            h_w = h @ layer["w"].astype(h.dtype)  # shared by the members while h is
+            low = (h @ layer["a"].astype(h.dtype)) @ layer["bt"].T.astype(h.dtype)
+            h = h_w + s * low + layer["b"] + s * layer["db"]
+            if k < len(params) - 1:
+                h = TRANSFERS[self.net.hidden_activations[k]](h)
+        return h
+
+    def __call__(self, params: list, X: jax.Array) -> jax.Array:
+        return TRANSFERS[self.net.output](self.logits(params, X))
+
+
+def offers_lowrank(score: Any) -> bool:
+    """Whether ``score`` can score low-rank members without forming their weights: an
+    objective of the built-in MLP (matrix weights ``w``, vector biases ``b``)."""
+    return isinstance(getattr(score, "forward", None), MLP) and dataclasses.is_dataclass(score)
+
+
+def lowrank_scores(score: Any, params: list, factors: list, sigma: jax.Array) -> jax.Array:
+    """``score`` of every member ``params + sigma * perturbation`` of a built-in MLP, all
+    members at once (the shared products are computed once per tile); ``factors`` are in
+    ``params``' leaf order (``[b0, w0, b1, w1, ...]``: JAX orders a layer's ``b`` first)."""
+    member_score = dataclasses.replace(score, forward=LowRankMLP(score.forward),
+                                       evaluation="xla")  # fmt: skip
+    by_layer = [factors[2 * k : 2 * k + 2] for k in range(len(params))]
+
+    def one(layer_factors):
+        member = []
+        for layer, (db, (a, bt)) in zip(params, layer_factors, strict=True):
+            member.append({**layer, "a": a, "bt": bt, "db": db, "s": sigma})
+        return member_score(member)
+
+    return jax.vmap(one)(by_layer)
