@@ -37,7 +37,7 @@ def _objective(sizes, hidden, output, metric, rows=37, seed=0, **kw):
         y = y[:, 0] if n_out == 1 else y
     else:
         y = rng.integers(0, max(2, n_out), rows)
-        y[:2] = [0, 1]  # both classes, even at two rows
+        y[:2] = [0, 1][:rows]  # both classes from two rows on
     try:
         net = jc.MLP(sizes, activation=hidden, output=output, init="normal")
         return jc.make_score_fn(net, X, y, metric=metric, **kw), net
