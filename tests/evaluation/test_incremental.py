@@ -37,7 +37,7 @@ def _objective(sizes, hidden, output, metric, rows=37, seed=0, **kw):
         y = y[:, 0] if n_out == 1 else y
     else:
         y = rng.integers(0, max(2, n_out), rows)
-        y[:2] = [0, 1]  # both classes, even at two rows
+        y[:2] = [0, 1][:rows]  # both classes from two rows on
     try:
         net = jc.MLP(sizes, activation=hidden, output=output, init="normal")
         return jc.make_score_fn(net, X, y, metric=metric, **kw), net
@@ -90,6 +90,7 @@ def _combinations():
         yield hidden, output, metric, n_out
 
 
+@pytest.mark.slow
 def test_score_move_equals_a_full_forward_pass():
     score, net = _objective((9, 5, 3), "tanh", "softmax", "log_loss", evaluation="incremental")
     _assert_equal_scores(_walk(score, net, steps=6), "log_loss")
@@ -141,6 +142,7 @@ def test_an_estimators_weighted_and_penalised_objective():
     np.testing.assert_allclose(float(value), float(score(moved)), rtol=1e-5)
 
 
+@pytest.mark.slow
 def test_climbers_with_and_without_the_cache_take_the_same_path():
     rng = np.random.default_rng(0)
     X = rng.normal(size=(400, 30)).astype(np.float32)
@@ -193,6 +195,7 @@ def test_bad_uses_are_refused_before_compiling():
     assert state.inner.cache is None  # the builder turned the cache off for restarts
 
 
+@pytest.mark.slow
 def test_reported_scores_are_full_evaluations():
     score, net = _objective((10, 6, 3), "tanh", "softmax", "log_loss", rows=300)
     score = jc.make_score_fn(net, score.X, score.y, metric="log_loss", evaluation="incremental")
@@ -205,6 +208,7 @@ def test_reported_scores_are_full_evaluations():
     np.testing.assert_allclose(r.best_score, full(r.best_params), rtol=1e-6)
 
 
+@pytest.mark.slow
 def test_climber_independent_of_population_size_and_chunking():
     """Climber i takes the same steps whatever the population and the chunks; its best
     score is re-scored by a full pass at chunk ends, so the recorded history agrees to
