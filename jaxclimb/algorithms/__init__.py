@@ -12,8 +12,10 @@
 * :mod:`~jaxclimb.algorithms.build`: ``REGISTRY`` and :func:`make`, the one builder from
   flat options that every front end uses.
 * :mod:`~jaxclimb.algorithms.defaults`: the rule table (settings that scale with the
-  network, the search a budget buys, a budget split into climbers and steps), and
-  :mod:`~jaxclimb.algorithms.planner`: the one planner the front ends call on it.
+  network, the search a budget buys, a budget split into climbers and steps), with
+  :mod:`~jaxclimb.algorithms.large`: its rules for large networks (low-rank ES,
+  minibatches), and :mod:`~jaxclimb.algorithms.planner`: the one planner the front ends
+  call on it.
 """
 
 from .acceptance import is_improvement, tree_select, update_best

@@ -8,7 +8,8 @@
 * :mod:`.loop`: the host loop between chunks (progress, log, early stop, checkpoints,
   Ctrl-C).
 * :mod:`.layout`: where climbers sit (mesh, padding, memory blocks, cache batches, the
-  population map); :mod:`.devices` and :mod:`.transfer` the devices and the moves of
+  population map), :mod:`.caches` the cached activations of incremental evaluation
+  counted and refused; :mod:`.devices` and :mod:`.transfer` the devices and the moves of
   arrays between host and mesh.
 * :mod:`.racing`: racing restarts (successive halving), the one policy across climbers.
 * :mod:`.checkpoint`: atomic checkpoints; :mod:`.fingerprint`: what a run searched (its

@@ -35,15 +35,12 @@ from jax.sharding import Mesh, NamedSharding, PartitionSpec
 from ..evaluation.objectives import ScoreFn, reporting
 from ..evaluation.paths import activation_rows
 from ..networks import MLP
+from .caches import check_caches
 from .devices import core_cache_bytes, device_list
 
 POPULATION_AXIS = "population"
 MEMORY_BUDGET = 2 * 2**30
 """Default bytes one step may use per device for evaluation temporaries."""
-CACHE_BUDGET = 8 * 2**30
-"""Bytes per device the climbers' caches of activations may hold for the whole run
-(incremental evaluation, :mod:`jaxclimb.evaluation.incremental`): a larger population is
-refused before anything compiles."""
 RACING_BLOCKS = 8
 """Blocks per device at least, in a racing run (blocks of raced-out climbers are skipped)."""
 
@@ -87,7 +84,8 @@ def plan_layout(
     the blocks whose climbers have all been raced out are skipped, not computed.
     ``cache_bytes``: what one climber's state keeps of cached activations (incremental
     evaluation): counted in each evaluation's temporaries (a candidate's copy), and the
-    population refused when the caches exceed :data:`CACHE_BUDGET` per device.
+    population refused when the caches exceed
+    :data:`~jaxclimb.engine.caches.CACHE_BUDGET` per device.
     """
     devices = device_list(devices)
     if jax.process_count() == 1 and 0 < population < len(devices):
@@ -111,20 +109,6 @@ def plan_layout(
         padded, block = plan_blocks(population, mesh, bytes_per_climber=None, budget=1,
                                     block_size=-(-local // RACING_BLOCKS))  # fmt: skip
     return Layout(mesh, population, padded, block, cache_batch(score_fn, platform))
-
-
-def check_caches(population: int, mesh: Mesh, cache_bytes: int) -> None:
-    """A ValueError, before anything compiles, when ``population`` climbers' caches of
-    ``cache_bytes`` each exceed :data:`CACHE_BUDGET` on a device."""
-    local = -(-population // mesh.size)
-    if cache_bytes and local * cache_bytes > CACHE_BUDGET:
-        raise ValueError(
-            f"population={population}: {local} climbers per device each keep "
-            f"{cache_bytes / 2**20:,.1f} MiB of cached activations (incremental evaluation), "
-            f"{local * cache_bytes / 2**30:,.1f} GiB in all, over the {CACHE_BUDGET / 2**30:g} "
-            "GiB a device may hold; lower the population or pass evaluation='xla' to "
-            "make_score_fn (a full forward pass per move, no cache)"
-        )
 
 
 def cache_batch(score_fn: Any, platform: str) -> int | None:
@@ -292,15 +276,3 @@ def unbatched(fn: Callable, shared: Any, *args: Any) -> Any:
     episode's rollout ran 2.3x slower vmapped over one run, benchmarks/engine_tax.py)."""
     out = fn(shared, *jax.tree_util.tree_map(lambda x: x[0], args))
     return jax.tree_util.tree_map(lambda x: jax.numpy.expand_dims(x, 0), out)
-
-
-def state_cache_bytes(algorithm: Any, init_params: Any) -> int:
-    """Bytes of the cached activations (a state's ``cache``) one climber of ``algorithm``
-    keeps, from shapes alone (nothing is computed or compiled); 0 without a cache."""
-    key = jax.random.key(0)
-    try:
-        state = jax.eval_shape(lambda k: algorithm.init(k, init_params(k)), key)
-    except Exception:  # the run reports a bad start itself, with its own message
-        return 0
-    leaves = jax.tree_util.tree_leaves(getattr(state, "cache", None))
-    return sum(leaf.size * leaf.dtype.itemsize for leaf in leaves)

@@ -14,6 +14,7 @@ import numpy as np
 from ..algorithms.base import Algorithm, as_pytree
 from ..evaluation.objectives import ScoreFn
 from ..results import SearchResult
+from .caches import state_cache_bytes
 from .checkpoint import restore_keys
 from .config import NO_LIMIT, HostOptions, RunConfig
 from .fingerprint import differences, fingerprint
@@ -23,7 +24,6 @@ from .layout import (
     plan_layout,
     population_shardings,
     replicated,
-    state_cache_bytes,
 )
 from .loop import Loop
 from .program import Programs, compile_programs

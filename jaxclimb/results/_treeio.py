@@ -84,3 +84,17 @@ def in_blocks(mapped: Any, tree: Any, block: int | None) -> np.ndarray:
         part = jax.tree_util.tree_map(lambda x, rows=rows: np.asarray(x)[rows], tree)
         parts.append(np.asarray(mapped(part))[: n - start])
     return np.concatenate(parts)
+
+
+def to_host(tree: Any) -> Any:
+    """NumPy copies of ``tree``'s arrays, gathered from every process when the mesh spans
+    several (each process then holds the whole result)."""
+
+    def get(x):
+        if isinstance(x, jax.Array) and not x.is_fully_addressable and not x.is_fully_replicated:
+            from jax.experimental import multihost_utils
+
+            return np.asarray(multihost_utils.process_allgather(x, tiled=True))
+        return np.asarray(jax.device_get(x))
+
+    return jax.tree_util.tree_map(get, tree)

@@ -33,7 +33,7 @@ from ._resultfile import RESULT_COUNTS as _COUNTS
 from ._resultfile import RESULT_SCALARS as _SCALARS
 from ._resultfile import IsACheckpointError as IsACheckpointError  # re-exported
 from ._resultfile import checked_result, final_arrays, final_entries, header_digest
-from ._treeio import from_skeleton, in_blocks, to_skeleton
+from ._treeio import from_skeleton, in_blocks, to_host, to_skeleton
 
 
 @dataclasses.dataclass
@@ -277,20 +277,6 @@ class SearchResult:
         scalars = {field: meta[field] for field in _SCALARS}
         final = final_arrays(stored, best, os.fspath(path))
         return cls(best, **arrays, **scalars, config=meta["config"], forward=forward, **final)
-
-
-def to_host(tree: Any) -> Any:
-    """NumPy copies of ``tree``'s arrays, gathered from every process when the mesh spans
-    several (each process then holds the whole result)."""
-
-    def get(x):
-        if isinstance(x, jax.Array) and not x.is_fully_addressable and not x.is_fully_replicated:
-            from jax.experimental import multihost_utils
-
-            return np.asarray(multihost_utils.process_allgather(x, tiled=True))
-        return np.asarray(jax.device_get(x))
-
-    return jax.tree_util.tree_map(get, tree)
 
 
 def _objective_config(score_fn: ScoreFn) -> dict:

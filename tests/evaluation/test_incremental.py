@@ -18,7 +18,7 @@ import jaxclimb as jc
 from jaxclimb.algorithms import hill_climb, make, simulated_annealing, with_restarts
 from jaxclimb.algorithms.unitmoves import neighbour_move, unit_move
 from jaxclimb.datasets.tasks import classification_task, training_objective
-from jaxclimb.engine import layout
+from jaxclimb.engine import caches, layout
 from jaxclimb.engine.keyed import keyed_objective, searched_as
 from jaxclimb.evaluation import incremental
 
@@ -234,13 +234,13 @@ def test_the_cache_is_counted_and_a_population_that_cannot_hold_it_refused():
     score = jc.make_score_fn(net, score.X, score.y, metric="log_loss", evaluation="incremental")
     cached = hill_climb(score, mutation="units")
     assert (
-        layout.state_cache_bytes(cached, net.init) == 300 * 6 * 4 == incremental.cache_bytes(score)
+        caches.state_cache_bytes(cached, net.init) == 300 * 6 * 4 == incremental.cache_bytes(score)
     )
-    assert layout.state_cache_bytes(hill_climb(score), net.init) == 0
+    assert caches.state_cache_bytes(hill_climb(score), net.init) == 0
     mesh = layout.population_mesh(jax.devices()[:1])
-    layout.check_caches(10, mesh, 2**20)
+    caches.check_caches(10, mesh, 2**20)
     with pytest.raises(ValueError, match=r"population=100000.*evaluation='xla'"):
-        layout.check_caches(100_000, mesh, 2**20)
+        caches.check_caches(100_000, mesh, 2**20)
     plain = layout.plan_layout(64, jax.devices()[:1], score, memory_budget=2**20)
     heavy = layout.plan_layout(64, jax.devices()[:1], score, memory_budget=2**20,
                                cache_bytes=2**18)  # fmt: skip
