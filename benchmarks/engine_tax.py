@@ -42,8 +42,8 @@ POP, EPISODES, HORIZON = 64, 8, 200
 def objective():
     """The CartPole rollout objective and its policy network."""
     net = jc.MLP((4, 32, 32, 1), activation="tanh", output="tanh", init="glorot")
-    env = jc.CartPole()
-    f = jc.rollout_objective(env.step, env.reset, net, episodes=EPISODES, max_steps=HORIZON)
+    env = jc.CartPole(max_steps_in_episode=HORIZON)  # the issue's 200-step episodes
+    f = jc.rollout_objective(env.step, env.reset, net, episodes=EPISODES)
     return net, f
 
 
