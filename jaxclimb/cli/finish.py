@@ -30,8 +30,10 @@ def finish(args: argparse.Namespace, results: tuple, data, chosen_by: str | None
 
     status = exit_status(_signal_number(result)) if result.interrupted else 0
     with deferred_interrupts():
+        written = args.out
         if args.out:  # first: nothing below may lose the result
-            status = save(result, args.out) or status
+            failed, written = save(result, args.out)
+            status = failed or status
         if not np.isfinite(result.best_score).any():
             raise ValueError("no climber has a finite score: every evaluation was NaN or inf")
         stage = ["the table"]
@@ -39,10 +41,10 @@ def finish(args: argparse.Namespace, results: tuple, data, chosen_by: str | None
             tabulate(searched, data.search, chosen_by, ties, stage)
             _in_user_units(result.config.get("rows", {}), data.scaling)
         except Exception as exc:
-            print(_failure(stage[0], exc, args.out), file=sys.stderr)
+            print(_failure(stage[0], exc, written), file=sys.stderr)
             return status or 1
-        if args.out:  # again, with the chosen climber and the rows `jaxclimb report` shows
-            status = save(result, args.out, quiet=True) or status
+        if args.out:  # again (where it went), with the chosen climber and the table's rows
+            status = save(result, written, quiet=True)[0] or status
         print(result.summary())
         _notes(args, result)
     return status
@@ -97,17 +99,18 @@ def _signal_number(result) -> int:
     return getattr(signal, result.config.get("signal") or "SIGINT")
 
 
-def save(result, path: str, *, quiet: bool = False) -> int:
-    """Save to ``path``; if that fails, to a fallback file it names (exit status 1)."""
+def save(result, path: str, *, quiet: bool = False) -> tuple[int, str]:
+    """Save to ``path``; if that fails, to a fallback file it names (exit status 1).
+    Returns the status and the file written."""
     import tempfile
 
     try:
         saved = result.save(path)
         if not quiet:
             print(f"saved {saved}", flush=True)
-        return 0
+        return 0, saved
     except OSError as exc:
         fallback = os.path.join(tempfile.gettempdir(), f"jaxclimb-result-{os.getpid()}.npz")
         print(f"jaxclimb: error: could not write --out {path!r} ({exc}); the result is saved "
               f"in {result.save(fallback)}", file=sys.stderr)  # fmt: skip
-        return 1
+        return 1, fallback
