@@ -52,11 +52,13 @@ def selection_score(objective: Any, episodes: int):
 def choose_solution(result: SearchResult, objective: Any, episodes: int | None) -> SearchResult:
     """``result`` with its solution chosen between each climber's best sample and final
     mean on ``episodes`` fresh episodes (None: :data:`SELECTION_EPISODES`; 0: not at all,
-    the best sample stays). Unchanged for a search with no final mean or an objective
-    without a key."""
+    the best sample stays). Unchanged for a search with no final mean, an objective
+    without a key, or one whose key draws minibatch rows rather than episodes (no ``fn``:
+    its best point already follows the mean and is re-scored on all rows)."""
     episodes = SELECTION_EPISODES if episodes is None else episodes
     episodes = check_int("selection_episodes", episodes, minimum=0)
-    if result.final_params is None or not is_keyed(objective) or episodes == 0:
+    episodic = is_keyed(objective) and getattr(objective, "fn", None) is not None
+    if result.final_params is None or not episodic or episodes == 0:
         return result
     score = jax.jit(jax.vmap(selection_score(objective, episodes)))
     best = np.asarray(score(result.best_params), np.float64)

@@ -55,3 +55,16 @@ def test_a_climber_has_no_mean_and_nothing_is_chosen():
     with pytest.raises(ValueError, match="selection_episodes"):
         jc.run(0, jc.hill_climb(score), net.init, population=2, steps=3, score_fn=score,
                progress=False, selection_episodes=-1)  # fmt: skip
+
+
+@pytest.mark.parametrize("algorithm", ["es", pytest.param("snes", marks=pytest.mark.slow)])
+def test_a_minibatch_distribution_search_keeps_its_result_without_episodes(algorithm):
+    """A keyed objective that draws rows (minibatches), not episodes: the run finishes and
+    no solution is chosen on fresh episodes (its best already follows the mean)."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 4)).astype(np.float32)
+    y = (X[:, 0] > 0).astype(int)
+    clf = jc.ClimbingClassifier(hidden_layer_sizes=(3,), algorithm=algorithm, batch_size=32,
+                                budget=600, random_state=0).fit(X, y)  # fmt: skip
+    assert "selection" not in clf.result_.config
+    assert np.isfinite(clf.result_.best_score).all() and clf.score(X, y) > 0.5
