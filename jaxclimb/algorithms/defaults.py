@@ -228,7 +228,7 @@ def choose_search(
     smooth = _smooth(smooth, traits)
     kind = "smooth" if smooth else "plateau-rich"
     why = f"{'noisy, ' if traits.noisy else ''}{kind} objective, {n:,} weights"
-    if traits.noisy and not smooth:
+    if traits.noisy and traits.plateau_rich and not smooth:  # a return, as it declares
         sigma = RETURN_STEP_SIZE if step_size is None else step_size
         pop, keyed = snes_population(n), traits.keyed
         return _distribution("snes", pop, sigma, budget, keyed, why, evaluate_mean=not keyed)
