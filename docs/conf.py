@@ -58,6 +58,7 @@ nitpick_ignore_regex = [
     # Type aliases of signatures that are not public names (no page of their own):
     (r"py:class", r"jaxclimb\.(comparison\.Entry|networks\.Initializer)"),
     (r"py:class", r"jaxclimb\.algorithms\.schedules\.TemperatureTable"),
+    (r"py:class", r"jaxclimb\.evaluation\.traits\.ObjectiveTraits"),
 ]
 
 autosummary_generate = True

@@ -77,13 +77,13 @@ def simulated_annealing(
         init_temp, decay, min_temp: the schedule's parameters (mlrose's meanings).
         mutate_fraction, mutate_count: move only a subset of the weights per step.
         mutation: ``"gaussian"``, ``"neighbour"`` (mlrose's: one weight +/- step_size) or
-            ``"units"`` (the fan-in of ``mutate_count`` units, :mod:`~.unitmoves`).
+            ``"units"`` (the fan-in of ``mutate_count`` units, ``.unitmoves``).
         clip_max: clip every weight to ``[-clip_max, clip_max]`` after each move (mlrose).
         step_scale: None (every weight moves by ``step_size``) or ``"fan-in"``: a layer's
             weights by ``step_size / sqrt(fan_in)``, rescaled to ``step_size`` on average
             (:func:`~jaxclimb.mutation.step_scales`); Gaussian and unit moves.
         incremental: unit and neighbour moves scored from cached activations where the
-            objective offers it (:mod:`jaxclimb.algorithms.moves`).
+            objective offers it (``jaxclimb.algorithms.moves``).
     """
     subset = {"mutate_fraction": mutate_fraction, "mutate_count": mutate_count}
     how = check_move(mutation=mutation, clip_max=clip_max, step_scale=step_scale, **subset)

@@ -82,7 +82,7 @@ def evolution_strategy(
         rank: ``None``: full-rank perturbations. An int ``r``: every weight matrix is
             perturbed by ``A B^T / sqrt(r)`` of rank ``r`` (EGGROLL; biases stay full rank),
             and the built-in MLP scores the members without forming their weights
-            (:mod:`jaxclimb.algorithms.lowrank_es`). Not with ``clip_max``.
+            (``jaxclimb.algorithms.lowrank_es``). Not with ``clip_max``.
 
     Non-finite scores rank last; a moved mean whose score is not finite is not taken (the
     mean stays where it was). Every number is data: changing it compiles nothing.

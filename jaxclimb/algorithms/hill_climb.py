@@ -87,13 +87,13 @@ def hill_climb(
             strict improvement, shrink otherwise). Needs an objective with slopes: on an
             accuracy plateau no move succeeds and the step shrinks away.
         mutation: ``"gaussian"``, ``"neighbour"`` (mlrose's: one weight +/- step_size) or
-            ``"units"`` (the fan-in of ``mutate_count`` units, :mod:`~.unitmoves`).
+            ``"units"`` (the fan-in of ``mutate_count`` units, ``.unitmoves``).
         clip_max: clip every weight to ``[-clip_max, clip_max]`` after each move (mlrose).
         step_scale: None (every weight moves by ``step_size``) or ``"fan-in"``: a layer's
             weights by ``step_size / sqrt(fan_in)``, rescaled to ``step_size`` on average
             (:func:`~jaxclimb.mutation.step_scales`); Gaussian and unit moves.
         incremental: score unit and neighbour moves from cached activations where the
-            objective offers it (:mod:`jaxclimb.algorithms.moves`); False: full passes.
+            objective offers it (``jaxclimb.algorithms.moves``); False: full passes.
 
     Returns:
         An :class:`~jaxclimb.algorithms.Algorithm`.

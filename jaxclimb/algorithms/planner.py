@@ -24,9 +24,10 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any
 
+from ..evaluation.traits import declared
 from .base import Algorithm
 from .build import RESTART_OPTIONS, make
-from .defaults import SearchChoice, choose_search, plan, scaled_options
+from .defaults import SearchChoice, choose_search, plan, scaled_options, steps_within
 
 UNBUDGETED = (256, 1000)
 """Climbers and steps of a search with no budget and neither given (the tutorial's)."""
@@ -134,9 +135,18 @@ def _split(budget, net, name, score, options, population, steps) -> tuple[int, i
         return (UNBUDGETED[0] if population is None else population,
                 UNBUDGETED[1] if steps is None else steps)  # fmt: skip
     plain = {k: v for k, v in options.items() if k not in RESTART_OPTIONS}
-    per_step = make(name, score, net.init, **plain).traits.evaluations_per_step
-    return plan(budget, net.n_weights, population=population, steps=steps,
-                evaluations_per_step=per_step)  # fmt: skip
+    traits = make(name, score, net.init, **plain).traits
+    per_step = traits.evaluations_per_step
+    keyed = declared(score).keyed  # the engine re-scores: counted, never over the budget
+    rescored = keyed and not traits.distribution
+    population, planned = plan(budget, net.n_weights, population=population, steps=steps,
+                               evaluations_per_step=per_step + rescored)  # fmt: skip
+    if keyed and steps is None:
+        planned = steps_within(budget, population, per_step, keyed=True, rescored=rescored)
+        if planned < 1:
+            raise ValueError(f"budget={budget:,} evaluations cannot give {population} climbers "
+                             "one step of a keyed objective; raise the budget")  # fmt: skip
+    return population, planned
 
 
 def _restart_rounds(options: dict, steps: int, rounds_of: int | None, whole: bool) -> int:

@@ -76,7 +76,7 @@ def run(
         selection_episodes: a distribution search (SNES, ES) on a keyed objective: each
             climber's best sample and final mean are flown on this many fresh episodes and
             the better is the solution (``result.best()``; None: 32, 0: the best sample;
-            :func:`~jaxclimb.engine.selection.choose_solution`).
+            ``choose_solution``).
 
     Returns:
         A :class:`~jaxclimb.results.SearchResult` of NumPy arrays. Ctrl-C stops the run at

@@ -65,7 +65,7 @@ class ClimbingClassifier(ClassifierMixin, ClimbingBase):
         max_seconds: stop the search at a chunk boundary after this many seconds.
         batch_size: rows each step scores (as MLPClassifier names it): an int, None (all
             rows), or ``"auto"``: minibatches where rows x weights make full-batch steps
-            expensive (:func:`jaxclimb.algorithms.large.minibatch_for`). The chosen
+            expensive (``jaxclimb.algorithms.large.minibatch_for``). The chosen
             climber and every reported score are full-data evaluations.
         precision: the search's evaluations: ``"float32"`` (full float32 products on
             every backend), ``"tf32"`` or ``"bfloat16"`` (faster on a GPU; see

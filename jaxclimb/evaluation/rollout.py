@@ -3,7 +3,7 @@
 :func:`rollout_objective` turns an environment with gymnax's interface and a policy into
 a :class:`~jaxclimb.evaluation.sampling.KeyedObjective`: ``objective(params, key)`` flies
 ``episodes`` episodes from the starts ``key`` draws, each for at most ``max_steps`` steps
-(by default the environment's own horizon, :func:`env_horizon`; ``lax.scan``; rewards
+(by default the environment's own horizon, ``env_horizon``; ``lax.scan``; rewards
 after an episode's first ``done`` are not counted, so gymnax's automatic resets change
 nothing) and returns their mean (discounted) return. Inside
 :func:`jaxclimb.run` the engine hands it a fresh key every step, the climber's current policy
@@ -46,7 +46,7 @@ from .traits import RETURN_TRAITS
 
 DEFAULT_MAX_STEPS = 200
 """Steps per episode of an environment that declares no horizon (said once, with a
-:class:`HorizonWarning`)."""
+``HorizonWarning``)."""
 
 
 class HorizonWarning(UserWarning):
@@ -120,10 +120,10 @@ def rollout_objective(
         policy: ``policy(params, obs) -> action`` (a network called on one observation).
         episodes: episodes per evaluation, from starts drawn from the evaluation's key.
         max_steps: steps per episode at most (the scan's length). None: the environment's
-            own horizon (:func:`env_horizon`: gymnax's ``max_steps_in_episode``,
-            :class:`CartPole`'s 500), else :data:`DEFAULT_MAX_STEPS`. Fewer steps than the
+            own horizon (``env_horizon``: gymnax's ``max_steps_in_episode``,
+            :class:`CartPole`'s 500), else ``DEFAULT_MAX_STEPS``. Fewer steps than the
             environment's horizon, or a default for an environment that declares none, is
-            said once (:class:`HorizonWarning`): episodes that have not ended are cut.
+            said once (``HorizonWarning``): episodes that have not ended are cut.
         discount: rewards ``t`` steps in are weighted ``discount ** t`` (1: plain return).
 
     Returns:
