@@ -111,6 +111,10 @@ def save(result, path: str, *, quiet: bool = False) -> tuple[int, str]:
         return 0, saved
     except OSError as exc:
         fallback = os.path.join(tempfile.gettempdir(), f"jaxclimb-result-{os.getpid()}.npz")
-        print(f"jaxclimb: error: could not write --out {path!r} ({exc}); the result is saved "
-              f"in {result.save(fallback)}", file=sys.stderr)  # fmt: skip
+        try:
+            kept = f"the result is saved in {result.save(fallback)}"
+        except OSError as again:
+            kept = f"nor in {fallback!r} ({again}): the result is lost"
+        print(f"jaxclimb: error: could not write --out {path!r} ({exc}); {kept}",
+              file=sys.stderr)  # fmt: skip
         return 1, fallback
