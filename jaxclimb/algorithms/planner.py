@@ -139,10 +139,14 @@ def _split(budget, net, name, score, options, population, steps) -> tuple[int, i
     per_step = traits.evaluations_per_step
     keyed = declared(score).keyed  # the engine re-scores: counted, never over the budget
     rescored = keyed and not traits.distribution
+    given = population is not None
     population, planned = plan(budget, net.n_weights, population=population, steps=steps,
                                evaluations_per_step=per_step + rescored)  # fmt: skip
     if keyed and steps is None:
         planned = steps_within(budget, population, per_step, keyed=True, rescored=rescored)
+        while planned < 1 and population > 1 and not given:  # fewer climbers, one step each
+            population //= 2
+            planned = steps_within(budget, population, per_step, keyed=True, rescored=rescored)
         if planned < 1:
             raise ValueError(f"budget={budget:,} evaluations cannot give {population} climbers "
                              "one step of a keyed objective; raise the budget")  # fmt: skip
