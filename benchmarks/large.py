@@ -30,6 +30,7 @@ and after (``under_load`` when the 1-minute load exceeded half the cores).
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import sys
 import time
@@ -144,6 +145,9 @@ def fits(data, hidden: tuple, *, budget: int, quick: bool) -> list[dict]:
                                                              max_iter=20 if quick else 200),
                 data),
     ]  # fmt: skip
+    if importlib.util.find_spec("evosax") is None:
+        print("evosax not installed: its rows left out (pip install '.[bench]')")
+        return rows
     for name in ("Open_ES", "SNES"):
         rows.append(fit_evosax(name, data, hidden, budget=budget))
     return rows
