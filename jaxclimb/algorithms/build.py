@@ -36,6 +36,7 @@ from .es import evolution_strategy
 from .genetic import genetic
 from .gradient import gradient_descent
 from .hill_climb import hill_climb
+from .nodes import node_perturbation
 from .restarts import with_restarts
 from .snes import snes, snes_population
 
@@ -46,6 +47,7 @@ REGISTRY: dict[str, Callable[..., Algorithm]] = {
     "gradient": gradient_descent,
     "es": evolution_strategy,
     "snes": snes,
+    "node-perturbation": node_perturbation,
 }
 """Algorithm factories by the names every front end knows (``--algorithm``)."""
 
@@ -71,8 +73,8 @@ def make(
     """Build algorithm ``name`` (a ``jaxclimb.algorithms.REGISTRY`` key) from flat options.
 
     Args:
-        name: ``"hill-climb"``, ``"annealing"``, ``"genetic"``, ``"gradient"``, ``"es"``
-            or ``"snes"``.
+        name: ``"hill-climb"``, ``"annealing"``, ``"genetic"``, ``"gradient"``, ``"es"``,
+            ``"snes"`` or ``"node-perturbation"``.
         score_fn: the objective, higher is better.
         init_params: draws starting weights (restarts and the GA's first generation).
         **options: the factory's keyword options, plus ``restarts`` (mlrose's: restarts

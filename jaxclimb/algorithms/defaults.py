@@ -183,7 +183,7 @@ def steps_within(budget: int, population: int, per_step: int, *, keyed: bool,
 
 def choose_search(
     n_weights: int, budget: int, *, smooth: bool | None = None, step_size: float | None = None,
-    objective: Any = None,
+    objective: Any = None, nodes: bool = False,
 ) -> SearchChoice:  # fmt: skip
     """The default search for a network of ``n_weights`` and ``budget`` evaluations.
 
@@ -204,7 +204,9 @@ def choose_search(
       paper's population (:func:`~jaxclimb.algorithms.snes.snes_population`);
     * larger: one evolution strategy run of :func:`es_population` perturbations;
     * from :data:`~jaxclimb.algorithms.large.LARGE_NETWORK` weights, smooth or not (a
-      return apart): one low-rank ES run (:func:`~jaxclimb.algorithms.large.large_network_search`).
+      return apart): one node-perturbation run where the objective offers it (``nodes``:
+      a built-in MLP and a row-wise metric), else one low-rank ES run
+      (:func:`~jaxclimb.algorithms.large.large_network_search`).
 
     A budget that leaves one SNES / ES run fewer than :data:`MIN_DISTRIBUTION_STEPS` steps
     gets a smaller population (the reason says so). Every evaluation the run makes is
@@ -218,6 +220,7 @@ def choose_search(
         >>> choose_search(19, 64_000, smooth=False).algorithm
         'hill-climb'
     """
+    from ..evaluation.nodes import offers_nodes
     from ..evaluation.traits import declared
     from .large import LARGE_NETWORK, large_network_search
     from .snes import snes_population
@@ -234,7 +237,9 @@ def choose_search(
         return _distribution("snes", pop, sigma, budget, keyed, why, evaluate_mean=not keyed)
     step_size = 0.1 if step_size is None else step_size
     if n >= LARGE_NETWORK:
-        return large_network_search(n, budget, step_size, traits.keyed, why, _distribution)
+        nodes = nodes or offers_nodes(objective)
+        return large_network_search(n, budget, step_size, traits.keyed, why, _distribution,
+                                    nodes)  # fmt: skip
     if not smooth and n >= SMALL_NETWORK:
         name = "es" if n >= ES_FROM else "snes"
         pop = es_population(n) if name == "es" else snes_population(n)
@@ -275,7 +280,7 @@ def _distribution(name: str, pop: int, step_size: float, budget: int, keyed: boo
     if steps < MIN_DISTRIBUTION_STEPS:
         per_step = budget // MIN_DISTRIBUTION_STEPS - 2  # what 50 steps leave a step
         smaller = max(MIN_DISTRIBUTION_POPULATION, min(pop, per_step))
-        smaller -= smaller % 2 if name == "es" else 0  # antithetic pairs
+        smaller -= smaller % 2 if name in ("es", "node-perturbation") else 0  # antithetic
         steps = steps_within(budget, 1, smaller + mean, keyed=keyed, rescored=False)
         if steps < 1:
             raise ValueError(f"budget={budget:,} evaluations cannot give one {name} run of "

@@ -24,7 +24,9 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any
 
+from ..evaluation.nodes import ROW_METRICS
 from ..evaluation.traits import declared
+from ..networks import MLP
 from .base import Algorithm
 from .build import RESTART_OPTIONS, make
 from .defaults import SearchChoice, choose_search, plan, scaled_options, steps_within
@@ -123,7 +125,9 @@ def _choose(net, metric, budget, algorithm, step_size, climber_only):
     if budget is None:
         raise ValueError("choosing the algorithm needs a budget of evaluations")
     smooth = is_smooth(metric, net)
-    choice = choose_search(net.n_weights, budget, smooth=smooth, step_size=step_size)
+    nodes = isinstance(net, MLP) and metric in ROW_METRICS  # node perturbation applies
+    choice = choose_search(net.n_weights, budget, smooth=smooth, step_size=step_size,
+                           nodes=nodes)  # fmt: skip
     if climber_only is not None and choice.algorithm != "hill-climb":
         choice = SearchChoice("hill-climb", {}, 0, 0, climber_only)
     return choice.algorithm, choice

@@ -202,8 +202,16 @@ class TrainingScore(ScoreFn):
         return self._penalised(value, params)
 
     def _penalised(self, value: jax.Array, params: Any) -> jax.Array:
-        penalty = 0.5 * self.alpha * sum(weight_squares(layer) for layer in params)
-        return (value if self.maximize else -value) - penalty / self.X.shape[0]
+        return (value if self.maximize else -value) - self.penalty(params)
+
+    def row_weights(self) -> jax.Array:
+        """Each row's weight in the metric: ``sample_weight``."""
+        return self.sample_weight
+
+    def penalty(self, params: Any) -> jax.Array:
+        """scikit-learn's L2 penalty, ``0.5 * alpha * sum(w ** 2) / n_samples``."""
+        squares = sum(weight_squares(layer) for layer in params)
+        return 0.5 * self.alpha * squares / self.X.shape[0]
 
     def full(self, params: Any) -> jax.Array:
         """The score (penalty included) on all rows in float32."""

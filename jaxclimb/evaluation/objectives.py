@@ -121,6 +121,16 @@ class ScoreFn:
             value = self.metric_value(params, self.X[rows], self.y[rows])
         return value if self.maximize else -value
 
+    def row_weights(self) -> jax.Array:
+        """Each row's weight in the metric: all ones (the estimators' objective: theirs)."""
+        return jnp.ones(self.X.shape[0], jnp.float32)
+
+    def penalty(self, params: Any) -> jax.Array:
+        """What the score subtracts besides the metric: nothing here (the estimators'
+        objective: its L2 penalty)."""
+        del params
+        return jnp.float32(0.0)
+
     def full(self, params: Any) -> jax.Array:
         """The score on all rows in float32: what a run reports (it re-scores the best so
         far with it when it searched minibatches or a reduced precision)."""

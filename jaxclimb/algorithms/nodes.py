@@ -1,0 +1,136 @@
+"""Node perturbation: an evolution strategy in the units' pre-activations, for built-in MLPs.
+
+A weight-space ES estimates a direction for ``d`` weights from ``pop_size`` scores: on a
+784-64-10 network (50,890 weights) the estimate is mostly noise, its random part walks the
+weights away from anything the data support, and the search overfits
+(``benchmarks/large.py``). Node perturbation (:mod:`jaxclimb.evaluation.nodes`) perturbs
+every layer's pre-activations instead, row by row, and reads every row's score: each row's
+direction has ``units`` entries, estimated from ``pop_size / 2`` antithetic pairs, and the
+rows' estimates are combined through the linear layers (``h^T delta``). Nothing is
+differentiated: step units and accuracy are searched as tanh and log-loss are.
+
+A step: the minibatch's (or all rows') clean forward pass; ``pop_size`` members, each the
+layers after the first recomputed from perturbed units (``pop_size`` evaluations); the
+direction, less the gradient of the objective's own L2 penalty (a known quadratic); Adam
+or SGD on the mean; the moved mean scored (one more evaluation). The state and what a run
+reports are the evolution strategy's (:class:`~jaxclimb.algorithms.es.ESState`).
+
+Example:
+    >>> import jax, numpy as np
+    >>> from jaxclimb import MLP, make_score_fn
+    >>> X = np.random.default_rng(0).normal(size=(64, 3)).astype(np.float32)
+    >>> net = MLP((3, 8, 1), activation="step", output="sigmoid")
+    >>> score = make_score_fn(net, X, (X[:, 0] > 0).astype(int), metric="log_loss")
+    >>> algo = node_perturbation(score, pop_size=16, learning_rate=0.05)
+    >>> state = algo.init(jax.random.key(0), net.init(jax.random.key(1)))
+    >>> start = float(state.score)
+    >>> for t in range(100):
+    ...     state, info = algo.step(jax.random.key(t), state)
+    >>> bool(state.score > start), int(info.n_evaluations)
+    (True, 17)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+from jax.flatten_util import ravel_pytree
+
+from .._checks import check_choice, check_float, check_int
+from ..evaluation.nodes import clean_pass, offers_nodes, perturbed_row_scores, step_rows
+from ..evaluation.sampling import current_evaluation_key
+from ..prng import fold_in, normal
+from .acceptance import tree_select, update_best
+from .base import Algorithm, StepInfo, Traits, bind
+from .es import OPTIMIZERS, ESState, _ascent, _init
+
+
+def node_perturbation(
+    score_fn: Any,
+    *,
+    pop_size: int = 64,
+    step_size: float = 0.1,
+    learning_rate: float = 0.003,
+    optimizer: str = "adam",
+) -> Algorithm:
+    """An evolution strategy in the pre-activations of a built-in MLP's units.
+
+    Args:
+        score_fn: an objective of the built-in :class:`~jaxclimb.networks.MLP` whose
+            metric is a mean over rows (:func:`~jaxclimb.make_score_fn`, the estimators';
+            accuracy, log-loss or MSE), higher is better. Any other objective:
+            :func:`~jaxclimb.evolution_strategy`.
+        pop_size: perturbed passes per step (even: ``pop_size / 2`` antithetic pairs).
+        step_size: ``sigma``, the standard deviation of the units' perturbations.
+        learning_rate: the optimiser's step on the weights.
+        optimizer: ``"adam"`` or ``"sgd"``.
+
+    Every number is data: changing it compiles nothing.
+    """
+    if not offers_nodes(score_fn):
+        raise ValueError(
+            "node_perturbation needs an objective of the built-in MLP whose metric is a mean "
+            "over rows (make_score_fn(MLP(...), X, y, metric='accuracy' | 'log_loss' | "
+            "'mse')); for any other objective use evolution_strategy"
+        )
+    pop_size = check_int("pop_size", pop_size, minimum=2)
+    if pop_size % 2:
+        raise ValueError(f"pop_size must be even (antithetic pairs); got {pop_size}")
+    check_choice("optimizer", optimizer, OPTIMIZERS)
+    sigma = check_float("step_size", step_size, positive=True)
+    rate = check_float("learning_rate", learning_rate, positive=True)
+    adam = optimizer == "adam"
+    return Algorithm(
+        init=bind(_init, score_fn, jnp.asarray(sigma, jnp.float32), adam=adam),
+        step=bind(_step, score_fn, jnp.asarray(rate, jnp.float32), pop_size=pop_size, adam=adam),
+        traits=Traits(initial_evaluations=1, evaluations_per_step=pop_size + 1,
+                      name="node-perturbation", distribution=True, objective=score_fn),
+    )  # fmt: skip
+
+
+def direction(score_fn: Any, key: jax.Array, params: list, sigma: jax.Array, pop_size: int):
+    """The estimated ascent direction of the score (flat, ``ravel_pytree``'s order) and
+    the members' scores on the step's rows, ``(pop_size,)``."""
+    X, y, w = step_rows(score_fn)
+    clean = clean_pass(score_fn, params, X)
+    half = pop_size // 2
+    noise = [normal(fold_in(key, k), (half, *z.shape), z.dtype) for k, (_, z) in enumerate(clean)]
+    members = jax.vmap(lambda s, e: perturbed_row_scores(score_fn, params, clean, e, y, w, s),
+                       in_axes=(None, 0))  # fmt: skip
+    plus, minus = members(sigma, noise), members(-sigma, noise)  # (half, rows) each
+    slope = (plus - minus) / (2 * sigma * half)
+    grads = []
+    for (h, _), e in zip(clean, noise, strict=True):
+        delta = jnp.einsum("pr,pru->ru", slope, e)  # each row's d score / d units
+        grads.append({"b": jnp.sum(delta, axis=0), "w": h.T @ delta})
+    penalty = jax.grad(score_fn.penalty)(params)
+    ascent = jax.tree_util.tree_map(lambda g, p: g - p, grads, penalty)
+    fitness = jnp.concatenate([jnp.sum(plus, axis=1), jnp.sum(minus, axis=1)])
+    return ravel_pytree(ascent)[0], fitness
+
+
+def _step(score_fn, rate, key, state: ESState, *, pop_size, adam):
+    grad, fitness = direction(score_fn, key, state.params, state.sigma, pop_size)
+    mean, unravel = ravel_pytree(state.params)
+    move, m1, m2 = _ascent(grad, state, rate, adam)
+    moved = unravel(mean + move.astype(mean.dtype))
+    moved_score = score_fn(moved)
+    taken = jnp.isfinite(moved_score)
+    params = tree_select(taken, moved, state.params)
+    score = jnp.where(taken, moved_score, state.score)
+    if current_evaluation_key() is None:
+        best_params, best_score = update_best(params, score, state.best_params, state.best_score)
+    else:  # a minibatch's score is too noisy to keep a point by: the best follows the mean
+        best_params, best_score = params, score
+    finite = jnp.isfinite(fitness)
+    info = StepInfo(
+        score=score,
+        candidate_score=moved_score,
+        accepted=taken,
+        n_evaluations=jnp.int32(pop_size + 1),
+        n_nonfinite=(jnp.sum(~finite) + ~taken).astype(jnp.int32),
+    )
+    new = ESState(params, score, best_params, best_score, state.sigma, m1, m2, state.updates + 1)
+    return new, info
