@@ -45,7 +45,8 @@ _PUBLIC = {  # module: the names a user calls, loaded on first use; with _SUBMOD
     "engine": ("run", "resume", "population_mesh", "use_cpu_cores"),
     "algorithms": (
         "hill_climb", "simulated_annealing", "genetic", "gradient_descent",
-        "evolution_strategy", "snes", "with_restarts", "GeomDecay", "ArithDecay", "ExpDecay",
+        "evolution_strategy", "snes", "node_perturbation", "with_restarts", "GeomDecay",
+        "ArithDecay", "ExpDecay",
     ),
     "mutation": ("gaussian",),
     "networks": ("MLP", "TRANSFERS", "init_mlp", "mlp_forward", "perceptron"),

@@ -19,6 +19,7 @@ from .algorithms import evolution_strategy as evolution_strategy
 from .algorithms import genetic as genetic
 from .algorithms import gradient_descent as gradient_descent
 from .algorithms import hill_climb as hill_climb
+from .algorithms import node_perturbation as node_perturbation
 from .algorithms import simulated_annealing as simulated_annealing
 from .algorithms import snes as snes
 from .algorithms import tree_select as tree_select
@@ -87,6 +88,7 @@ __all__ = [
     "make_score_fn",
     "mlp_forward",
     "mse",
+    "node_perturbation",
     "perceptron",
     "plot_comparison",
     "plot_run",

@@ -23,7 +23,8 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     # moved to ``jaxclimb.algorithms``) is documented where it now lives (``HOMES``).
     "Search algorithms": (
         "hill_climb", "simulated_annealing", "GeomDecay", "ArithDecay", "ExpDecay", "genetic",
-        "evolution_strategy", "snes", "gradient_descent", "with_restarts", "gaussian",
+        "evolution_strategy", "snes", "node_perturbation", "gradient_descent", "with_restarts",
+        "gaussian",
     ),
     "Objectives and networks": (
         "make_score_fn", "ScoreFn", "KeyedObjective", "rollout_objective", "CartPole",

@@ -126,9 +126,7 @@ class ScoreFn:
         return jnp.ones(self.X.shape[0], jnp.float32)
 
     def penalty(self, params: Any) -> jax.Array:
-        """What the score subtracts besides the metric: nothing here (the estimators'
-        objective: its L2 penalty)."""
-        del params
+        """What the score subtracts besides the metric: nothing (the estimators': L2)."""
         return jnp.float32(0.0)
 
     def full(self, params: Any) -> jax.Array:
@@ -139,14 +137,12 @@ class ScoreFn:
 
     def in_float32(self) -> ScoreFn:
         """This objective with full float32 products (itself when it has them)."""
-        if self.precision == DEFAULT_PRECISION:
-            return self
-        return dataclasses.replace(self, precision=DEFAULT_PRECISION)
+        same = self.precision == DEFAULT_PRECISION
+        return self if same else dataclasses.replace(self, precision=DEFAULT_PRECISION)
 
     def to_metric(self, score: ArrayLike) -> np.ndarray:
         """Convert scores (higher is better) back to metric units."""
-        score = np.asarray(score)
-        return score if self.maximize else -score
+        return np.asarray(score) if self.maximize else -np.asarray(score)
 
     @property
     def outputs_unchecked(self) -> bool:
@@ -157,26 +153,21 @@ class ScoreFn:
         """Evaluate a user forward once on the first rows and check its outputs against
         ``output_kind`` (probabilities in [0, 1], labels 0/1): a ValueError, not a silently
         wrong loss. The engine calls it with the first climber's starting weights."""
-        if not self.outputs_unchecked:
-            return
-        check_output_values(np.asarray(self.outputs(params, self.X[:256])), self.output_kind)
+        if self.outputs_unchecked:
+            check_output_values(np.asarray(self.outputs(params, self.X[:256])), self.output_kind)
 
     # What algorithms and the engine may ask of an objective (they know nothing of MLPs).
     def nondifferentiable_reason(self) -> str | None:
         """Why the score has no useful gradient (accuracy, a step transfer), or None."""
         if self.metric == "accuracy":
-            return (
-                "metric='accuracy' has a zero gradient almost everywhere: use "
-                "metric='log_loss' (or 'mse', 'r2')"
-            )
+            return ("metric='accuracy' has a zero gradient almost everywhere: use "
+                    "metric='log_loss' (or 'mse', 'r2')")  # fmt: skip
         net = self.forward
         if self.output_kind in HARD_KINDS or (
             isinstance(net, MLP) and "step" in (net.output, *net.hidden_activations)
         ):
-            return (
-                "the step transfer has a zero gradient: use sigmoid, tanh, relu or "
-                "identity transfers"
-            )
+            return ("the step transfer has a zero gradient: use sigmoid, tanh, relu or "
+                    "identity transfers")  # fmt: skip
         return None
 
     @property
@@ -185,8 +176,7 @@ class ScoreFn:
         row's activations of every layer, a few times over)."""
         rows, features = self.X.shape
         rows = min(rows, self.batch_size or rows)
-        net = self.forward
-        width = sum(net.layer_sizes) if isinstance(net, MLP) else features + 16
+        width = sum(self.forward.layer_sizes) if isinstance(self.forward, MLP) else features + 16
         return int(rows * width * 4 * 4)
 
     # Incremental evaluation of unit moves (jaxclimb.evaluation.incremental).
