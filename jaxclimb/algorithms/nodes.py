@@ -101,6 +101,7 @@ def direction(score_fn: Any, key: jax.Array, params: list, sigma: jax.Array, pop
                        in_axes=(None, 0))  # fmt: skip
     plus, minus = members(sigma, noise), members(-sigma, noise)  # (half, rows) each
     slope = (plus - minus) / (2 * sigma * half)
+    slope = jnp.where(jnp.isfinite(slope), slope, 0.0)  # a non-finite pair says nothing
     grads = []
     for (h, _), e in zip(clean, noise, strict=True):
         delta = jnp.einsum("pr,pru->ru", slope, e)  # each row's d score / d units
@@ -114,7 +115,10 @@ def direction(score_fn: Any, key: jax.Array, params: list, sigma: jax.Array, pop
 def _step(score_fn, rate, key, state: ESState, *, pop_size, adam):
     grad, fitness = direction(score_fn, key, state.params, state.sigma, pop_size)
     mean, unravel = ravel_pytree(state.params)
-    move, m1, m2 = _ascent(grad, state, rate, adam)
+    usable = jnp.all(jnp.isfinite(grad))  # else the optimiser's moments stay as they were
+    move, m1, m2 = _ascent(jnp.where(usable, grad, 0.0), state, rate, adam)
+    move = jnp.where(usable, move, 0.0)
+    m1, m2 = jnp.where(usable, m1, state.moment1), jnp.where(usable, m2, state.moment2)
     moved = unravel(mean + move.astype(mean.dtype))
     moved_score = score_fn(moved)
     taken = jnp.isfinite(moved_score)

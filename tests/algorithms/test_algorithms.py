@@ -20,7 +20,10 @@ def start(key):
     return {"w": jnp.zeros(4)}
 
 
-VARIANTS = {name: {} for name in REGISTRY} | {
+# Node perturbation searches objectives of the built-in MLP only (not this sphere):
+# tests/algorithms/test_nodes.py puts it through the same checks on an MLP's objective.
+MLP_ONLY = ("node-perturbation",)
+VARIANTS = {name: {} for name in REGISTRY if name not in MLP_ONLY} | {
     "hill-climb/lambda3": {"n_candidates": 3},
     "hill-climb/adaptive": {"adaptive": True},
     "annealing/arithmetic": {"schedule": "arithmetic", "init_temp": 0.5},
@@ -161,6 +164,7 @@ def test_cli_runs_every_registered_algorithm(capsys):
             "genetic": ["--pop-size", "8"],
             "es": ["--pop-size", "4"],
             "snes": ["--pop-size", "6"],
+            "node-perturbation": ["--pop-size", "4"],
         }  # gradient picks log-loss by itself
         extra = extra.get(name, [])
         argv = ["run", "--algorithm", name, "--population", "4", "--steps", "10", "--quiet"]

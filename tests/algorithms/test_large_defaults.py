@@ -1,4 +1,4 @@
-"""Large networks: choose_search's low-rank ES, the minibatch rule, the estimators'
+"""Large networks: choose_search's node perturbation and low-rank ES, the minibatch rule, the estimators'
 ``batch_size`` and minibatch rows with their weights in the estimators' objective."""
 
 import jax
@@ -26,6 +26,33 @@ def test_a_large_network_gets_one_lowrank_es_run(smooth):
     assert few.options["pop_size"] < 256 and few.steps >= 50 and "too few" in few.reason
     small = choose_search(LARGE_NETWORK - 1, 200_000, smooth=False)
     assert "rank" not in small.options  # below the threshold: as before
+
+
+@pytest.mark.parametrize("smooth", [True, False])
+def test_a_large_mlp_with_a_row_wise_metric_gets_one_node_perturbation_run(smooth):
+    chosen = choose_search(50_890, 64_000, smooth=smooth, nodes=True)
+    assert (chosen.algorithm, chosen.population) == ("node-perturbation", 1)
+    assert chosen.options == {"pop_size": 64, "step_size": 0.1, "learning_rate": 0.003}
+    assert chosen.steps == (64_000 - 2) // 65 and "node perturbation" in chosen.reason
+    few = choose_search(50_890, 2_000, smooth=smooth, nodes=True)
+    assert few.options["pop_size"] % 2 == 0 and few.options["pop_size"] < 64
+    small = choose_search(LARGE_NETWORK - 1, 200_000, smooth=False, nodes=True)
+    assert small.algorithm != "node-perturbation"  # below the threshold: as before
+
+
+def test_the_planner_offers_node_perturbation_only_to_built_in_mlps_with_row_metrics():
+    from jaxclimb.algorithms.planner import plan_search
+
+    X = np.random.default_rng(0).normal(size=(20, 200)).astype(np.float32)
+    y = np.arange(20) % 2
+    cases = (("log_loss", y, "softmax", 2, "node-perturbation"),
+             ("mse", y.astype(np.float32), "identity", 1, "node-perturbation"),
+             ("r2", y.astype(np.float32), "identity", 1, "es"))  # fmt: skip
+    for metric, target, output, outputs, expected in cases:
+        net = jc.MLP((200, 64, outputs), activation="tanh", output=output)
+        score = training_objective(net, X, target, task=task_of(target, metric), metric=metric)
+        plan = plan_search(net, lambda name, s=score: s, metric=metric, budget=20_000)
+        assert plan.name == expected, metric
 
 
 def test_minibatches_for_distribution_searches_on_large_data_only():
