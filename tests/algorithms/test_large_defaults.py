@@ -1,5 +1,6 @@
-"""Large networks: choose_search's node perturbation and low-rank ES, the minibatch rule, the estimators'
-``batch_size`` and minibatch rows with their weights in the estimators' objective."""
+"""Large networks: choose_search's node perturbation and low-rank ES, the minibatch rule,
+the estimators' ``batch_size`` and minibatch rows with their weights in the estimators'
+objective."""
 
 import jax
 import jax.numpy as jnp

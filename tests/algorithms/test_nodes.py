@@ -55,8 +55,9 @@ def test_same_seed_same_result_counts_and_nan_never_enters():
     algo = jc.node_perturbation(score, pop_size=8, learning_rate=0.05)
     a = jc.run(3, algo, net.init, population=3, steps=40, progress=False)
     b = jc.run(3, algo, net.init, population=3, steps=40, progress=False)
-    assert all(np.array_equal(u, v) for u, v in zip(jax.tree_util.tree_leaves(a.best_params),
-                                                    jax.tree_util.tree_leaves(b.best_params)))
+    leaves = jax.tree_util.tree_leaves
+    pairs = zip(leaves(a.best_params), leaves(b.best_params), strict=True)
+    assert all(np.array_equal(u, v) for u, v in pairs)
     assert np.all(a.best_score > a.history[:, 0]) and np.all(a.n_evaluations == 1 + 40 * 9)
     state = algo.init(jax.random.key(0), net.init(jax.random.key(0)))
     broken = jax.tree_util.tree_map(lambda x: x, state.params)
