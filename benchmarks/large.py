@@ -16,10 +16,13 @@ Throughput (member evaluations per second, log-loss on all training rows, one cl
   step (1% of the weights moved) in :func:`jaxclimb.run`; the incremental row runs where
   the objective offers ``evaluation="incremental"``, else it says "not on this branch";
 * ``ES full rank`` / ``ES low rank (r=1)``: one step of population 256 of
-  :func:`jaxclimb.evolution_strategy` with ``rank=None`` and ``rank=1``.
+  :func:`jaxclimb.evolution_strategy` with ``rank=None`` and ``rank=1``;
+* ``node perturbation``: one step of population 256 of :func:`jaxclimb.node_perturbation`
+  (each member a pass of the layers after the first, from perturbed units).
 
 Fits (5,000 rows, 784-64-10): ``ClimbingClassifier((64,))`` with its defaults, tanh and
-``activation="step"``, against ``MLPClassifier((64,))`` (Adam; relu, its default, and tanh),
+``activation="step"``, and the low-rank ES that was the default before node perturbation,
+against ``MLPClassifier((64,))`` (Adam; relu, its default, and tanh),
 and evosax 0.3.2's Open-ES (population 256) and SNES (the paper's population) at the default
 estimator's evaluations on the same objective and minibatches. Test accuracy and seconds.
 
@@ -92,6 +95,11 @@ def throughput(net, X, y, *, quick: bool) -> list[dict]:
         rows.append({"path": f"{name}, population {pop}", "evals_per_s": (pop + 1) / seconds})
     ratio = rows[-1]["evals_per_s"] / rows[-2]["evals_per_s"]
     rows[-1]["vs_full_rank_es"] = ratio
+    nodes = jc.node_perturbation(score, pop_size=pop)
+    step = jax.jit(nodes.step)
+    seconds = timed(step, jax.random.key(2), nodes.init(jax.random.key(0), init(jax.random.key(1))))
+    rows.append({"path": f"node perturbation, population {pop}", "evals_per_s": (pop + 1) / seconds,
+                 "vs_full_rank_es": (pop + 1) / seconds / rows[-2]["evals_per_s"]})  # fmt: skip
     return rows
 
 
@@ -137,6 +145,10 @@ def fits(data, hidden: tuple, *, budget: int, quick: bool) -> list[dict]:
         fit_row("ClimbingClassifier, activation='step'",
                 jc.ClimbingClassifier(hidden_layer_sizes=hidden, activation="step",
                                       budget=budget, random_state=0), data),
+        fit_row("ClimbingClassifier, low-rank ES (the default before node perturbation)",
+                jc.ClimbingClassifier(hidden_layer_sizes=hidden, budget=budget, random_state=0,
+                                      algorithm="es", step_size=0.01,
+                                      algorithm_params=large.LOWRANK_OPTIONS), data),
         fit_row("MLPClassifier (Adam), relu", MLPClassifier(hidden, random_state=0,
                                                              max_iter=20 if quick else 200),
                 data),

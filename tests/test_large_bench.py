@@ -29,6 +29,6 @@ def test_large_benchmark_quick_writes_its_json(tmp_path):
     methods = [row["method"] for row in report["fits"][0]["rows_"]]
     has_evosax = importlib.util.find_spec("evosax") is not None
     assert any(m.startswith("evosax Open_ES") for m in methods) == has_evosax
-    assert len(methods) == (6 if has_evosax else 4)
+    assert len(methods) == (7 if has_evosax else 5)
     assert all(0.0 <= row["test_accuracy"] <= 1.0 for row in report["fits"][0]["rows_"])
     assert "core" in report["machine"] and isinstance(report["under_load"], bool)

@@ -187,9 +187,8 @@ def choose_search(
 ) -> SearchChoice:  # fmt: skip
     """The default search for a network of ``n_weights`` and ``budget`` evaluations.
 
-    ``smooth``: the objective changes smoothly with the weights (log-loss of a tanh network);
-    not smooth: step units, accuracy or returns, whose plateaus give a single-point climber
-    nothing to follow. ``objective``: what it declares
+    ``smooth``: the objective changes smoothly with the weights (log-loss of a tanh net); not
+    smooth: step units, accuracy or returns (plateaus). ``objective``: what it declares
     (:func:`~jaxclimb.evaluation.traits.declared`) fills in ``smooth`` when it is not given
     (not plateau-rich), says whether it is noisy and whether it is keyed. Chosen by
     experiment (``benchmarks/niche.py``, ``benchmarks/control.py``, benchmarks/README.md):
@@ -203,10 +202,8 @@ def choose_search(
     * a plateau-rich objective, up to :data:`ES_FROM` weights: one SNES run with the
       paper's population (:func:`~jaxclimb.algorithms.snes.snes_population`);
     * larger: one evolution strategy run of :func:`es_population` perturbations;
-    * from :data:`~jaxclimb.algorithms.large.LARGE_NETWORK` weights, smooth or not (a
-      return apart): one node-perturbation run where the objective offers it (``nodes``:
-      a built-in MLP and a row-wise metric), else one low-rank ES run
-      (:func:`~jaxclimb.algorithms.large.large_network_search`).
+    * from :data:`~jaxclimb.algorithms.large.LARGE_NETWORK` weights (a return apart):
+      :func:`~jaxclimb.algorithms.large.large_network_search` (``nodes``: node perturbation).
 
     A budget that leaves one SNES / ES run fewer than :data:`MIN_DISTRIBUTION_STEPS` steps
     gets a smaller population (the reason says so). Every evaluation the run makes is
@@ -238,8 +235,7 @@ def choose_search(
     step_size = 0.1 if step_size is None else step_size
     if n >= LARGE_NETWORK:
         nodes = nodes or offers_nodes(objective)
-        return large_network_search(n, budget, step_size, traits.keyed, why, _distribution,
-                                    nodes)  # fmt: skip
+        return large_network_search(n, budget, step_size, traits.keyed, why, _distribution, nodes)
     if not smooth and n >= SMALL_NETWORK:
         name = "es" if n >= ES_FROM else "snes"
         pop = es_population(n) if name == "es" else snes_population(n)

@@ -21,7 +21,7 @@ import time
 
 import numpy as np
 
-GRADED = ("gradient", "es", "snes")
+GRADED = ("gradient", "es", "snes", "node-perturbation")
 """Algorithms that follow a gradient (exact or estimated from score differences): on
 accuracy's plateaus they get none, so they search log-loss unless ``--metric`` says."""
 

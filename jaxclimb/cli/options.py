@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 
-ALGORITHMS = ("hill-climb", "annealing", "genetic", "gradient", "es", "snes")
+ALGORITHMS = ("hill-climb", "annealing", "genetic", "gradient", "es", "snes", "node-perturbation")
 TRANSFERS = ("step", "sigmoid", "tanh", "relu", "identity", "softmax")
 INITS = ("uniform", "symmetric", "normal", "glorot", "he")
 METRICS = ("accuracy", "log_loss", "mse", "r2")
@@ -140,7 +140,8 @@ def search_options(p: argparse.ArgumentParser) -> None:
         help="hill-climb (default; with --budget, the search chosen for the network and "
         "objective, printed), annealing, genetic (--population runs of --pop-size), gradient "
         "(not accuracy), es or snes (evolution strategies: --population runs of --pop-size "
-        "samples, --step-size is sigma; snes adapts one sigma per weight)",
+        "samples, --step-size is sigma; snes adapts one sigma per weight), node-perturbation "
+        "(an evolution strategy in the units' pre-activations: --pop-size passes a step)",
     )
     search.add_argument(
         "--budget",
@@ -217,7 +218,9 @@ def algorithm_options(p: argparse.ArgumentParser) -> None:
     a.add_argument("--init-temp", type=float, help="annealing: first temperature (1.0)")
     a.add_argument("--decay", type=float, help="annealing: the schedule's decay")
     a.add_argument("--min-temp", type=float, help="annealing: lowest temperature (0.001)")
-    a.add_argument("--pop-size", type=int, help="genetic, es, snes: individuals per run (64)")
+    a.add_argument(
+        "--pop-size", type=int, help="genetic, es, snes, node-perturbation: samples per run (64)"
+    )
     a.add_argument("--mutation-prob", type=float, help="genetic: gene mutation rate (0.1)")
     a.add_argument(
         "--selection",
@@ -231,7 +234,9 @@ def algorithm_options(p: argparse.ArgumentParser) -> None:
     a.add_argument(
         "--optimizer", choices=("sgd", "adam"), help="gradient (sgd), es (adam): sgd or adam"
     )
-    a.add_argument("--learning-rate", type=float, help="es, snes: the mean's rate (0.03, 1)")
+    a.add_argument(
+        "--learning-rate", type=float, help="es, snes, node-perturbation: the rate (0.03, 1, 0.003)"
+    )
     a.add_argument("--sigma-learning-rate", type=float, help="snes: sigma's rate (paper's)")
     a.add_argument("--sigma-decay", type=float, help="es: sigma x this per step (1)")
     a.add_argument("--sigma-min", type=float, help="es: sigma's floor (0)")

@@ -14,5 +14,6 @@
   :mod:`~jaxclimb.evaluation.traits`: what an objective declares to the search planner.
 * :mod:`~jaxclimb.evaluation.batching`: many candidates of one objective at once;
   :mod:`~jaxclimb.evaluation.lowrank`: low-rank members of the built-in MLP scored without
-  forming their weights.
+  forming their weights; :mod:`~jaxclimb.evaluation.nodes`: its rows scored with perturbed
+  units (node perturbation).
 """

@@ -16,6 +16,7 @@ SETTINGS = {
     "gradient": [{"optimizer": "sgd"}, {"optimizer": "adam"}],
     "es": [{"pop_size": 4, "sigma_decay": 0.9, "optimizer": "sgd", "restarts": 1}],
     "snes": [{"sigma_learning_rate": 0.1}, {"pop_size": 6, "restarts": 1}],
+    "node-perturbation": [{"pop_size": 4}, {"optimizer": "sgd", "learning_rate": 0.1}],
 }
 
 
