@@ -147,7 +147,7 @@ def fits(data, hidden: tuple, *, budget: int, quick: bool) -> list[dict]:
                                       budget=budget, random_state=0), data),
         fit_row("ClimbingClassifier, low-rank ES (the default before node perturbation)",
                 jc.ClimbingClassifier(hidden_layer_sizes=hidden, budget=budget, random_state=0,
-                                      algorithm="es", step_size=0.01,
+                                      algorithm="es", step_size=0.01, population_size=1,
                                       algorithm_params=large.LOWRANK_OPTIONS), data),
         fit_row("MLPClassifier (Adam), relu", MLPClassifier(hidden, random_state=0,
                                                              max_iter=20 if quick else 200),
