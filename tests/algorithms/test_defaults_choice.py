@@ -75,6 +75,22 @@ def test_the_planned_evaluations_never_exceed_the_budget(budget, n, kind):
         assert chosen.algorithm == "snes"
 
 
+@pytest.mark.parametrize("budget", [300, 5_000, 64_000, 200_000])
+@pytest.mark.parametrize("nodes", [False, True])
+@pytest.mark.parametrize("keyed", [False, True])
+def test_a_large_networks_planned_evaluations_never_exceed_the_budget(budget, nodes, keyed):
+    from jaxclimb.evaluation.traits import ObjectiveTraits
+
+    objective = type("Declared", (), {"traits": ObjectiveTraits(
+        noisy=False, plateau_rich=False, keyed=keyed)})()  # fmt: skip
+    chosen = choose_search(50_890, budget, objective=objective, nodes=nodes)
+    assert chosen.algorithm == ("node-perturbation" if nodes else "es")
+    per_step = chosen.options["pop_size"] + 1  # the members and the moved mean
+    spent = planned_evaluations(chosen.population, chosen.steps, per_step, keyed=keyed,
+                                rescored=False)  # fmt: skip
+    assert 0 < spent <= budget and chosen.steps >= 1
+
+
 @pytest.mark.slow  # two small runs: ~10 s on 2 loaded cores
 @pytest.mark.parametrize("budget", [400, 3_000])
 def test_the_engine_spends_what_the_planner_counted(budget):
