@@ -24,7 +24,8 @@ from .._checks import check_int
 from ..evaluation.objectives import AUTO_BATCH_SIZE, AUTO_MINIBATCH_ROWS
 
 LARGE_NETWORK = 10_000
-"""From this many weights the default is one low-rank ES run (smooth or not)."""
+"""From this many weights the default is one node-perturbation or low-rank ES run (smooth
+or not)."""
 
 LOWRANK_OPTIONS = {"pop_size": 256, "rank": 1, "learning_rate": 0.01}
 """The low-rank ES of a large network (``benchmarks/large.py``, 784-64-10): rank 1 with
