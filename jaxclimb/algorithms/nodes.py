@@ -41,6 +41,7 @@ from jax.flatten_util import ravel_pytree
 from .._checks import check_choice, check_float, check_int
 from ..evaluation.nodes import clean_pass, offers_nodes, perturbed_row_scores, step_rows
 from ..evaluation.sampling import current_evaluation_key
+from ..precision import matmul_precision
 from ..prng import fold_in, normal
 from .acceptance import tree_select, update_best
 from .base import Algorithm, StepInfo, Traits, bind
@@ -90,26 +91,56 @@ def node_perturbation(
     )  # fmt: skip
 
 
+CHUNK_BYTES = 256 * 2**20
+"""Temporaries of the antithetic pairs evaluated at once (noise, perturbed units, both
+signs): more pairs than fit are walked in chunks, so full-batch data stay bounded."""
+
+
+def pairs_per_chunk(half: int, rows: int, units: int) -> int:
+    """The pairs evaluated at once: a divisor of ``half`` whose temporaries (about 32 bytes
+    per row and unit a pair) fit :data:`CHUNK_BYTES`."""
+    chunk = max(1, min(half, CHUNK_BYTES // max(1, 32 * rows * units)))
+    while half % chunk:
+        chunk -= 1
+    return chunk
+
+
 def direction(score_fn: Any, key: jax.Array, params: list, sigma: jax.Array, pop_size: int):
     """The estimated ascent direction of the score (flat, ``ravel_pytree``'s order) and
-    the members' scores on the step's rows, ``(pop_size,)``."""
+    the members' scores on the step's rows, ``(pop_size,)``; the pairs in chunks of
+    :func:`pairs_per_chunk` (one chunk draws exactly what an unchunked step would)."""
     X, y, w = step_rows(score_fn)
-    clean = clean_pass(score_fn, params, X)
-    half = pop_size // 2
-    noise = [normal(fold_in(key, k), (half, *z.shape), z.dtype) for k, (_, z) in enumerate(clean)]
-    members = jax.vmap(lambda s, e: perturbed_row_scores(score_fn, params, clean, e, y, w, s),
-                       in_axes=(None, 0))  # fmt: skip
-    plus, minus = members(sigma, noise), members(-sigma, noise)  # (half, rows) each
-    slope = (plus - minus) / (2 * sigma * half)
-    slope = jnp.where(jnp.isfinite(slope), slope, 0.0)  # a non-finite pair says nothing
-    grads = []
-    for (h, _), e in zip(clean, noise, strict=True):
-        delta = jnp.einsum("pr,pru->ru", slope, e)  # each row's d score / d units
-        grads.append({"b": jnp.sum(delta, axis=0), "w": h.T @ delta})
+    with matmul_precision(score_fn.precision):
+        clean = clean_pass(score_fn, params, X)
+        half = pop_size // 2
+        chunk = pairs_per_chunk(half, X.shape[0], sum(z.shape[1] for _, z in clean))
+        rows = (params, clean, y, w, sigma, half)
+
+        def one_chunk(c):
+            return _pairs(score_fn, key, c, chunk, half // chunk > 1, rows)
+
+        deltas, plus, minus = jax.lax.map(one_chunk, jnp.arange(half // chunk))
+        grads = [{"b": jnp.sum(d, axis=(0, 1)), "w": h.T @ jnp.sum(d, axis=0)}
+                 for (h, _), d in zip(clean, deltas, strict=True)]  # fmt: skip
     penalty = jax.grad(score_fn.penalty)(params)
     ascent = jax.tree_util.tree_map(lambda g, p: g - p, grads, penalty)
-    fitness = jnp.concatenate([jnp.sum(plus, axis=1), jnp.sum(minus, axis=1)])
-    return ravel_pytree(ascent)[0], fitness
+    return ravel_pytree(ascent)[0], jnp.concatenate([plus.ravel(), minus.ravel()])
+
+
+def _pairs(score_fn, key, c, chunk: int, chunked: bool, rows):
+    """Chunk ``c`` of the antithetic pairs: each layer's summed ``slope x noise`` (each
+    row's derivative of its score by the units), and the members' scores, both signs."""
+    params, clean, y, w, sigma, half = rows
+    keys = [fold_in(key, k) for k in range(len(clean))]
+    keys = [fold_in(k, c) for k in keys] if chunked else keys
+    noise = [normal(k, (chunk, *z.shape), z.dtype) for k, (_, z) in zip(keys, clean, strict=True)]
+    members = jax.vmap(lambda s, e: perturbed_row_scores(score_fn, params, clean, e, y, w, s),
+                       in_axes=(None, 0))  # fmt: skip
+    plus, minus = members(sigma, noise), members(-sigma, noise)  # (chunk, rows) each
+    slope = (plus - minus) / (2 * sigma * half)
+    slope = jnp.where(jnp.isfinite(slope), slope, 0.0)  # a non-finite pair says nothing
+    deltas = [jnp.einsum("pr,pru->ru", slope, e) for e in noise]
+    return deltas, jnp.sum(plus, axis=1), jnp.sum(minus, axis=1)
 
 
 def _step(score_fn, rate, key, state: ESState, *, pop_size, adam):

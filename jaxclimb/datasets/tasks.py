@@ -31,6 +31,7 @@ import numpy as np
 from .._checks import check_choice, check_float, check_int, shown
 from ..evaluation.lowrank import weight_squares
 from ..evaluation.metrics import METRICS, class_predictions
+from ..evaluation.nodes import ROW_SCORED
 from ..evaluation.objectives import ScoreFn, make_score_fn
 from ..evaluation.sampling import current_evaluation_key, sample_rows
 from ..networks import MLP, TRANSFERS
@@ -220,6 +221,9 @@ class TrainingScore(ScoreFn):
 
 def _columns(a: jax.Array) -> jax.Array:
     return a[:, None] if a.ndim == 1 else a
+
+
+ROW_SCORED.add(TrainingScore)  # its score is the rows' weighted shares less its penalty
 
 
 def _per_row(metric: str, y: jax.Array, out: jax.Array, kind: str) -> jax.Array:

@@ -32,7 +32,6 @@ Example:
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 import jax
@@ -40,18 +39,24 @@ import jax.numpy as jnp
 
 from ..networks import MLP, TRANSFERS
 from .metrics import METRICS
+from .objectives import ScoreFn
 from .sampling import current_evaluation_key, sample_rows
 
 ROW_METRICS = ("accuracy", "log_loss", "mse")
 """Metrics that are a mean over rows, so a row's share of the score is its own."""
 
 
+ROW_SCORED: set[type] = {ScoreFn}
+"""Objective classes whose score is exactly :func:`row_scores`' sum less ``penalty`` (the
+estimators' objective registers itself); a subclass that scores otherwise is not here."""
+
+
 def offers_nodes(score: Any) -> bool:
     """Whether ``score`` can be searched by node perturbation: an objective of the built-in
-    MLP (:func:`~jaxclimb.make_score_fn`, the estimators') with a metric of
-    :data:`ROW_METRICS`."""
+    MLP (:func:`~jaxclimb.make_score_fn`, the estimators'; not a subclass of them that
+    scores otherwise) with a metric of :data:`ROW_METRICS`."""
     return (
-        dataclasses.is_dataclass(score)
+        type(score) in ROW_SCORED
         and isinstance(getattr(score, "forward", None), MLP)
         and getattr(score, "metric", None) in ROW_METRICS
         and callable(getattr(score, "row_weights", None))

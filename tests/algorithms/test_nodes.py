@@ -79,6 +79,30 @@ def test_with_minibatches_each_climber_keeps_its_trajectory():
     assert np.isfinite(three.best_score).all()
 
 
+@pytest.mark.slow
+def test_full_batch_pairs_are_walked_in_chunks_of_bounded_memory():
+    from jaxclimb.algorithms import nodes
+
+    assert nodes.pairs_per_chunk(32, 512, 74) == 32  # a minibatch: one chunk, as before
+    big = nodes.pairs_per_chunk(32, 20_000, 74)  # 47 MB a pair: 4 pairs at once
+    assert big == 4 and big * 32 * 20_000 * 74 <= nodes.CHUNK_BYTES
+    assert nodes.pairs_per_chunk(32, 60_000, 266) == 1  # never fewer than one pair
+    net = jc.MLP((6, 5, 3), activation="tanh", output="softmax")
+    score = training_objective(net, X, Y, task=task_of(Y, "log_loss"), metric="log_loss", alpha=1.0)
+    params = net.init(jax.random.key(0))
+    exact = ravel_pytree(jax.grad(score)(params))[0]
+    small = nodes.CHUNK_BYTES
+    try:
+        nodes.CHUNK_BYTES = 32 * X.shape[0] * 8 * 64  # 64 pairs a chunk: 16 chunks
+        assert nodes.pairs_per_chunk(1024, X.shape[0], 8) == 64
+        chunked, fitness = jax.jit(direction, static_argnums=4)(
+            score, jax.random.key(1), params, jnp.float32(1e-2), 2048
+        )
+    finally:
+        nodes.CHUNK_BYTES = small
+    assert fitness.shape == (2048,) and _cosine(chunked, exact) > 0.95
+
+
 def test_what_it_refuses_before_compiling():
     net = jc.MLP((6, 3), output="identity")
     with pytest.raises(ValueError, match="evolution_strategy"):

@@ -86,3 +86,13 @@ def test_who_offers_node_perturbation():
     assert not offers_nodes(user)
     assert not offers_nodes(KeyedObjective(lambda p, k: -jnp.sum(p**2)))
     assert not offers_nodes(lambda p: 0.0)
+
+    class Shifted(type(make_score_fn(net, X, CLASSES, metric="log_loss"))):
+        def __call__(self, params, key=None):  # scores otherwise: never searched by rows
+            return super().__call__(params, key) - 1.0
+
+    base = make_score_fn(net, X, CLASSES, metric="log_loss")
+    fields = {f: getattr(base, f) for f in base.__dataclass_fields__}
+    assert not offers_nodes(Shifted(**fields))
+    estimators = training_objective(net, X, CLASSES, task=task_of(CLASSES, "log_loss"))
+    assert offers_nodes(estimators)
