@@ -61,7 +61,9 @@ def distribution_step(state: Any, unravel, points, fitness, moved, moved_score):
     The best sample and the moved mean enter the best point visited; a moved mean whose
     score is not finite is not taken (the mean stays where it was). ``points`` and
     ``moved`` are flat (``ravel_pytree``), ``unravel`` rebuilds their PyTree; ``points``
-    may be a function ``i -> points[i]`` (a low-rank ES forms only the best member).
+    may be a function ``i -> points[i]`` (a low-rank ES forms only the best member), or
+    None when the samples are not weights (node perturbation's perturbed units): then only
+    the moved mean enters the best, and is the step's candidate.
     Under a step's evaluation key (minibatches, sampled episodes) the best point is the
     mean: scores on one step's rows are too noisy to keep a point by (a lucky minibatch
     would hold the best back for the rest of the chunk); the engine re-scores it on all
@@ -74,6 +76,8 @@ def distribution_step(state: Any, unravel, points, fitness, moved, moved_score):
     score = jnp.where(taken, moved_score, state.score)
     if current_evaluation_key() is not None:  # noisy scores: the best follows the mean
         best_params, best_score = params, score
+    elif points is None:
+        best_params, best_score = update_best(params, score, state.best_params, state.best_score)
     else:
         best = points(i) if callable(points) else points[i]
         best_params, best_score = update_best(
@@ -82,7 +86,9 @@ def distribution_step(state: Any, unravel, points, fitness, moved, moved_score):
         best_params, best_score = update_best(params, score, best_params, best_score)
     info = StepInfo(
         score=score,
-        candidate_score=jnp.where(finite[i], fitness[i], -jnp.inf),
+        candidate_score=moved_score
+        if points is None
+        else jnp.where(finite[i], fitness[i], -jnp.inf),
         accepted=taken,
         n_evaluations=jnp.int32(fitness.shape[0] + 1),
         n_nonfinite=(jnp.sum(~finite) + ~taken).astype(jnp.int32),

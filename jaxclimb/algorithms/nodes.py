@@ -40,11 +40,10 @@ from jax.flatten_util import ravel_pytree
 
 from .._checks import check_choice, check_float, check_int
 from ..evaluation.nodes import clean_pass, offers_nodes, perturbed_row_scores, step_rows
-from ..evaluation.sampling import current_evaluation_key
 from ..precision import matmul_precision
 from ..prng import fold_in, normal
-from .acceptance import tree_select, update_best
-from .base import Algorithm, StepInfo, Traits, bind
+from .acceptance import distribution_step
+from .base import Algorithm, Traits, bind
 from .es import OPTIMIZERS, ESState, _ascent, _init
 
 
@@ -150,22 +149,10 @@ def _step(score_fn, rate, key, state: ESState, *, pop_size, adam):
     move, m1, m2 = _ascent(jnp.where(usable, grad, 0.0), state, rate, adam)
     move = jnp.where(usable, move, 0.0)
     m1, m2 = jnp.where(usable, m1, state.moment1), jnp.where(usable, m2, state.moment2)
-    moved = unravel(mean + move.astype(mean.dtype))
-    moved_score = score_fn(moved)
-    taken = jnp.isfinite(moved_score)
-    params = tree_select(taken, moved, state.params)
-    score = jnp.where(taken, moved_score, state.score)
-    if current_evaluation_key() is None:
-        best_params, best_score = update_best(params, score, state.best_params, state.best_score)
-    else:  # a minibatch's score is too noisy to keep a point by: the best follows the mean
-        best_params, best_score = params, score
-    finite = jnp.isfinite(fitness)
-    info = StepInfo(
-        score=score,
-        candidate_score=moved_score,
-        accepted=taken,
-        n_evaluations=jnp.int32(pop_size + 1),
-        n_nonfinite=(jnp.sum(~finite) + ~taken).astype(jnp.int32),
+    moved = mean + move.astype(mean.dtype)
+    moved_score = score_fn(unravel(moved))
+    params, score, best_params, best_score, info = distribution_step(
+        state, unravel, None, fitness, moved, moved_score
     )
     new = ESState(params, score, best_params, best_score, state.sigma, m1, m2, state.updates + 1)
     return new, info
