@@ -9,12 +9,15 @@ n_redundant=196, n_classes=10, n_clusters_per_class=1, class_sep=2.0)`` (the set
 benchmarks/standins.py), standardised on the training rows; ``rows`` training rows and
 ``rows / 5`` test rows. Networks: MLPs 784-64-10 and 784-256-10 (tanh, softmax, Glorot).
 
-Throughput (member evaluations per second, log-loss on all training rows, one climber):
+Throughput (member evaluations per second, log-loss on all training rows; every time the
+best of a few repeats, so that another process's bursts count least):
 
 * ``full forward``: the objective of a population of 32 weight sets, vmapped;
 * ``hill-climb, full forward`` / ``hill-climb, incremental``: the default hill climber's
-  step (1% of the weights moved) in :func:`jaxclimb.run`; the incremental row runs where
-  the objective offers ``evaluation="incremental"``, else it says "not on this branch";
+  step for this network (one unit's fan-in moved, the 1/5 rule) in :func:`jaxclimb.run`,
+  32 climbers, with ``evaluation="xla"`` (a full forward pass per move) and
+  ``"incremental"``: the step's own rate, the time of a longer run less a shorter one's (a
+  run's start, its climbers' first full evaluations and its compilation not counted);
 * ``ES full rank`` / ``ES low rank (r=1)``: one step of population 256 of
   :func:`jaxclimb.evolution_strategy` with ``rank=None`` and ``rank=1``;
 * ``node perturbation``: one step of population 256 of :func:`jaxclimb.node_perturbation`
@@ -69,12 +72,15 @@ def standin(rows: int, *, seed: int = 0, features: int = 784):
 
 
 def timed(fn, *args, repeats: int = 3) -> float:
-    """Seconds per call of the compiled ``fn`` (compiled and run once before timing)."""
+    """Seconds of the fastest of ``repeats`` calls of the compiled ``fn`` (compiled and
+    run once before timing)."""
     jax.block_until_ready(fn(*args))
-    start = time.perf_counter()
+    seconds = []
     for _ in range(repeats):
+        start = time.perf_counter()
         jax.block_until_ready(fn(*args))
-    return (time.perf_counter() - start) / repeats
+        seconds.append(time.perf_counter() - start)
+    return min(seconds)
 
 
 def throughput(net, X, y, *, quick: bool) -> list[dict]:
@@ -83,8 +89,10 @@ def throughput(net, X, y, *, quick: bool) -> list[dict]:
     init = net.init
     population = jax.vmap(init)(jax.random.split(jax.random.key(0), 32))
     full = jax.jit(jax.vmap(score))
-    rows = [{"path": "full forward", "evals_per_s": 32 / timed(full, population)}]
+    rows = [{"path": "full forward", "evals_per_s": 32 / timed(full, population, repeats=5)}]
     rows += hill_climb_rows(net, X, y, quick=quick)
+    if rows[-1]["evals_per_s"] is not None:
+        rows[-1]["vs_full_forward"] = rows[-1]["evals_per_s"] / rows[0]["evals_per_s"]
     pop = 16 if quick else 256
     for rank in (None, 1):
         algo = jc.evolution_strategy(score, pop_size=pop, rank=rank, step_size=0.01)
@@ -103,25 +111,44 @@ def throughput(net, X, y, *, quick: bool) -> list[dict]:
     return rows
 
 
+HILL_POPULATION = 32
+"""Climbers of the hill-climbing rows (as many weight sets as the full forward row's)."""
+
+
 def hill_climb_rows(net, X, y, *, quick: bool) -> list[dict]:
-    """The default hill climber's evaluations/s with the full forward pass and, where the
-    objective offers it, incremental evaluation."""
+    """The default hill climber's evaluations/s per step with a full forward pass per move
+    and with incremental evaluation (where this branch has it)."""
     out = []
-    for evaluation in ("auto", "incremental"):
-        name = "hill-climb, " + ("full forward" if evaluation == "auto" else "incremental")
+    for evaluation, steps in (("xla", (3, 13)), ("incremental", (100, 600))):
+        name = "hill-climb, " + ("full forward" if evaluation == "xla" else "incremental")
         if evaluation not in EVALUATIONS:
             out.append({"path": name, "evals_per_s": None, "note": "not on this branch"})
             continue
         score = make_score_fn(net, X, y, metric="log_loss", evaluation=evaluation)
         options = defaults.scaled_options("hill-climb", net.n_weights)
         algo = jc.algorithms.make("hill-climb", score, net.init, step_size=0.1, **options)
-        population, steps = (4, 10) if quick else (4, 200)
-        jc.run(0, algo, net.init, population=population, steps=steps, score_fn=score)  # compile
-        start = time.perf_counter()
-        jc.run(0, algo, net.init, population=population, steps=steps, score_fn=score)
-        seconds = time.perf_counter() - start
-        out.append({"path": name, "evals_per_s": population * steps / seconds})
+        short, long = (2, 6) if quick else steps
+        seconds = step_seconds(algo, net.init, score, short=short, long=long)
+        out.append({"path": name, "evals_per_s": HILL_POPULATION / seconds})
     return out
+
+
+def step_seconds(algo, init, score, *, short: int, long: int, repeats: int = 3) -> float:
+    """Seconds per step of :data:`HILL_POPULATION` climbers: the fastest of ``repeats``
+    runs of ``long`` steps less the fastest of ``short`` steps, over their difference."""
+
+    def best_of(steps: int) -> float:
+        run = lambda: jc.run(0, algo, init, population=HILL_POPULATION, steps=steps,  # noqa: E731
+                             score_fn=score, progress=False)  # fmt: skip
+        run()  # compiles
+        times = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            run()
+            times.append(time.perf_counter() - start)
+        return min(times)
+
+    return (best_of(long) - best_of(short)) / (long - short)
 
 
 def fit_row(name: str, model, data) -> dict:
@@ -215,6 +242,8 @@ def print_tables(report: dict) -> None:
             shown = f"{value:12,.0f}" if value is not None else f"{row['note']:>12}"
             extra = f"  ({row['vs_full_rank_es']:.1f}x full-rank ES)" if "vs_full_rank_es" in row \
                 else ""  # fmt: skip
+            if "vs_full_forward" in row:
+                extra = f"  ({row['vs_full_forward']:.1f}x full forward)"
             print(f"  {row['path']:<38} {shown}{extra}")
     for block in report["fits"]:
         print(f"\nfits: {block['network']}, {block['rows']:,} rows, budget {block['budget']:,}")

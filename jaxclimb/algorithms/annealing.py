@@ -101,7 +101,7 @@ def simulated_annealing(
         step=bind(
             _step, score_fn, jnp.asarray(step_size, jnp.float32), temperature, cached=cached, **how
         ),
-        traits=Traits(name="annealing", objective=score_fn),
+        traits=Traits(masks_inactive=cached, name="annealing", objective=score_fn),
     )
 
 
@@ -114,7 +114,7 @@ def _init(score_fn, key: jax.Array, params: Any, *, cached: bool, clip_max) -> A
 
 
 def _step(score_fn, step_size, temperature, key, state, *, fraction, count, kind, clip_max,
-          step_scale, cached=False):  # fmt: skip
+          step_scale, cached=False, active=True):  # fmt: skip
     k_move, k_accept = split(key)
     how = {"fraction": fraction, "count": count, "clip_max": clip_max, "step_scale": step_scale}
     candidate, which = propose(k_move, state.params, kind=kind, step_size=step_size,
@@ -125,10 +125,11 @@ def _step(score_fn, step_size, temperature, key, state, *, fraction, count, kind
     temp = jnp.asarray(temperature(state.t), jnp.float32)
     uphill = delta >= 0
     metropolis = uniform(k_accept) < jnp.exp(jnp.minimum(delta, 0.0) / temp)
-    accepted = finite & (uphill | metropolis)
+    accepted = finite & (uphill | metropolis) & active  # inactive: stays as it was
     params = tree_select(accepted, candidate, state.params)
     score = jnp.where(accepted, candidate_score, state.score)
-    best_params, best_score = update_best(params, score, state.best_params, state.best_score)
+    best = update_best(params, score, state.best_params, state.best_score)
+    best_params, best_score = tree_select(active, best, (state.best_params, state.best_score))
     info = StepInfo(
         score=score,
         candidate_score=candidate_score,
@@ -137,4 +138,5 @@ def _step(score_fn, step_size, temperature, key, state, *, fraction, count, kind
         n_nonfinite=(~finite).astype(jnp.int32),
     )
     cache = committed(score_fn, state.cache, pending, accepted)
-    return AnnealState(params, score, best_params, best_score, state.t + 1, cache), info
+    t = state.t + jnp.asarray(active, jnp.int32)
+    return AnnealState(params, score, best_params, best_score, t, cache), info

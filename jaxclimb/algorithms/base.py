@@ -63,6 +63,11 @@ class Traits:
             objective does not re-score that point every step.
         name: the algorithm's name (a ``REGISTRY`` key), recorded in results; a label
             only: it takes no part in comparisons, fingerprints or compiled programs.
+        masks_inactive: ``step`` takes ``active=`` (a climber's bool) and returns an
+            inactive climber's state unchanged itself, so the engine does not select
+            between the old and the new state (for a state holding cached activations that
+            select copies every climber's cache each step). A wrapper that copies another
+            algorithm's traits must pass ``active`` on or clear this.
         objective: the objective the algorithm was built from (its factory's
             ``score_fn``), so that :func:`~jaxclimb.run` needs it named once; like ``name``
             it takes no part in comparisons, and the engine drops it before compiling.
@@ -72,6 +77,7 @@ class Traits:
     evaluations_per_step: int = 1
     coupled: bool = False
     distribution: bool = False
+    masks_inactive: bool = False
     name: str = dataclasses.field(default="", compare=False, repr=False)
     objective: Any = dataclasses.field(default=None, compare=False, repr=False)
 
@@ -105,6 +111,12 @@ class SearchState:
     def _replace(self, **changes: Any) -> SearchState:
         """A copy with some fields replaced (as NamedTuple's ``_replace``)."""
         return dataclasses.replace(self, **changes)
+
+
+def wrapper_traits(traits: Traits) -> Traits:
+    """The traits of an algorithm that wraps one with ``traits`` and whose own step takes
+    no ``active=`` (:attr:`Traits.masks_inactive` cleared)."""
+    return dataclasses.replace(traits, masks_inactive=False)
 
 
 def state_type(cls: type) -> type:

@@ -107,10 +107,11 @@ def hill_climb(
     cached = uses_cache(score_fn, how["kind"], incremental)
     first = jnp.asarray(step_size, jnp.float32)
     settings = {"strict": accept == "gt", "n_candidates": n_candidates, "adaptive": adaptive}
+    named = {"name": "hill-climb", "objective": score_fn}
     return Algorithm(
         init=bind(_init, score_fn, first, cached=cached, clip_max=how["clip_max"]),
         step=bind(_step, score_fn, cached=cached, **settings, **how),
-        traits=Traits(evaluations_per_step=n_candidates, name="hill-climb", objective=score_fn),
+        traits=Traits(evaluations_per_step=n_candidates, masks_inactive=cached, **named),
     )
 
 
@@ -153,6 +154,14 @@ def best_of_candidates(score_fn, key, params, *, n_candidates: int, cache=None,
     return best, score, nonfinite(scores), pending
 
 
+def _adapted(state: ClimberState, candidate_score: jax.Array, active: ArrayLike) -> jax.Array:
+    """The 1/5 rule: the step grows after a strict improvement, shrinks otherwise (an
+    inactive climber's stays)."""
+    success = is_improvement(candidate_score, state.score, strict=True)
+    grown = jnp.clip(state.step_size * jnp.where(success, _GROW, _SHRINK), 1e-8, 1e8)
+    return jnp.where(active, grown, state.step_size)
+
+
 def _step(
     score_fn,
     key: jax.Array,
@@ -167,6 +176,7 @@ def _step(
     clip_max: float | None,
     step_scale: str | None,
     cached: bool = False,
+    active: ArrayLike = True,
 ) -> tuple[ClimberState, StepInfo]:
     candidate, candidate_score, n_nonfinite, pending = best_of_candidates(
         score_fn,
@@ -182,14 +192,13 @@ def _step(
         clip_max=clip_max,
         step_scale=step_scale,
     )
-    accepted = is_improvement(candidate_score, state.score, strict=strict)
+    # an inactive climber (active=False, Traits.masks_inactive) stays as it was
+    accepted = is_improvement(candidate_score, state.score, strict=strict) & active
     params = tree_select(accepted, candidate, state.params)
     score = jnp.where(accepted, candidate_score, state.score)
-    best_params, best_score = update_best(params, score, state.best_params, state.best_score)
-    step_size = state.step_size
-    if adaptive:
-        success = is_improvement(candidate_score, state.score, strict=True)
-        step_size = jnp.clip(step_size * jnp.where(success, _GROW, _SHRINK), 1e-8, 1e8)
+    best = update_best(params, score, state.best_params, state.best_score)
+    best_params, best_score = tree_select(active, best, (state.best_params, state.best_score))
+    step_size = _adapted(state, candidate_score, active) if adaptive else state.step_size
     info = StepInfo(
         score=score,
         candidate_score=candidate_score,

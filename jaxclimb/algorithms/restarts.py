@@ -33,7 +33,7 @@ from jax.tree_util import Partial
 from .._checks import check_int
 from ..prng import split
 from .acceptance import is_improvement, tree_select, update_best
-from .base import Algorithm, SearchState, StepInfo, bind, state_type
+from .base import Algorithm, SearchState, StepInfo, bind, state_type, wrapper_traits
 
 
 @state_type
@@ -93,7 +93,7 @@ def with_restarts(
         init=bind(_init, algorithm),
         step=bind(_step, algorithm, init_params=init_params, **limits),
         terminate=Partial(_finished),
-        traits=algorithm.traits,
+        traits=wrapper_traits(algorithm.traits),
     )
 
 

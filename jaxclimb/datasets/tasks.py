@@ -30,7 +30,7 @@ import numpy as np
 
 from .._checks import check_choice, check_float, check_int, shown
 from ..evaluation.lowrank import weight_squares
-from ..evaluation.metrics import METRICS, class_predictions
+from ..evaluation.metrics import METRICS, class_predictions, row_log_loss
 from ..evaluation.nodes import ROW_SCORED
 from ..evaluation.objectives import ScoreFn, make_score_fn
 from ..evaluation.sampling import current_evaluation_key, sample_rows
@@ -181,18 +181,18 @@ class TrainingScore(ScoreFn):
         X, y, w = (self.X, self.y, self.sample_weight) if X is None else (X, y, w)
         return self._weighted(self.outputs(params, X), y, w)
 
-    def score_of_outputs(self, params: Any, out: jax.Array) -> jax.Array:
+    def score_of_outputs(self, params: Any, out: jax.Array, axis: int = -1) -> jax.Array:
         """The score of ``params`` whose outputs on all rows are ``out`` (incremental
-        evaluation)."""
-        return self._penalised(self._weighted(out, self.y, self.sample_weight), params)
+        evaluation; ``axis``: the classes' axis of accuracy's and log-loss's)."""
+        return self._penalised(self._weighted(out, self.y, self.sample_weight, axis), params)
 
-    def _weighted(self, out: jax.Array, y: jax.Array, w: jax.Array) -> jax.Array:
+    def _weighted(self, out: jax.Array, y: jax.Array, w: jax.Array, axis: int = -1) -> jax.Array:
         if self.metric == "r2":
             mean = jnp.sum(w[:, None] * _columns(y), axis=0) / jnp.sum(w)
             res = jnp.sum(w[:, None] * _columns(y - out.reshape(y.shape)) ** 2, axis=0)
             tot = jnp.sum(w[:, None] * (_columns(y) - mean) ** 2, axis=0)
             return jnp.mean(1.0 - res / tot)
-        return jnp.sum(w * _per_row(self.metric, y, out, self.output_kind)) / jnp.sum(w)
+        return jnp.sum(w * _per_row(self.metric, y, out, self.output_kind, axis)) / jnp.sum(w)
 
     def __call__(self, params: Any, key: jax.Array | None = None) -> jax.Array:
         key = current_evaluation_key() if key is None and self.keyed else key
@@ -226,21 +226,15 @@ def _columns(a: jax.Array) -> jax.Array:
 ROW_SCORED.add(TrainingScore)  # its score is the rows' weighted shares less its penalty
 
 
-def _per_row(metric: str, y: jax.Array, out: jax.Array, kind: str) -> jax.Array:
-    """The metric of each row: log-loss, correct (0/1) or squared error (mean over outputs)."""
+def _per_row(metric: str, y: jax.Array, out: jax.Array, kind: str, axis: int = -1) -> jax.Array:
+    """The metric of each row: log-loss, correct (0/1) or squared error (mean over outputs);
+    ``axis``: the classes' axis of a 2-D classification output."""
     if metric == "mse":
         return jnp.mean(_columns(out.reshape(y.shape) - y) ** 2, axis=1)
     if metric == "accuracy":
-        poison = 0 * (out if out.ndim == 1 else jnp.sum(out, axis=-1))
-        return (class_predictions(out, kind) == y).astype(out.dtype) + poison
-    if kind == "logit":
-        if out.ndim == 2:
-            return -jnp.take_along_axis(jax.nn.log_softmax(out, axis=-1), y[:, None], axis=-1)[:, 0]
-        return jax.nn.softplus(out) - y * out
-    p = jnp.clip(out, 1e-7, 1 - 1e-7)
-    if p.ndim == 2:
-        return -jnp.log(jnp.take_along_axis(p, y[:, None], axis=-1))[:, 0]
-    return -(y * jnp.log(p) + (1 - y) * jnp.log1p(-p))
+        poison = 0 * (out if out.ndim == 1 else jnp.sum(out, axis=axis))
+        return (class_predictions(out, kind, axis) == y).astype(out.dtype) + poison
+    return row_log_loss(y, out, output_kind=kind, axis=axis)
 
 
 def training_objective(

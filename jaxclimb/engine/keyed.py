@@ -42,7 +42,7 @@ import jax
 import jax.numpy as jnp
 from jax.tree_util import Partial
 
-from ..algorithms.base import Algorithm, SearchState, as_pytree
+from ..algorithms.base import Algorithm, SearchState, as_pytree, wrapper_traits
 from ..evaluation.sampling import evaluation_key
 from ..precision import is_reduced
 from ..prng import fold_in
@@ -88,6 +88,7 @@ def with_evaluation_keys(algorithm: Algorithm, objective: Any) -> Algorithm:
     traits = algorithm.traits
     if rescore:
         traits = dataclasses.replace(traits, evaluations_per_step=traits.evaluations_per_step + 1)
+    traits = wrapper_traits(traits)  # its steps take no active=
     return Algorithm(
         init=Partial(_init, objective, inner),
         step=Partial(_step if rescore else _step_coupled, objective, inner),
@@ -109,9 +110,9 @@ def _step(objective, inner: Algorithm, key: jax.Array, state):
     return new_state, info._replace(n_evaluations=info.n_evaluations + 1)
 
 
-def _step_unchanged(objective, inner: Algorithm, key: jax.Array, state):
+def _step_unchanged(objective, inner: Algorithm, key: jax.Array, state, **active):
     del objective  # kept for :func:`keyed_objective` and the chunk ends' re-scoring
-    return inner.step(key, state)
+    return inner.step(key, state, **active)  # active= where the inner step masks
 
 
 def _step_coupled(objective, inner: Algorithm, key: jax.Array, state):

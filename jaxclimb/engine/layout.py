@@ -54,6 +54,12 @@ class Layout:
     padded: int
     block: int | None  # climbers per device evaluated at once (None: all of them)
     candidate_batch: int | None  # candidates inside one climber evaluated at once
+    full_block: int | None = None  # as block, for full evaluations where steps are incremental
+
+    def for_full_evaluations(self) -> Layout:
+        """The layout of full evaluations (a climber's first, a chunk end's re-scoring): an
+        incremental step reads a cache, a full evaluation a forward pass per climber."""
+        return self if self.full_block is None else dataclasses.replace(self, block=self.full_block)
 
     @property
     def platform(self) -> str:
@@ -95,10 +101,11 @@ def plan_layout(
     platform = platforms.pop() if len(platforms) == 1 else None
     check_caches(population, mesh, cache_bytes)
     per_climber = getattr(reporting(score_fn), "evaluation_bytes", None)
+    full = per_climber and per_climber + cache_bytes  # a full evaluation's temporaries
     padded, block = plan_blocks(
         population,
         mesh,
-        bytes_per_climber=per_climber and per_climber + cache_bytes,
+        bytes_per_climber=cache_bytes or full,  # an incremental step's: about a cache
         budget=memory_budget or MEMORY_BUDGET,
         block_size=block_size,
         # incremental evaluation reads the data once for all climbers: no cache blocks
@@ -108,7 +115,20 @@ def plan_layout(
     if racing and block_size is None and (block or local) > -(-local // RACING_BLOCKS):
         padded, block = plan_blocks(population, mesh, bytes_per_climber=None, budget=1,
                                     block_size=-(-local // RACING_BLOCKS))  # fmt: skip
-    return Layout(mesh, population, padded, block, cache_batch(score_fn, platform))
+    full_block = dividing_block(padded // mesh.size, full, memory_budget or MEMORY_BUDGET)
+    return Layout(mesh, population, padded, block, cache_batch(score_fn, platform),
+                  full_block if cache_bytes else None)  # fmt: skip
+
+
+def dividing_block(local: int, bytes_per_climber: int | None, budget: int) -> int | None:
+    """The largest block of ``local`` climbers (a divisor) whose temporaries fit ``budget``
+    (None: all of them at once)."""
+    if not bytes_per_climber or local * bytes_per_climber <= budget:
+        return None
+    n_blocks = -(-local * bytes_per_climber // budget)
+    while local % n_blocks:
+        n_blocks += 1
+    return local // n_blocks
 
 
 def cache_batch(score_fn: Any, platform: str) -> int | None:

@@ -75,7 +75,7 @@ def init_body(algorithm: Algorithm, init_params: Callable, key, ids, *, layout: 
         k_params, k_init, k_loop = split(fold_in(key, i), 3)
         return algorithm.init(k_init, init_params(k_params)), k_loop
 
-    state, loop_keys = population_map(one, layout)((algorithm, key), ids)
+    state, loop_keys = population_map(one, layout.for_full_evaluations())((algorithm, key), ids)
     n = ids.shape[0]
     zeros = jnp.zeros(n, jnp.int32)
     stats = RunStats(
@@ -107,9 +107,12 @@ def _advance(algorithm: Algorithm, loop_keys, real, total_steps, max_attempts, r
     """One step of every climber that is still active; counters updated; a racing round's
     losers stopped when the round ends."""
 
+    masks = algorithm.traits.masks_inactive
+
     def one(shared, loop_key, state, active):
-        del active  # whole blocks of inactive climbers are skipped (idle)
-        algorithm, t = shared
+        algorithm, t = shared  # (whole blocks of inactive climbers are skipped: idle)
+        if masks:  # the step leaves an inactive climber as it was
+            return algorithm.step(fold_in(loop_key, t), state, active=active)
         return algorithm.step(fold_in(loop_key, t), state)
 
     def idle(shared, loop_keys, states, active):  # what a skipped block returns
@@ -131,7 +134,8 @@ def _advance(algorithm: Algorithm, loop_keys, real, total_steps, max_attempts, r
             n_steps=s.n_steps + active,
             raced_out=s.raced_out,
         )
-        c = Carry(tree_select(active, new_state, c.state), stats, c.t + 1)
+        state = new_state if masks else tree_select(active, new_state, c.state)
+        c = Carry(state, stats, c.t + 1)
         return jax.lax.cond(round_ends(c.t, racing), race, lambda c: c, c)
 
     def race(c: Carry) -> Carry:
@@ -162,7 +166,7 @@ def chunk_body(
         return c, c.state.best_score
 
     carry, history = jax.lax.scan(one_record, carry, None, length=n_records)
-    by_climber = lambda fn: population_map(fn, layout)  # noqa: E731
+    by_climber = lambda fn: population_map(fn, layout.for_full_evaluations())  # noqa: E731
     carry = carry._replace(state=rescore_best(algorithm, carry.state, by_climber))
     usable = real & jnp.isfinite(history)
     record_best = jnp.max(jnp.where(usable, history, -jnp.inf), axis=1)

@@ -1,21 +1,26 @@
 """Incremental evaluation: a move that changes a few units costs what it changes.
 
 A climber of the built-in MLP keeps a *cache*: the activations of every hidden layer for
-every row, ``(units, rows)`` each. A move that changes the fan-in of a few units of one
-layer (:class:`~jaxclimb.algorithms.unitmoves.UnitMove`) recomputes only those units' rows of their
-layer, then the layers after it, then the metric; on 784-64-10 a move in the first layer
-costs about 1/50 of a forward pass. Nothing is updated by differences: every cached row is
-recomputed from the layer below with the forward pass's own operations
-(:func:`~jaxclimb.networks.dense_by_unit`), so there is no drift to bound, and the score
-equals a full float32 forward pass of the same weights (accuracy counts exactly, losses to
-float32 rounding; tests/test_incremental.py).
+every row, ``(units, rows)`` each, and the output layer's pre-activations. A move that
+changes the fan-in of a few units of one layer
+(:class:`~jaxclimb.algorithms.unitmoves.UnitMove`) recomputes only those units' rows of
+their layer, then the hidden layers after it, and adds to the output pre-activations the
+moved units' outgoing weights times their rows' change (an output move recomputes its
+units' rows); then the metric, read units first. On 784-64-10 a move in the first layer
+costs about 1/30 of a forward pass. Hidden rows are always recomputed from the layer
+below, never updated by differences; the output rows carry the rounding of the changes
+added since their unit was last recomputed (every output move of it), a few float32 ulps
+(7e-7 relative after 4,000 accepted moves of a 12-16-4 network; tested to 1e-5). The
+score equals a full float32 forward pass of the same weights to float32 rounding
+(accuracy counts exactly in the tests; tests/evaluation/test_incremental.py), and every
+reported score is a full evaluation (the engine re-scores each climber's best).
 
 The objective offers it (:class:`~jaxclimb.evaluation.objectives.ScoreFn`'s
 ``incremental``, ``init_cache``, ``score_move`` and ``commit``); algorithms that make unit
 or neighbour moves use it, others keep calling ``score(params)``. ``score_move`` returns
-the candidate's score and a small *pending* update (the moved rows; whole layers only
-after the moved one, for deeper networks), which ``commit`` writes into the cache when
-the move is accepted.
+the candidate's score and a small *pending* update (the moved rows and the output
+pre-activations; whole layers only after the moved one, for deeper networks), which
+``commit`` writes into the cache when the move is accepted.
 
 It applies to the built-in MLP with at least one hidden layer, all rows (no minibatches)
 and float32 products; ``evaluation="auto"`` takes it where the move's arithmetic is at
@@ -53,6 +58,8 @@ from .metrics import METRICS
 AUTO_MIN_RATIO = 8.0
 """``evaluation="auto"`` evaluates incrementally when a one-unit move's arithmetic is at most
 this fraction of a forward pass's (:func:`cost_ratio`), ..."""
+UNITS_FIRST = ("accuracy", "log_loss")
+"""Metrics read from the output layer units first (``axis=0``), without a transpose."""
 AUTO_MIN_ROWS = 256
 """... and the data have at least this many rows (below, a forward pass is too short for
 the saving to outweigh the cache's bookkeeping)."""
@@ -60,14 +67,19 @@ the saving to outweigh the cache's bookkeeping)."""
 
 def cost_ratio(layer_sizes: tuple[int, ...], n_units: int = 1) -> float:
     """A forward pass's multiply-adds per row over those of an ``n_units`` move, with every
-    layer's branch counted (under a population's ``vmap`` each is computed)."""
+    layer's branch counted (under a population's ``vmap`` each is computed): a move
+    recomputes its units' fan-in, every hidden layer after it whole, and the output
+    layer by its changes (the last hidden layer's moved units) or, for an output move,
+    its moved units."""
     pairs = list(itertools.pairwise(layer_sizes))
     full = sum(a * b for a, b in pairs)
+    last, outputs = len(pairs) - 1, layer_sizes[-1]
     move = sum(
-        min(n_units, b) * a + sum(c * d for c, d in pairs[k + 1 :]) + sum(layer_sizes[1:-1])
+        min(n_units, b) * a + sum(c * d for c, d in pairs[k + 1 : last]) + sum(layer_sizes[1:-1])
         for k, (a, b) in enumerate(pairs)
     )
-    return full / move
+    deep = layer_sizes[-2] * outputs if len(pairs) > 2 else 0  # a lower move: output whole
+    return full / (move + min(n_units, layer_sizes[-2]) * outputs + deep)
 
 
 def applies(score) -> bool:
@@ -87,23 +99,25 @@ def cache_bytes(score) -> int:
     """Bytes of one climber's cache (0 where incremental evaluation does not apply)."""
     if not applies(score):
         return 0
-    return score.X.shape[0] * sum(score.forward.layer_sizes[1:-1]) * 4
+    return score.X.shape[0] * sum(score.forward.layer_sizes[1:]) * 4
 
 
 def init_cache(score, params) -> tuple[jax.Array, ...]:
-    """Every hidden layer's activations for all rows, ``(units, rows)`` each."""
+    """Every hidden layer's activations for all rows, ``(units, rows)`` each, then the
+    output layer's pre-activations ``(outputs, rows)``."""
     net = score.forward
     h, cache = jnp.moveaxis(score.X, -1, 0), []
     with matmul_precision(score.precision):
         for layer, name in zip(params[:-1], net.hidden_activations, strict=True):
             h = TRANSFERS[name](dense_by_unit(h, layer["w"], layer["b"]))
             cache.append(h)
+        cache.append(dense_by_unit(h, params[-1]["w"], params[-1]["b"]))
     return tuple(cache)
 
 
 def _candidate(score, cache, params, move):
-    """The candidate's output-layer activations ``(outputs, rows)``, the rows of each hidden
-    layer's moved units, and each hidden layer after the first before its moved rows.
+    """The candidate's output-layer pre-activations ``(outputs, rows)``, the rows of each
+    hidden layer's moved units, and each hidden layer after the first before its moved rows.
 
     One path for every move: the moved units of each hidden layer are recomputed from the
     layer below (a move elsewhere leaves them as cached), and a layer above a moved one is
@@ -113,11 +127,17 @@ def _candidate(score, cache, params, move):
     after the first for every move, so the first layer, the widest in inputs, costs only
     its moved units."""
     acts, moved_rows, bases = score.forward.hidden_activations, [], []
-    h = below = jnp.moveaxis(score.X, -1, 0)
+    hidden, h = cache[:-1], jnp.moveaxis(score.X, -1, 0)
+    below = h
     for k, (layer, name) in enumerate(zip(params[:-1], acts, strict=True)):
         w, b, u = layer["w"], layer["b"], move.units[k]
-        new = TRANSFERS[name](dense_by_unit(below, w[:, u], b[u]))
-        h = cache[k]
+        if k == 0:  # rows first: the population's product is (rows, features) x (features,
+            # moved units of all climbers), measured 2x faster than units first on 784-64-10
+            pre = jnp.moveaxis(score.X @ w[:, u] + b[u], -1, 0)
+        else:
+            pre = dense_by_unit(below, w[:, u], b[u])
+        new = TRANSFERS[name](pre)
+        h = hidden[k]
         if k > 0:  # a move below this layer changes every unit of it
             h = jnp.where(move.layer < k, TRANSFERS[name](dense_by_unit(below, w, b)), h)
             bases.append(h)
@@ -125,26 +145,47 @@ def _candidate(score, cache, params, move):
         moved_rows.append(rows)
         if k < len(acts) - 1:  # the next hidden layer reads this one whole
             below = h.at[u].set(rows)
-    top, u = params[-1], move.units[len(acts) - 1]
-    z = dense_by_unit(h, top["w"].at[u].set(0), top["b"])
-    z = z + dense_by_unit(moved_rows[-1], top["w"][u], jnp.zeros_like(top["b"]))
+    z = _outputs(params[-1], move, hidden[-1], h, moved_rows[-1], cache[-1])
     return z, tuple(moved_rows), tuple(bases)
 
 
+def _outputs(top, move, cached, h, rows, z) -> jax.Array:
+    """The candidate's output pre-activations from the cached ones ``z``: a move in the
+    last hidden layer adds its moved units' weights times their rows' change (``rows``
+    against ``cached``), an output move recomputes its units from ``h`` (the last hidden
+    layer), and a move below the last hidden layer recomputes them all from ``h``, which
+    is then that layer recomputed whole. A change is added to the cached sum, not the sum
+    recomputed: an output unit's rows carry the rounding of the changes added since it
+    was last recomputed (an output move), a few float32 ulps."""
+    last = len(move.units) - 1
+    u, uo = move.units[last - 1], move.units[last]
+    moved = z + dense_by_unit(rows - cached[u], top["w"][u], jnp.zeros_like(top["b"]))
+    output_move = z.at[uo].set(dense_by_unit(h, top["w"][:, uo], top["b"][uo]))
+    moved = jnp.where(move.layer == last, output_move, moved)
+    if last > 1:  # a move below the last hidden layer
+        moved = jnp.where(move.layer < last - 1, dense_by_unit(h, top["w"], top["b"]), moved)
+    return moved
+
+
 def _metric(score, params, z) -> jax.Array:
-    """The score (higher is better) of ``params`` from their output layer's activations
-    ``z``, as a forward pass gives it: the output transfer as ``ScoreFn.outputs`` applies
-    it, then the objective's own ``score_of_outputs`` where it has one (an estimator's
-    weighted and penalised objective), else the metric."""
-    out = jnp.moveaxis(z, 0, -1)
+    """The score (higher is better) of ``params`` from their output layer's pre-activations
+    ``z`` ``(outputs, rows)``, as a forward pass gives it: the output transfer as
+    ``ScoreFn.outputs`` applies it, then the objective's own ``score_of_outputs`` where it
+    has one (an estimator's weighted and penalised objective), else the metric. Accuracy
+    and log-loss read several outputs units first (classes on axis 0, reduced across the
+    rows' vector lanes), measured 2.7x faster than the rows-first layout on 784-64-10."""
+    units_first = (score.metric in UNITS_FIRST and z.shape[0] > 1
+                   and (score.use_logits or score.forward.output != "softmax"))  # fmt: skip
+    out = z if units_first else jnp.moveaxis(z, 0, -1)
     if not score.use_logits:
         out = TRANSFERS[score.forward.output](out)
-    if METRICS[score.metric].classification and out.shape[1] == 1:
+    if METRICS[score.metric].classification and z.shape[0] == 1:
         out = out[:, 0]
+    axis = {"axis": 0} if units_first else {}
     own = getattr(score, "score_of_outputs", None)
     if own is not None:
-        return own(params, out)
-    value = METRICS[score.metric].fn(score.y, out, output_kind=score.output_kind)
+        return own(params, out, **axis)
+    value = METRICS[score.metric].fn(score.y, out, output_kind=score.output_kind, **axis)
     return value if score.maximize else -value
 
 
@@ -153,15 +194,15 @@ def score_move(score, cache, params, move) -> tuple[jax.Array, Any]:
     computed for only in the fan-in of ``move``'s units."""
     with matmul_precision(score.precision):
         z, rows, wholes = _candidate(score, cache, params, move)
-        return _metric(score, params, z), (move.units, rows, wholes)
+        return _metric(score, params, z), (move.units, rows, wholes, z)
 
 
 def commit(cache, pending, accepted: jax.Array) -> tuple[jax.Array, ...]:
     """``cache`` after a move: its pending rows (and later layers) written when ``accepted``."""
-    units, rows, whole = pending
+    units, rows, whole, z = pending
     out = []
-    for k, (h, u, r) in enumerate(zip(cache, units[: len(cache)], rows, strict=True)):
+    for k, (h, u, r) in enumerate(zip(cache[:-1], units[: len(cache) - 1], rows, strict=True)):
         if k >= 1:
             h = jnp.where(accepted, whole[k - 1], h)
         out.append(h.at[u].set(jnp.where(accepted, r, h[u])))
-    return tuple(out)
+    return (*out, jnp.where(accepted, z, cache[-1]))

@@ -32,11 +32,12 @@ HARD_KINDS = ("label", "step")  # 0/1 decisions: no probability, no gradient
 _EPS = 1e-7
 
 
-def class_predictions(output: ArrayLike, kind: str) -> jax.Array:
-    """Integer class per row from an ``(n,)`` binary or ``(n, k)`` multi-class output."""
+def class_predictions(output: ArrayLike, kind: str, axis: int = -1) -> jax.Array:
+    """Integer class per row from an ``(n,)`` binary or ``(n, k)`` multi-class output
+    (``axis``: the classes' axis; 0 for a units-first ``(k, n)`` output)."""
     output = jnp.asarray(output)
     if output.ndim == 2:
-        return jnp.argmax(output, axis=-1)
+        return jnp.argmax(output, axis=axis)
     if kind == "step":
         return (output >= 0).astype(jnp.int32)
     if kind == "logit" or kind == "value":
@@ -44,29 +45,47 @@ def class_predictions(output: ArrayLike, kind: str) -> jax.Array:
     return (output > 0.5).astype(jnp.int32)
 
 
-def accuracy(y: ArrayLike, output: ArrayLike, *, output_kind: str = "probability") -> jax.Array:
+def accuracy(y: ArrayLike, output: ArrayLike, *, output_kind: str = "probability",
+             axis: int = -1) -> jax.Array:  # fmt: skip
     """Fraction of rows whose predicted class equals ``y`` (integer class indices); NaN if
-    any output is NaN or infinite."""
+    any output is NaN or infinite. ``axis``: the classes' axis of a 2-D output."""
     output = jnp.asarray(output)
-    correct = (class_predictions(output, output_kind) == jnp.asarray(y)).astype(output.dtype)
+    correct = (class_predictions(output, output_kind, axis) == jnp.asarray(y)).astype(output.dtype)
     # 0 * output is 0 for a finite output and NaN otherwise: it poisons the mean without a
     # second reduction, which would stop XLA fusing the forward pass into one loop.
-    poison = 0 * (output if output.ndim == 1 else jnp.sum(output, axis=-1))
+    poison = 0 * (output if output.ndim == 1 else jnp.sum(output, axis=axis))
     return jnp.mean(correct + poison)
 
 
-def log_loss(y: ArrayLike, output: ArrayLike, *, output_kind: str = "logit") -> jax.Array:
-    """Mean cross-entropy; exact and stable from logits, clipped from probabilities."""
+def log_loss(y: ArrayLike, output: ArrayLike, *, output_kind: str = "logit",
+             axis: int = -1) -> jax.Array:  # fmt: skip
+    """Mean cross-entropy; exact and stable from logits, clipped from probabilities.
+    ``axis``: the classes' axis of a 2-D output."""
+    return jnp.mean(row_log_loss(y, output, output_kind=output_kind, axis=axis))
+
+
+def row_log_loss(y: ArrayLike, output: ArrayLike, *, output_kind: str = "logit",
+                 axis: int = -1) -> jax.Array:  # fmt: skip
+    """Each row's cross-entropy (:func:`log_loss` before the mean)."""
     out, y = jnp.asarray(output), jnp.asarray(y)
     if output_kind == "logit":
         if out.ndim == 2:
-            logp = jax.nn.log_softmax(out, axis=-1)
-            return -jnp.mean(jnp.take_along_axis(logp, y[:, None], axis=-1))
-        return jnp.mean(jax.nn.softplus(out) - y * out)
+            return -true_class(jax.nn.log_softmax(out, axis=axis), y, axis)
+        return jax.nn.softplus(out) - y * out
     p = jnp.clip(out, _EPS, 1 - _EPS)
     if p.ndim == 2:
-        return -jnp.mean(jnp.log(jnp.take_along_axis(p, y[:, None], axis=-1)))
-    return -jnp.mean(y * jnp.log(p) + (1 - y) * jnp.log1p(-p))
+        return -jnp.log(true_class(p, y, axis))
+    return -(y * jnp.log(p) + (1 - y) * jnp.log1p(-p))
+
+
+def true_class(values: jax.Array, y: jax.Array, axis: int) -> jax.Array:
+    """Each row's entry of its class ``y`` in ``values`` (classes on ``axis``). Units
+    first (``axis=0``): a masked sum of one term (exact), which XLA fuses into the loop
+    over rows; rows first: a gather."""
+    if axis == 0:
+        classes = jnp.arange(values.shape[0])[:, None]
+        return jnp.sum(jnp.where(classes == y[None, :], values, 0), axis=0)
+    return jnp.take_along_axis(values, y[:, None], axis=-1)[:, 0]
 
 
 def mse(y: ArrayLike, output: ArrayLike, *, output_kind: str = "value") -> jax.Array:

@@ -29,7 +29,7 @@ import numpy as np
 from jax.tree_util import Partial
 
 from ..algorithms import make
-from ..algorithms.base import Algorithm, SearchState, bind, state_type
+from ..algorithms.base import Algorithm, SearchState, bind, state_type, wrapper_traits
 from ..algorithms.schedules import ArithDecay, ExpDecay, GeomDecay, schedule_table
 from ..engine import run
 
@@ -85,7 +85,7 @@ def with_attempts(algorithm: Algorithm, *, limit: int, start: Any, on_accept: bo
         init=bind(_init, algorithm, jnp.asarray(limit, jnp.int32), start),
         step=bind(_step, algorithm, on_accept=on_accept),
         terminate=Partial(_out_of_attempts),
-        traits=algorithm.traits,
+        traits=wrapper_traits(algorithm.traits),
     )
 
 
