@@ -8,7 +8,8 @@
   of them by name; :mod:`~jaxclimb.evaluation.terms`: a metric as sums over rows.
 * :mod:`~jaxclimb.evaluation.paths`: which code evaluates an objective (XLA, the fused
   Pallas :mod:`~jaxclimb.evaluation.kernel`, CPU row tiles), and
-  :mod:`~jaxclimb.evaluation.incremental`: unit moves scored from cached activations.
+  :mod:`~jaxclimb.evaluation.incremental`: unit moves scored from cached activations;
+  :mod:`~jaxclimb.evaluation.logits`: scores of output pre-activations held units first.
 * :mod:`~jaxclimb.evaluation.sampling`: keyed objectives and minibatch rows;
   :mod:`~jaxclimb.evaluation.rollout`: control tasks as keyed objectives;
   :mod:`~jaxclimb.evaluation.traits`: what an objective declares to the search planner.

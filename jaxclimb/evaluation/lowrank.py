@@ -28,6 +28,8 @@ import jax
 import jax.numpy as jnp
 
 from ..networks import MLP, TRANSFERS
+from ..precision import DEFAULT_PRECISION, matmul_precision
+from .logits import score_of_logits
 
 TILE_ROWS = 128
 """Rows per tile of the low-rank forward pass."""
@@ -79,12 +81,21 @@ class LowRankMLP:
         """Pre-transfer outputs, ``(rows, outputs)``, walked in tiles of
         :data:`TILE_ROWS` rows (under the members' ``vmap`` a tile's activations of every
         member stay in cache); no member weight matrix is formed."""
-        n = X.shape[0]
-        tile = min(TILE_ROWS, n)
-        tiles = -(-n // tile)
-        Xt = jnp.pad(X, [(0, tiles * tile - n), (0, 0)]).reshape(tiles, tile, X.shape[1])
-        _, out = jax.lax.scan(lambda c, x: (c, self._tile(params, x)), None, Xt)
-        return out.reshape(tiles * tile, -1)[:n]
+        n, out = X.shape[0], self._tiles(params, X, units_first=False)
+        return out.reshape(-1, out.shape[-1])[:n]
+
+    def units_first_logits(self, params: list, X: jax.Array) -> jax.Array:
+        """:meth:`logits` units first, ``(outputs, rows)`` (each tile's turned while in
+        cache), as :func:`~jaxclimb.evaluation.logits.score_of_logits` reads them."""
+        n, out = X.shape[0], self._tiles(params, X, units_first=True)
+        return jnp.moveaxis(out, 1, 0).reshape(out.shape[1], -1)[:, :n]
+
+    def _tiles(self, params: list, X: jax.Array, *, units_first: bool) -> jax.Array:
+        tile = min(TILE_ROWS, X.shape[0])
+        tiles = -(-X.shape[0] // tile)
+        Xt = jnp.pad(X, [(0, tiles * tile - X.shape[0]), (0, 0)]).reshape(tiles, tile, -1)
+        turn = (lambda a: a.T) if units_first else (lambda a: a)
+        return jax.lax.scan(lambda c, x: (c, turn(self._tile(params, x))), None, Xt)[1]
 
     def _tile(self, params: list, h: jax.Array) -> jax.Array:
         for k, layer in enumerate(params):
@@ -110,14 +121,18 @@ def lowrank_scores(score: Any, params: list, factors: list, sigma: jax.Array) ->
     """``score`` of every member ``params + sigma * perturbation`` of a built-in MLP, all
     members at once (the shared products are computed once per tile); ``factors`` are in
     ``params``' leaf order (``[b0, w0, b1, w1, ...]``: JAX orders a layer's ``b`` first)."""
-    member_score = dataclasses.replace(score, forward=LowRankMLP(score.forward),
-                                       evaluation="xla")  # fmt: skip
+    forward = LowRankMLP(score.forward)
+    member_score = dataclasses.replace(score, forward=forward, evaluation="xla")
     by_layer = [factors[2 * k : 2 * k + 2] for k in range(len(params))]
+    units_first = not score.keyed and score.precision == DEFAULT_PRECISION
 
     def one(layer_factors):
         member = []
         for layer, (db, (a, bt)) in zip(params, layer_factors, strict=True):
             member.append({**layer, "a": a, "bt": bt, "db": db, "s": sigma})
-        return member_score(member)
+        if not units_first:  # minibatches, reduced precision: the objective's own path
+            return member_score(member)
+        with matmul_precision(score.precision):  # all rows in float32: read units first
+            return score_of_logits(score, member, forward.units_first_logits(member, score.X))
 
     return jax.vmap(one)(by_layer)

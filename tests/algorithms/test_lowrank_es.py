@@ -2,6 +2,8 @@
 low-rank perturbations, the built-in MLP's low-rank path equal to formed weights, and the
 estimators' L2 penalty of a low-rank member."""
 
+import contextlib
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -12,8 +14,10 @@ from sklearn.datasets import make_classification
 import jaxclimb as jc
 from jaxclimb.algorithms import es as es_module
 from jaxclimb.algorithms.lowrank_es import draw_factors, flat_noise, member_scores
+from jaxclimb.datasets.tasks import classification_task, training_objective
 from jaxclimb.evaluation.lowrank import lowrank_scores, materialise, weight_squares
 from jaxclimb.evaluation.objectives import make_score_fn
+from jaxclimb.evaluation.sampling import evaluation_key
 
 X, Y = make_classification(300, 12, n_informative=8, n_classes=3, random_state=0)
 X = X.astype(np.float32)
@@ -60,6 +64,38 @@ def test_the_mlp_path_equals_formed_weights_and_pairs_are_antithetic():
     user = make_score_fn(lambda p, x: NET.logits(p, x), X, Y, metric="log_loss",
                          output_kind="logit")  # fmt: skip
     np.testing.assert_allclose(member_scores(user, p0, factors, sigma), formed, rtol=2e-5)
+
+
+def _objectives():
+    """Objectives the low-rank path reads units first (all rows, float32) and others."""
+    weights = np.random.default_rng(1).uniform(size=300).astype(np.float32)
+    binary = jc.MLP((12, 9, 1), activation="relu", output="sigmoid")
+    task = classification_task(3)
+    yield "log-loss", SCORE
+    yield "accuracy", make_score_fn(NET, X, Y, metric="accuracy")
+    yield "mse", make_score_fn(NET, X, np.eye(3, dtype=np.float32)[Y], metric="mse")
+    yield "binary", make_score_fn(binary, X, (Y > 0).astype(int), metric="log_loss")
+    yield "estimator's", training_objective(NET, X, Y, task=task, metric="log_loss",
+                                            alpha=10.0, sample_weight=weights)  # fmt: skip
+    yield "minibatches", make_score_fn(NET, X, Y, metric="log_loss", batch_size=64)
+
+
+@pytest.mark.parametrize("name,score", list(_objectives()), ids=lambda v: v if isinstance(v, str)
+                         else "")  # fmt: skip
+def test_every_objective_scores_lowrank_members_as_formed_weights(name, score):
+    """Full-batch float32 objectives score members from units-first logits
+    (:func:`~jaxclimb.evaluation.logits.score_of_logits`), the others through their own
+    forward pass: both equal the members' formed weights scored by the objective."""
+    p0 = score.forward.init(jax.random.key(3))
+    factors = draw_factors(jax.random.key(4), p0, 6, 2)
+    sigma = jnp.float32(0.3)
+    with evaluation_key(jax.random.key(9)) if score.keyed else contextlib.nullcontext():
+        fast = lowrank_scores(score, p0, factors, sigma)
+        formed = jax.vmap(score)(materialise(p0, factors, sigma))
+    if name == "accuracy":
+        np.testing.assert_array_equal(fast, formed)
+    else:
+        np.testing.assert_allclose(fast, formed, rtol=2e-5, atol=1e-6)
 
 
 def test_the_penalty_of_a_lowrank_member_is_that_of_its_formed_weights():

@@ -285,8 +285,17 @@ def test_a_stopped_climber_keeps_its_cache_without_the_engines_select(factory):
     assert masked.traits.masks_inactive
     selected = masked._replace(traits=dataclasses.replace(masked.traits, masks_inactive=False))
     runs = [
-        jc.run(3, algo, net.init, population=5, steps=60, max_attempts=4, chunk_steps=16,
-               score_fn=score, progress=False)  # fmt: skip
+        jc.run(
+            3,
+            algo,
+            net.init,
+            population=5,
+            steps=60,
+            max_attempts=4,
+            chunk_steps=16,
+            score_fn=score,
+            progress=False,
+        )
         for algo in (masked, selected)
     ]
     assert 0 < int(np.min(runs[0].n_steps)) < 60  # some climbers stopped early
