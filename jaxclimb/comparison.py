@@ -28,13 +28,8 @@ from .engine import racing_steps, run
 from .engine.signals import stop_on_signals
 from .evaluation.metrics import METRICS
 from .results import SearchResult
+from .results import statistics as stats
 from .results.report import aligned, number
-from .results.statistics import (
-    bootstrap_median_interval,
-    expected_running_time,
-    first_hitting_evaluations,
-    mann_whitney,
-)
 
 _SETTINGS = ("algorithm", "population", "name", "racing")
 MIN_RUNS = 10
@@ -89,20 +84,20 @@ class Comparison:
                     row.update({f"{label}_chosen": float(v[e.result.best_index()]),
                                 f"{label}_q25": float(q25), f"{label}_median": float(q50),
                                 f"{label}_q75": float(q75)})  # fmt: skip
-            low, high = bootstrap_median_interval(final, seed=self.seed)
+            low, high = stats.bootstrap_median_interval(final, seed=self.seed)
             row["median_ci_low"], row["median_ci_high"] = low, high
             row["p_vs_first"] = None
             if e is not reference and not (e.partial or reference.partial):
                 first = reference.test if e.test is not None else reference.train
-                row["p_vs_first"] = mann_whitney(final, first)[1]
+                row["p_vs_first"] = stats.mann_whitney(final, first)[1]
             if self.target is not None:
                 score_target = self.target if maximize else -self.target
-                hits = first_hitting_evaluations(
+                hits = stats.first_hitting_evaluations(
                     e.result.history, e.result.history_steps, score_target, e.evals_per_step,
                     initial_evaluations=e.result.initial_evaluations,
                 )  # fmt: skip
                 row["success_rate"] = float(np.isfinite(hits).mean())
-                row["ert_evaluations"] = expected_running_time(hits, e.result.n_evaluations)
+                row["ert_evaluations"] = stats.expected_running_time(hits, e.result.n_evaluations)
             rows.append(row)
         return rows
 
@@ -221,7 +216,7 @@ def compare(
     configs: list[dict], data=None, *, budget: int = 256_000, seed: int = 0,
     target: float | None = None, metric: str = "accuracy", hidden=(10,),
     activation: str = "sigmoid", progress: bool | None = None,
-    data_name: str | None = "given data", chosen_by: str | None = None,
+    data_name: str | None = "given data", chosen_by: str | None = None, model=None,
 ) -> Comparison:  # fmt: skip
     """Run several configurations on the same data and seed at an equal evaluation budget.
 
@@ -235,23 +230,25 @@ def compare(
             evaluations per step)`` steps.
         seed: the seed of every configuration.
         target: a metric value to reach, for success rates and expected running times.
-        metric, hidden, activation: the objective and the network (an MLP).
+        metric, hidden, activation: the objective and the network (an MLP), unless
+            ``model`` gives them built, ``(net, score_fn)`` (with an L2 penalty, as the CLI's).
         progress: a progress bar over configurations (None: only on a terminal).
         data_name: what to call ``data`` in titles.
         chosen_by: the metric each run's climber is chosen by on the training data, ties
             broken by the searched score (None: the searched score), as ``jaxclimb run``.
 
-    A stop signal (Ctrl-C, SIGTERM) stops the whole comparison at the running
-    configuration's next chunk: what finished is returned, marked partial
-    (``stopped_by``, ``not_run``, ``Entry.partial``).
+    A stop signal (Ctrl-C, SIGTERM) stops it all at the running configuration's next chunk:
+    what finished is returned, marked partial (``stopped_by``, ``not_run``, ``Entry.partial``).
     """
     if not configs:
         raise ValueError("configs must name at least one configuration")
     budget = check_int("budget", budget, minimum=1)
     X_train, X_test, y_train, y_test = problem_a() if data is None else data
-    task = task_of(y_train, metric, y_test=y_test)
-    net = make_network(task, X_train.shape[1], hidden=hidden, activation=activation)
-    score = make_objective(net, X_train, y_train, task=task, metric=metric)
+    if model is None:
+        task = task_of(y_train, metric, y_test=y_test)
+        net = make_network(task, X_train.shape[1], hidden=hidden, activation=activation)
+        model = net, make_objective(net, X_train, y_train, task=task, metric=metric)
+    net, score = model
     bar = tqdm(configs, desc="configurations", leave=False,
                disable=True if progress is False else None)  # None: on a terminal only  # fmt: skip
     results, stop = {}, []
@@ -267,6 +264,8 @@ def compare(
     if stop and not results:
         raise KeyboardInterrupt(stop[0])
     comparison = compare_results(results, X_test=X_test, y_test=y_test, target=target, seed=seed)
+    for entry in comparison.entries if getattr(score, "alpha", None) is not None else ():
+        entry.train = entry.result.evaluate(X_train, y_train)  # without the L2 penalty
     comparison.data = "problem A" if data is None else data_name
     comparison.budget, comparison.chosen_by = budget, chosen_by
     if stop:

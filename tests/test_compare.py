@@ -203,7 +203,7 @@ def test_cli_compare_errors(argv, match, capsys):
 def test_the_ert_column_has_one_number_format(comparison, monkeypatch, ert):
     import jaxclimb.comparison as module
 
-    monkeypatch.setattr(module, "expected_running_time", lambda hits, spent: ert)
+    monkeypatch.setattr(module.stats, "expected_running_time", lambda hits, spent: ert)
     header, *rows = comparison.format_table().splitlines()[1:]
     assert header.split()[-2:] == ["ERT", "evals/s"]
     shown = {row.split()[-2] for row in rows}  # names have several words: count from the end
