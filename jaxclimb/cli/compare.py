@@ -54,13 +54,15 @@ def compare_command(args: argparse.Namespace) -> int:
 
         require_matplotlib()  # before the comparison, not after it
     configs = _configs(args)
-    from .data import metric_rule, prepare, read_table
+    from .data import metric_rule, own_data_defaults, prepare, read_table
 
+    own_data_defaults(args)  # with --data, the estimators' transfer, init and L2 penalty
     table = read_table(args)
     algorithms = [c["algorithm"] for c in configs]
     metric, chosen_by = metric_rule(args.metric, algorithms, table[1], target=args.target)
     data = prepare(args, table, metric)  # every configuration checked: now the work
     start_devices(args)
+    model, chosen_by = _model(args, data, metric, chosen_by)
     from ..comparison import compare
 
     target = args.target_score
@@ -68,15 +70,15 @@ def compare_command(args: argparse.Namespace) -> int:
         target = 0.85
     budget = args.population * args.steps
     print(f"comparing {len(configs)} configurations at {budget:,} evaluations each, seed "
-          f"{args.seed}, metric {metric}", flush=True)  # fmt: skip
+          f"{args.seed}, metric {metric}\n{_network(args, model[0], data)}",
+          flush=True)  # fmt: skip
     with warnings.catch_warnings():  # too few runs: the table says so in its last line
         warnings.simplefilter("ignore", UserWarning)
         try:
             result = compare(configs, data.search, budget=budget, seed=args.seed,
-                             target=target, metric=metric, hidden=tuple(args.hidden),
-                             activation=args.activation, data_name=data.source,
-                             progress=None if not args.quiet else False,
-                             chosen_by=chosen_by)  # fmt: skip
+                             target=target, metric=metric, model=model,
+                             data_name=data.source, chosen_by=chosen_by,
+                             progress=None if not args.quiet else False)  # fmt: skip
         except KeyboardInterrupt as stop:  # before any configuration finished
             signum = stop.args[0] if stop.args else signal.SIGINT
             print(f"jaxclimb: stopped by {signal.Signals(signum).name} before any "
@@ -91,6 +93,33 @@ def compare_command(args: argparse.Namespace) -> int:
     print(f"jaxclimb: {result.stopped_by}: the comparison stopped; the table and files hold "
           "what finished, marked partial", file=sys.stderr)  # fmt: skip
     return 128 + getattr(signal, result.stopped_by)
+
+
+def _model(args: argparse.Namespace, data, metric: str, chosen_by: str | None) -> tuple:
+    """``((net, score_fn), chosen_by)``: the network and the objective every configuration
+    searches, built as ``run`` builds them (``--activation``, ``--init``, the L2 penalty
+    ``--alpha``: :func:`.data.objective`), and the metric the climber is chosen by."""
+    from ..datasets.tasks import make_network, task_of
+    from .data import objective, penalised_choice
+
+    X_train, _, y_train, y_test = data.search
+    task = task_of(y_train, metric, y_test=y_test)
+    net = make_network(task, X_train.shape[1], hidden=tuple(args.hidden),
+                       activation=args.activation, init=args.init)  # fmt: skip
+    score = objective(args, net, task, metric, X_train, y_train)
+    return (net, score), penalised_choice(args, metric, chosen_by)
+
+
+def _network(args: argparse.Namespace, net, data) -> str:
+    """The header's second line: the network, the penalty and the data, as ``run`` says
+    them."""
+    sizes = "-".join(map(str, net.layer_sizes))
+    penalty = (
+        f"L2 penalty alpha {args.alpha:g}" if getattr(args, "penalised", None) else "no penalty"
+    )
+    scaled = f", {data.scaling['kind']} scaling" if data.scaling else ""
+    return (f"mlp {sizes} ({args.activation} hidden, {net.output} output, {args.init} init), "
+            f"{penalty}, data {data.source}{scaled}")  # fmt: skip
 
 
 def _in_user_units(comparison, scaling: dict) -> None:

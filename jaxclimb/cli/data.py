@@ -42,9 +42,11 @@ class Data:
 
 def own_data_defaults(args: argparse.Namespace) -> None:
     """Fill the model options not given: with ``--data``, the estimators' (tanh, glorot,
-    the L2 penalty ``DEFAULT_ALPHA``, and without ``--population``/``--steps`` the budget
-    ``DEFAULT_BUDGET``, whose search :func:`~jaxclimb.algorithms.defaults.choose_search`
-    picks); on problem A, the tutorial's (sigmoid, U(0, 1), no penalty)."""
+    the L2 penalty ``DEFAULT_ALPHA``, and for ``run`` without ``--population``/``--steps``
+    the budget ``DEFAULT_BUDGET``, whose search
+    :func:`~jaxclimb.algorithms.defaults.choose_search` picks; ``compare`` has no
+    ``--budget``: it spends its own ``--population`` x ``--steps``); on problem A, the
+    tutorial's (sigmoid, U(0, 1), no penalty)."""
     from ..algorithms.defaults import DEFAULT_BUDGET
     from ..datasets.tasks import DEFAULT_ALPHA
 
@@ -55,7 +57,8 @@ def own_data_defaults(args: argparse.Namespace) -> None:
         args.init = "glorot" if own else "uniform"
     if args.alpha is None:
         args.alpha = DEFAULT_ALPHA if own else 0.0
-    if own and args.budget is None and args.population is None and args.steps is None:
+    budget = getattr(args, "budget", 0)  # compare's namespace has none
+    if own and budget is None and args.population is None and args.steps is None:
         args.budget = DEFAULT_BUDGET
 
 
@@ -64,17 +67,32 @@ def objective(args: argparse.Namespace, net, task, metric: str, X, y, batch_size
     ``--alpha`` (the same code as theirs: :func:`~jaxclimb.datasets.tasks.training_objective`),
     except with accuracy, whose search stays the tutorial's; ``batch_size`` rows a step
     (:func:`~jaxclimb.algorithms.large.minibatch_for`). With a penalty,
-    ``args.penalised`` names it for the summary's "chosen" line."""
+    ``args.penalised`` names it for the summary's "chosen" line. ``compare`` has no
+    ``--precision`` or ``--evaluation``: the library's defaults."""
     from .._checks import check_float
     from ..datasets.tasks import make_objective, training_objective
+    from ..precision import DEFAULT_PRECISION
 
     alpha = check_float("--alpha", args.alpha, low=0.0) if metric != "accuracy" else 0.0
-    common = dict(task=task, metric=metric, precision=args.precision,
-                  evaluation=args.evaluation, batch_size=batch_size)  # fmt: skip
+    common = dict(task=task, metric=metric, batch_size=batch_size,
+                  precision=getattr(args, "precision", DEFAULT_PRECISION),
+                  evaluation=getattr(args, "evaluation", "auto"))  # fmt: skip
     if alpha == 0:
         return make_objective(net, X, y, name="--metric", **common)
     args.penalised = f"the searched {metric} with its L2 penalty (alpha {alpha:g})"
     return training_objective(net, X, y, alpha=alpha, name="--metric", **common)
+
+
+def penalised_choice(args: argparse.Namespace, metric: str, chosen_by: str | None
+                     ) -> str | None:  # fmt: skip
+    """The metric the climber is chosen by: ``chosen_by`` (:func:`metric_rule`'s), or, for
+    a regression searched with the L2 penalty (:func:`objective`), the best train R² with
+    ties broken by the penalised score, as the regressor keeps one."""
+    from ..evaluation.metrics import METRICS
+
+    if chosen_by is None and getattr(args, "penalised", None):
+        return None if METRICS[metric].classification else "r2"
+    return chosen_by
 
 
 def read_table(args: argparse.Namespace) -> tuple:

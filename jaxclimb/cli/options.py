@@ -93,33 +93,12 @@ def model_options(p: argparse.ArgumentParser) -> None:
     )
     model.add_argument("--hidden", type=int_list, default=None, help="hidden sizes (10)")
     model.add_argument(
-        "--activation",
-        default=None,
-        choices=TRANSFERS[:-1],
-        help="hidden transfer (default: tanh with --data, as the estimators; sigmoid on "
-        "problem A, as the tutorial)",
-    )
-    model.add_argument(
         "--output",
         default=None,
         choices=TRANSFERS,
         help="output transfer (default: sigmoid, softmax or identity)",
     )
-    model.add_argument(
-        "--init",
-        default=None,
-        choices=INITS,
-        help="initial weights (default: glorot with --data, as the estimators; uniform "
-        "U(0, 1) on problem A, as the tutorial)",
-    )
-    model.add_argument(
-        "--alpha",
-        type=float,
-        default=None,
-        help="L2 penalty 0.5 * alpha * sum(w**2) / n_rows added to a searched log_loss, mse "
-        "or r2 (scikit-learn's MLP meaning; default: 10 with --data, as the estimators; 0 "
-        "on problem A)",
-    )
+    estimator_options(model)
     model.add_argument(
         "--metric",
         default=None,
@@ -128,6 +107,33 @@ def model_options(p: argparse.ArgumentParser) -> None:
         "log_loss, the climber then chosen by accuracy, for a classification --data or "
         "--algorithm gradient or es; r2 for a continuous --data target. gradient and es "
         "need log_loss, mse or r2 (the same rule as compare)",
+    )
+
+
+def estimator_options(p) -> None:
+    """``--activation``, ``--init`` and ``--alpha``, whose defaults depend on ``--data``
+    (``run`` and ``compare``: :func:`jaxclimb.cli.data.own_data_defaults`)."""
+    p.add_argument(
+        "--activation",
+        default=None,
+        choices=TRANSFERS[:-1],
+        help="hidden transfer (default: tanh with --data, as the estimators; sigmoid on "
+        "problem A, as the tutorial)",
+    )
+    p.add_argument(
+        "--init",
+        default=None,
+        choices=INITS,
+        help="initial weights (default: glorot with --data, as the estimators; uniform "
+        "U(0, 1) on problem A, as the tutorial)",
+    )
+    p.add_argument(
+        "--alpha",
+        type=float,
+        default=None,
+        help="L2 penalty 0.5 * alpha * sum(w**2) / n_rows added to a searched log_loss, mse "
+        "or r2 (scikit-learn's MLP meaning; default: 10 with --data, as the estimators; 0 "
+        "on problem A)",
     )
 
 

@@ -24,6 +24,7 @@ from .options import (  # noqa: F401 - the choices: the names the test suite che
     cache_option,
     command,
     data_options,
+    estimator_options,
     int_list,
     model_options,
     output_options,
@@ -34,6 +35,7 @@ COMPARE_EXAMPLES = """examples:
   jaxclimb compare                               # hill-climb, annealing, genetic; 2 step sizes
   jaxclimb compare --algorithms hill-climb,annealing --step-sizes 0.05,0.1 \\
       --population 256 --steps 1000 --plot compare.png --json compare.json
+  jaxclimb compare --data data.csv --target label  # tanh, glorot, --alpha 10, as run --data
 """
 REPORT_EXAMPLES = """examples:
   jaxclimb run --out results.npz && jaxclimb report results.npz --plot run.png
@@ -61,7 +63,13 @@ def compare_parser(sub) -> None:
         default=256,
         help="climbers per configuration; genetic: runs of 64 individuals (256)",
     )
-    c.add_argument("--steps", type=int, default=1000, help="budget = population x steps")
+    c.add_argument(
+        "--steps",
+        type=int,
+        default=1000,
+        help="steps per climber (1000); each configuration's budget = population x steps, "
+        "with --data too (not the estimators' budget)",
+    )
     c.add_argument(
         "--racing", type=int, default=None, metavar="N", help="also each one raced (rounds of N)"
     )
@@ -69,14 +77,13 @@ def compare_parser(sub) -> None:
         "--target-score",
         type=float,
         default=None,
-        help="metric value to reach, for success rates and ERT (0.85 for accuracy)",
+        help="metric value to reach on the training data, for success rates and ERT (0.85 "
+        "for accuracy; the searched score, with --alpha penalised)",
     )
     c.add_argument("--seed", type=int, default=0, help="search seed (0)")
     data_options(c)
     c.add_argument("--hidden", type=int_list, default=[10], help="hidden sizes (10)")
-    c.add_argument(
-        "--activation", default="sigmoid", choices=TRANSFERS[:-1], help="hidden transfer (sigmoid)"
-    )
+    estimator_options(c)  # --activation, --init, --alpha: with --data, the estimators'
     c.add_argument(
         "--metric",
         default=None,

@@ -14,7 +14,7 @@ import time
 from typing import Any
 
 from .._version import __version__
-from .data import GRADED
+from .data import GRADED, penalised_choice
 from .resume import SEARCH_OPTIONS as BASE_OPTIONS
 from .resume import resumed_args
 from .runtime import start_devices
@@ -226,8 +226,7 @@ def _build(args: argparse.Namespace) -> Built:
             task = task_of(y_train, metric, y_test=y_test)
         rows = minibatch_for(X_train.shape[0], net.n_weights, name)
         scores.append(objective(args, net, task, metric, X_train, y_train, rows))  # --alpha
-        if getattr(args, "penalised", None) and not task.classification and chosen_by is None:
-            chosen_by = "r2"  # as the regressor: the best train R², ties by the penalised
+        chosen_by = penalised_choice(args, metric, chosen_by)  # a regression: train R²
         return scores[-1]
 
     # an ES needs a smooth surrogate: not with accuracy asked for or a step output
