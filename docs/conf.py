@@ -34,6 +34,7 @@ extensions = [
     "sphinx.ext.napoleon",
     "myst_parser",
     "sphinx_gallery.gen_gallery",
+    "gallery_thumbnails",  # a card showing sphinx-gallery's placeholder image is an error
     "jaxclimb_docs",
     "api_signatures",
 ]

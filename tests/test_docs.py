@@ -165,3 +165,52 @@ def test_the_cli_guide_lists_every_option_from_the_parser(command):
         for new in ("--evaluation", "--record-every", "--elites", "--sigma-learning-rate"):
             assert new in listed.split()
         assert "snes" in listed.split("--algorithm ")[1].split()[0].split("|")
+
+
+GALLERY_SOURCES = sorted((DOCS.parent / "examples").glob("*.py")) + sorted(
+    (DOCS / "tutorials_src").glob("*.py")
+)
+
+
+@pytest.mark.parametrize("source", GALLERY_SOURCES, ids=lambda p: p.name)
+def test_every_gallery_script_draws_its_card(source):
+    """A script without a figure gets sphinx-gallery's placeholder card (the build refuses
+    it too, from the thumbnails: docs/_ext/gallery_thumbnails.py)."""
+    import gallery_thumbnails
+
+    assert gallery_thumbnails.draws_a_figure(source.read_text()), (
+        f"{source.name} draws no figure: its gallery card would show the placeholder image"
+    )
+
+
+def test_a_script_without_a_figure_is_found():
+    from gallery_thumbnails import draws_a_figure
+
+    assert not draws_a_figure("import matplotlib.pyplot as plt\nprint(1)\nplt.show()\n")
+    assert draws_a_figure("fig, ax = plt.subplots()\n")
+    assert draws_a_figure("jc.plot_run(result)\n")
+    assert draws_a_figure("print(1)\n# sphinx_gallery_thumbnail_path = '_static/x.png'\n")
+
+
+def test_the_build_finds_a_placeholder_thumbnail(tmp_path):
+    """Thumbnails as sphinx-gallery writes them: the placeholder scaled, and a figure."""
+    import gallery_thumbnails
+    from PIL import Image
+    from sphinx_gallery import glr_path_static
+    from sphinx_gallery.utils import scale_image
+
+    (tmp_path / "src").mkdir()
+    thumbs = tmp_path / "gallery" / "images" / "thumb"
+    thumbs.mkdir(parents=True)
+    for name in ("no_figure", "figure", "no_thumbnail"):
+        (tmp_path / "src" / f"{name}.py").write_text("print(1)\n")
+    scale_image(pathlib.Path(glr_path_static()) / "no_image.png",
+                thumbs / "sphx_glr_no_figure_thumb.png", 400, 280)  # fmt: skip
+    Image.new("RGB", (640, 480), (30, 90, 200)).save(tmp_path / "figure.png")
+    scale_image(tmp_path / "figure.png", thumbs / "sphx_glr_figure_thumb.png", 400, 280)
+    conf = {"examples_dirs": [str(tmp_path / "src")], "gallery_dirs": ["gallery"]}
+    found = gallery_thumbnails.placeholder_cards(tmp_path, conf)
+    assert [line.split(":")[0] for line in found] == [
+        "gallery/no_figure.py", "gallery/no_thumbnail.py"
+    ]  # fmt: skip
+    assert "placeholder" in found[0] and "no thumbnail" in found[1]

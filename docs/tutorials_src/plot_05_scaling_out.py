@@ -18,6 +18,7 @@ it.
 # ``XLA_FLAGS=--xla_force_host_platform_device_count=N``). Called later, it changes
 # nothing and returns 0.
 import jax
+import matplotlib.pyplot as plt
 import numpy as np
 
 import jaxclimb as jc
@@ -72,12 +73,58 @@ print(
 # A population too large to evaluate at once is walked in blocks per device inside the
 # compiled step: from a 2 GiB budget by default, or ``block_size=`` / ``memory_budget=``
 # by hand. Results are bitwise those of an unblocked run (a million climbers of this
-# network run in 1.94 GiB: :doc:`/guides/speed`).
+# network run in 1.94 GiB: :doc:`/benchmarks`).
 blocked = jc.run(0, climb, net.init, population=101, steps=300, block_size=16, progress=False)
 print(
     "blocks of 16 climbers give the same result:",
     np.array_equal(blocked.best_score, everywhere.best_score),
 )
+
+# %%
+# The four runs in one figure
+# ---------------------------
+# Left, every climber's best training accuracy in each run of this page: the marks of one
+# climber fall on one another, whatever the devices, the blocks or the population around
+# it. Right, what the layout does change, the speed: ``result.evaluations_per_second``
+# (objective evaluations of all climbers over the run's seconds, compilation excluded) as
+# this machine measured it while the page was built, with each run's evaluations and
+# seconds beside its bar. Runs this short also measure fixed costs and whatever else the
+# machine was doing; more devices pay off once each holds enough climbers to keep its
+# core busy (measured scaling: :doc:`/guides/speed`, :doc:`/benchmarks`).
+runs = {
+    f"{len(jax.devices())} device(s)": everywhere,
+    "1 device": one_device,
+    "blocks of 16": blocked,
+    f"{small.population} climbers": small,
+}
+fig, (ax_climbers, ax_speed) = plt.subplots(1, 2, figsize=(10, 4))
+for i, (name, run) in enumerate(runs.items()):
+    # the first run as rings, the others' marks inside them
+    look = {"facecolors": "none", "edgecolors": "C0", "s": 70} if i == 0 else {"color": f"C{i}"}
+    ax_climbers.scatter(
+        np.arange(run.population), run.best_metric, marker="ox+."[i], label=name, **look
+    )
+ax_climbers.set(
+    xlabel="climber",
+    ylabel="best training accuracy",
+    title="climber by climber: the same in every run",
+)
+ax_climbers.legend(loc="center", ncols=2, fontsize="small")
+ax_speed.barh(list(runs), [run.evaluations_per_second / 1000 for run in runs.values()])
+for i, run in enumerate(runs.values()):
+    ax_speed.annotate(
+        f" {run.total_evaluations:,} in {run.run_seconds:.2f} s",
+        (run.evaluations_per_second / 1000, i),
+        va="center",
+    )
+ax_speed.invert_yaxis()
+ax_speed.margins(x=0.45)
+ax_speed.set(
+    xlabel="thousand evaluations per second (compilation excluded)",
+    title="speed on the machine that built this page",
+)
+fig.tight_layout()
+plt.show()
 
 # %%
 # GPUs
