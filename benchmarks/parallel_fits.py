@@ -14,7 +14,10 @@ estimators keep compiled programs in the user's cache folder
 
 * ``cache off``: ``JAXCLIMB_COMPILE_CACHE=off``, every process compiles (the old behaviour);
 * ``cold cache``: an empty folder, the first grid search a user runs;
-* ``warm cache``: the folder a previous grid search filled, every later one.
+* ``warm cache``: the folder a previous grid search filled, every later one;
+* ``threads``: warm cache, the fits inside ``joblib.parallel_config(backend="threading")``:
+  ``n_jobs=2`` runs two fits at once in the user's process (XLA releases the GIL), so no
+  worker process imports scikit-learn and JAX (about 2 s each here) or loads programs.
 
 It prints a table (best and median of ``--repeats`` processes, seconds) and writes JSON
 (default benchmarks/results/parallel_fits_WORKLOAD.json) naming the machine (``lscpu``'s model
@@ -35,7 +38,7 @@ import time
 from _report import cpu_model, default_path, write_json
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-MODES = ("cache off", "cold cache", "warm cache")
+MODES = ("cache off", "cold cache", "warm cache", "threads")
 
 
 GRIDS = {
@@ -47,8 +50,9 @@ GRIDS = {
 }
 
 
-def child(n_jobs: int, workload: str) -> None:
+def child(n_jobs: int, workload: str, backend: str) -> None:
     """One grid search in this process; prints ``{"seconds": ..., "best": ...}``."""
+    import joblib
     from sklearn.datasets import load_iris
     from sklearn.model_selection import GridSearchCV
     from sklearn.pipeline import Pipeline
@@ -62,17 +66,19 @@ def child(n_jobs: int, workload: str) -> None:
     pipe = Pipeline([("scale", StandardScaler()), ("climb", net)])
     grid = GridSearchCV(pipe, grid_values, cv=5, n_jobs=n_jobs)
     start = time.perf_counter()
-    grid.fit(X, y)
+    with joblib.parallel_config(backend=backend):
+        grid.fit(X, y)
     seconds = time.perf_counter() - start
     fits = len(grid.cv_results_["params"]) * 5 + 1
     print(json.dumps({"seconds": seconds, "best": grid.best_score_, "fits": fits}))
 
 
-def measure(n_jobs: int, cache: str, workload: str) -> dict:
+def measure(n_jobs: int, cache: str, workload: str, backend: str = "loky") -> dict:
     """A fresh process's grid search with ``JAXCLIMB_COMPILE_CACHE=cache``."""
     env = dict(os.environ, PYTHONPATH=ROOT, JAXCLIMB_COMPILE_CACHE=cache)
     start = time.perf_counter()
-    command = [sys.executable, __file__, "--child", str(n_jobs), "--workload", workload]
+    command = [sys.executable, __file__, "--child", str(n_jobs), "--workload", workload,
+               "--backend", backend]  # fmt: skip
     out = subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout
     report = json.loads(out.strip().splitlines()[-1])
     return {**report, "process_seconds": time.perf_counter() - start}
@@ -87,6 +93,7 @@ def run_all(repeats: int, workload: str) -> dict:
             with tempfile.TemporaryDirectory() as folder:
                 rows["cold cache"][n_jobs].append(measure(n_jobs, folder, workload))
                 rows["warm cache"][n_jobs].append(measure(n_jobs, folder, workload))
+                rows["threads"][n_jobs].append(measure(n_jobs, folder, workload, "threading"))
     return rows
 
 
@@ -96,9 +103,10 @@ def main() -> None:
     parser.add_argument("--workload", choices=sorted(GRIDS), default="example")
     parser.add_argument("--json", help="default: benchmarks/results/parallel_fits_WORKLOAD.json")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--backend", default="loky", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child is not None:
-        return child(args.child, args.workload)
+        return child(args.child, args.workload, args.backend)
     load_before = os.getloadavg()[0]
     rows = run_all(args.repeats, args.workload)
     load = os.getloadavg()[0]

@@ -27,6 +27,7 @@ import hashlib
 import multiprocessing
 import os
 import pickle
+import threading
 from typing import Any
 
 import jax
@@ -170,7 +171,7 @@ def store(signature: tuple, init: Any, chunk: Any, init_shape: Any) -> None:
     try:
         blob = pickle.dumps((serialize(init), serialize(chunk), init_shape))
         os.makedirs(FOLDER, exist_ok=True)
-        temporary = f"{path}.{os.getpid()}.tmp"
+        temporary = f"{path}.{os.getpid()}.{threading.get_ident()}.tmp"
         with open(temporary, "wb") as handle:
             handle.write(blob)
         os.replace(temporary, path)

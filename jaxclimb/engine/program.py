@@ -16,6 +16,7 @@ from __future__ import annotations
 import collections
 import concurrent.futures
 import functools
+import threading
 import time
 from collections.abc import Callable
 from typing import Any, NamedTuple
@@ -35,6 +36,7 @@ from .racing import round_ends, survivors
 
 _CACHE: collections.OrderedDict = collections.OrderedDict()
 _CACHE_SIZE = 32
+_LOCK = threading.RLock()  # the cache above, and one compilation at a time
 _TRACES = collections.Counter()
 
 
@@ -179,7 +181,22 @@ def compile_programs(
     layout: Layout, n_records: int, record_every: int,
 ) -> Programs:  # fmt: skip
     """Compile (or fetch from the cache) ``init(algorithm, key, ids)`` and
-    ``chunk(algorithm, carry, loop_keys, real, total, attempts, racing)``."""
+    ``chunk(algorithm, carry, loop_keys, real, total, attempts, racing)``. Runs in threads
+    (scikit-learn's threading backend) share the cache; one compiles at a time."""
+    with _LOCK:
+        return _programs(
+            algorithm,
+            init_params,
+            key=key,
+            ids=ids,
+            limits=(real, total, attempts, racing),
+            layout=layout,
+            n_records=n_records,
+            record_every=record_every,
+        )
+
+
+def _programs(algorithm, init_params, *, key, ids, limits, layout, n_records, record_every):
     leaves, treedef = jax.tree_util.tree_flatten(algorithm)
     shapes = tuple((leaf.shape, str(leaf.dtype)) for leaf in leaves)
     sig = (treedef, shapes, init_params, str(key.dtype), layout, n_records, record_every)
@@ -197,8 +214,8 @@ def compile_programs(
     else:
         hits = diskcache.jax_cache_hits()
         with candidate_batch(layout.candidate_batch):  # read by evaluate_many while tracing
-            programs = _compile(algorithm, init_params, key, ids, (real, total, attempts, racing),
-                                layout, n_records, record_every)  # fmt: skip
+            programs = _compile(algorithm, init_params, key, ids, limits, layout, n_records,
+                                record_every)  # fmt: skip
         if diskcache.jax_cache_hits() == hits:  # compiled here, not read back from JAX's cache
             diskcache.store(stable, programs.init, programs.chunk, programs.init_shape)
     programs = programs._replace(seconds=time.perf_counter() - start)

@@ -80,6 +80,7 @@ def _objectives():
     yield "minibatches", make_score_fn(NET, X, Y, metric="log_loss", batch_size=64)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name,score", list(_objectives()), ids=lambda v: v if isinstance(v, str)
                          else "")  # fmt: skip
 def test_every_objective_scores_lowrank_members_as_formed_weights(name, score):

@@ -10,7 +10,6 @@ import pytest
 from sklearn.datasets import make_classification, make_regression
 
 import jaxclimb as jc
-from jaxclimb import comparison
 from jaxclimb.cli import main
 from jaxclimb.datasets.tasks import DEFAULT_ALPHA, TrainingScore
 
@@ -28,60 +27,49 @@ def classes(tmp_path_factory):
     return _csv(tmp_path_factory.mktemp("c") / "classes.csv", X * 100 + 1e3, y)
 
 
-@pytest.fixture
-def asked(monkeypatch):
-    """``compare`` records what it was asked and stops: nothing runs."""
-    calls = []
-
-    def stop(configs, data, **kwargs):
-        calls.append(kwargs)
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(comparison, "compare", stop)
-    return calls
-
-
-def _compared(argv, asked, capsys):
+def _compared(argv, no_comparison, capsys):
     assert main(["compare", "--quiet", *argv]) == 130  # stopped before any configuration
-    net, score = asked[-1]["model"]
-    return net, score, asked[-1], capsys.readouterr().out
+    net, score = no_comparison[-1]["model"]
+    return net, score, no_comparison[-1], capsys.readouterr().out
 
 
-def test_compare_on_a_csv_searches_the_estimators_defaults(classes, asked, capsys):
-    net, score, kwargs, out = _compared(["--data", classes, "--target", "y"], asked, capsys)
+def test_compare_on_a_csv_searches_the_estimators_defaults(classes, no_comparison, capsys):
+    net, score, kwargs, out = _compared(["--data", classes, "--target", "y"], no_comparison, capsys)
     assert (net.activation, net.init_scheme, net.layer_sizes) == ("tanh", "glorot", (4, 10, 1))
     assert isinstance(score, TrainingScore) and float(score.alpha) == DEFAULT_ALPHA
     assert (kwargs["metric"], kwargs["chosen_by"]) == ("log_loss", "accuracy")  # as run
     assert kwargs["budget"] == 256 * 1000  # compare's own budget, not the estimators'
     assert "(tanh hidden, sigmoid output, glorot init), L2 penalty alpha 10" in out
     assert "standard scaling" in out
-    X_train = asked[-1]["model"][1].X
+    X_train = no_comparison[-1]["model"][1].X
     assert abs(float(np.mean(X_train))) < 0.1  # features near 1e3 +- 1e2: standardised
 
 
-def test_compare_on_a_csv_honours_the_options_given(classes, asked, capsys):
+def test_compare_on_a_csv_honours_the_options_given(classes, no_comparison, capsys):
     argv = ["--data", classes, "--target", "y", "--activation", "sigmoid", "--alpha", "0"]
-    net, score, _, out = _compared(argv, asked, capsys)
+    net, score, _, out = _compared(argv, no_comparison, capsys)
     assert (net.activation, net.init_scheme) == ("sigmoid", "glorot")  # --init not given
     assert not isinstance(score, TrainingScore) and "no penalty" in out
     argv = ["--data", classes, "--target", "y", "--init", "uniform", "--alpha", "2.5"]
-    net, score, _, out = _compared([*argv, "--scale", "none"], asked, capsys)
+    net, score, _, out = _compared([*argv, "--scale", "none"], no_comparison, capsys)
     assert (net.activation, net.init_scheme, float(score.alpha)) == ("tanh", "uniform", 2.5)
     assert "L2 penalty alpha 2.5" in out and "scaling" not in out
 
 
-def test_a_penalised_regression_comparison_keeps_the_best_train_r2(tmp_path, asked, capsys):
+def test_a_penalised_regression_comparison_keeps_the_best_train_r2(tmp_path, no_comparison, capsys):
     X, y = make_regression(n_samples=80, n_features=3, noise=1.0, random_state=0)
     path = _csv(tmp_path / "prices.csv", X, y)
-    _, score, kwargs, _ = _compared(["--data", path, "--target", "y"], asked, capsys)
+    _, score, kwargs, _ = _compared(["--data", path, "--target", "y"], no_comparison, capsys)
     assert isinstance(score, TrainingScore) and kwargs["metric"] == "r2"
     assert kwargs["chosen_by"] == "r2"  # as run: the best train R², ties by the penalised
-    _, _, kwargs, _ = _compared(["--data", path, "--target", "y", "--alpha", "0"], asked, capsys)
+    _, _, kwargs, _ = _compared(
+        ["--data", path, "--target", "y", "--alpha", "0"], no_comparison, capsys
+    )
     assert kwargs["chosen_by"] is None
 
 
-def test_problem_a_compare_keeps_the_tutorials_defaults(asked, capsys):
-    net, score, kwargs, out = _compared([], asked, capsys)
+def test_problem_a_compare_keeps_the_tutorials_defaults(no_comparison, capsys):
+    net, score, kwargs, out = _compared([], no_comparison, capsys)
     assert net == jc.MLP((5, 10, 1), activation="sigmoid", output="sigmoid", init="uniform")
     assert not isinstance(score, TrainingScore) and score.metric == "accuracy"
     assert (kwargs["metric"], kwargs["chosen_by"], kwargs["budget"]) == ("accuracy", None, 256_000)

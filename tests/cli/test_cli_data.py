@@ -11,7 +11,6 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 import jaxclimb as jc
-from jaxclimb import comparison
 from jaxclimb.cli import main
 from jaxclimb.datasets import split
 
@@ -57,19 +56,6 @@ def test_a_regression_csv_near_2e5_matches_a_scaled_pipeline(prices, tmp_path, c
 def classes(tmp_path_factory):
     X, y = make_classification(n_samples=200, n_features=4, random_state=0)
     return _csv(tmp_path_factory.mktemp("c") / "classes.csv", X * 100 + 1e3, y)
-
-
-@pytest.fixture
-def no_comparison(monkeypatch):
-    """``compare`` records what it was asked and stops: nothing runs."""
-    asked = []
-
-    def stop(configs, data, **kwargs):
-        asked.append(kwargs)
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(comparison, "compare", stop)
-    return asked
 
 
 def test_one_metric_rule_checked_before_any_configuration_runs(no_comparison, capsys):

@@ -93,3 +93,28 @@ def test_an_estimator_refit_compiles_nothing(algorithm):
     traces = program.trace_counts()
     clf.fit(X, y)
     assert program.trace_counts() == traces and clf.result_.compile_seconds == 0.0
+
+
+@pytest.mark.slow
+def test_fits_in_threads_share_the_cache_and_match_fits_in_turn():
+    """scikit-learn's threading backend (GridSearchCV(n_jobs=2) inside
+    ``joblib.parallel_config(backend="threading")``): fits at once in two threads equal the
+    same fits one after the other, and the second configuration compiles nothing new."""
+    import concurrent.futures
+
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(60, 4)).astype(np.float32)
+    y = (X[:, 0] > 0).astype(int)
+    program.clear_cache()
+    in_turn = [_fit(X, y, "hill-climb", {"step_size": s}, seed=int(s > 0.2)) for s in (0.1, 0.3)]
+    program.clear_cache()
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        jobs = [
+            pool.submit(_fit, X, y, "hill-climb", {"step_size": s}, int(s > 0.2))
+            for s in (0.1, 0.3)
+        ]
+        at_once = [job.result() for job in jobs]
+    assert sum(r.compile_seconds == 0 for r in at_once) >= 1  # one compiled, one reused
+    for a, b in zip(in_turn, at_once, strict=True):
+        np.testing.assert_array_equal(a.history, b.history)
+        np.testing.assert_array_equal(a.best_score, b.best_score)

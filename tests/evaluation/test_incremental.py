@@ -90,6 +90,7 @@ def _combinations():
         yield hidden, output, metric, n_out
 
 
+@pytest.mark.slow
 def test_the_cached_output_layer_does_not_drift_over_many_accepted_moves():
     """The output pre-activations are updated by each accepted move's change, not
     recomputed: after 4,000 accepted moves (every one) they stay within a few float32 ulps
@@ -274,6 +275,7 @@ def test_the_cache_is_counted_and_a_population_that_cannot_hold_it_refused():
     assert (heavy.block or 64) < (plain.block or 64)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("factory", [hill_climb, simulated_annealing])
 def test_a_stopped_climber_keeps_its_cache_without_the_engines_select(factory):
     """A caching climber masks its own inactive steps (Traits.masks_inactive): the engine
