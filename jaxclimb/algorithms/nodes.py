@@ -24,8 +24,9 @@ Example:
     >>> algo = node_perturbation(score, pop_size=16, learning_rate=0.05)
     >>> state = algo.init(jax.random.key(0), net.init(jax.random.key(1)))
     >>> start = float(state.score)
+    >>> step = jax.jit(algo.step)
     >>> for t in range(100):
-    ...     state, info = algo.step(jax.random.key(t), state)
+    ...     state, info = step(jax.random.key(t), state)
     >>> bool(state.score > start), int(info.n_evaluations)
     (True, 17)
 """
