@@ -15,6 +15,7 @@ from typing import Any
 
 import jax
 import jax.numpy as jnp
+from jax.typing import ArrayLike
 
 from ..evaluation.sampling import current_evaluation_key
 from .base import StepInfo
@@ -44,13 +45,15 @@ def is_improvement(candidate: jax.Array, current: jax.Array, *, strict: bool) ->
     return jnp.isfinite(candidate) & (better | ~jnp.isfinite(current))
 
 
-def update_best(params: Any, score: jax.Array, best_params: Any, best_score: jax.Array):
-    """Return ``(best_params, best_score)`` after visiting ``params`` with ``score``.
+def update_best(params: Any, score: jax.Array, best_params: Any, best_score: jax.Array,
+                active: ArrayLike = True):  # fmt: skip
+    """Return ``(best_params, best_score)`` after visiting ``params`` with ``score``
+    (unchanged for an inactive climber, ``active=False``).
 
     Ties move the best to the newer point, so with ``>=`` acceptance the best of a hill
     climber is its current point.
     """
-    take = is_improvement(score, best_score, strict=False)
+    take = is_improvement(score, best_score, strict=False) & active
     return tree_select(take, params, best_params), jnp.where(take, score, best_score)
 
 

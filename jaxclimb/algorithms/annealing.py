@@ -128,8 +128,8 @@ def _step(score_fn, step_size, temperature, key, state, *, fraction, count, kind
     accepted = finite & (uphill | metropolis) & active  # inactive: stays as it was
     params = tree_select(accepted, candidate, state.params)
     score = jnp.where(accepted, candidate_score, state.score)
-    best = update_best(params, score, state.best_params, state.best_score)
-    best_params, best_score = tree_select(active, best, (state.best_params, state.best_score))
+    best_params, best_score = update_best(params, score, state.best_params, state.best_score,
+                                          active)  # fmt: skip
     info = StepInfo(
         score=score,
         candidate_score=candidate_score,

@@ -196,8 +196,8 @@ def _step(
     accepted = is_improvement(candidate_score, state.score, strict=strict) & active
     params = tree_select(accepted, candidate, state.params)
     score = jnp.where(accepted, candidate_score, state.score)
-    best = update_best(params, score, state.best_params, state.best_score)
-    best_params, best_score = tree_select(active, best, (state.best_params, state.best_score))
+    best_params, best_score = update_best(params, score, state.best_params, state.best_score,
+                                          active)  # fmt: skip
     step_size = _adapted(state, candidate_score, active) if adaptive else state.step_size
     info = StepInfo(
         score=score,
