@@ -33,6 +33,7 @@ from .._log import tell
 from ..algorithms.base import Algorithm
 from ..evaluation.objectives import ScoreFn
 from ..results import SearchResult
+from .caches import chunk_steps_with_cache
 from .checkpoint import checkpoint_lock, load_checkpoint, longer_steps, refuse_unfinished
 from .config import (
     HostOptions,
@@ -94,7 +95,10 @@ def run(
     config = json_ready("config", _checked_config(config))
     with checkpoint_lock(options.checkpoint):  # no other run may write it meanwhile
         refuse_unfinished(options.checkpoint)
-        check_memory(check_shapes(algorithm, init_params, key), run_config, devices, score_fn)
+        state = check_shapes(algorithm, init_params, key)
+        if chunk_steps is None:
+            run_config = chunk_steps_with_cache(run_config, state, score_fn)
+        check_memory(state, run_config, devices, score_fn)
         session = Session(algorithm, init_params, run_config, devices, score_fn)
         programs = session.compile(key)
         if verbose:
