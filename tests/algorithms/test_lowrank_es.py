@@ -118,3 +118,27 @@ def test_a_lowrank_fit_learns_and_bad_ranks_are_refused():
     model = jc.ClimbingClassifier(hidden_layer_sizes=(9,), algorithm="es", budget=6_000,
                                   random_state=0, algorithm_params=options)  # fmt: skip
     assert model.fit(X, Y).score(X, Y) > 0.6
+
+
+@pytest.mark.parametrize("metric", ["accuracy", "log_loss"])
+def test_mean_metrics_are_summed_tile_by_tile_and_nan_is_not_lost(metric):
+    """Accuracy and log-loss are sums of rows' terms, taken tile by tile (300 rows: two
+    whole tiles and a part); a NaN weight gives a NaN score, not a finite one."""
+    from jaxclimb.evaluation.lowrank import row_terms
+
+    score = make_score_fn(NET, X, Y, metric=metric)
+    assert row_terms(score) is not None
+    assert row_terms(make_score_fn(NET, X, Y, metric=metric, batch_size=64)) is None
+    task = training_objective(NET, X, Y, task=classification_task(3), metric=metric, alpha=1.0)
+    assert row_terms(task) is None  # weighted and penalised: its own score of outputs
+    p0 = NET.init(jax.random.key(5))
+    factors = draw_factors(jax.random.key(6), p0, 4, 1)
+    sigma = jnp.float32(0.3)
+    formed = jax.vmap(score)(materialise(p0, factors, sigma))
+    fast = lowrank_scores(score, p0, factors, sigma)
+    if metric == "accuracy":
+        np.testing.assert_array_equal(fast, formed)
+    else:
+        np.testing.assert_allclose(fast, formed, rtol=2e-5)
+    p0[1]["w"] = p0[1]["w"].at[0, 0].set(jnp.nan)
+    assert np.all(np.isnan(lowrank_scores(score, p0, factors, sigma)))
