@@ -114,8 +114,9 @@ def init_cache(score, params) -> tuple[jax.Array, ...]:
 
 
 def _candidate(score, cache, params, move):
-    """The candidate's output-layer pre-activations ``(outputs, rows)``, the rows of each
-    hidden layer's moved units, and each hidden layer after the first before its moved rows.
+    """The candidate's output-layer pre-activations ``(outputs, rows)`` and what commits
+    them (:func:`_outputs`), the rows of each hidden layer's moved units, and each hidden
+    layer after the first before its moved rows.
 
     One path for every move: the moved units of each hidden layer are recomputed from the
     layer below (a move elsewhere leaves them as cached), and a layer above a moved one is
@@ -143,42 +144,63 @@ def _candidate(score, cache, params, move):
         moved_rows.append(rows)
         if k < len(acts) - 1:  # the next hidden layer reads this one whole
             below = h.at[u].set(rows)
-    z = _outputs(params[-1], move, hidden[-1], h, moved_rows[-1], cache[-1])
-    return z, tuple(moved_rows), tuple(bases)
+    z, committed = _outputs(params[-1], move, hidden[-1], h, moved_rows[-1], cache[-1])
+    return z, committed, tuple(moved_rows), tuple(bases)
 
 
-def _outputs(top, move, cached, h, rows, z) -> jax.Array:
-    """The candidate's output pre-activations from the cached ones ``z``: a move in the
-    last hidden layer adds its moved units' weights times their rows' change (``rows``
-    against ``cached``), an output move recomputes its units from ``h`` (the last hidden
-    layer), and a move below the last hidden layer recomputes them all from ``h``, which
-    is then that layer recomputed whole. A change is added to the cached sum, not the sum
-    recomputed: an output unit's rows carry the rounding of the changes added since it
-    was last recomputed (an output move), a few float32 ulps."""
+def _outputs(top, move, cached, h, rows, z) -> tuple[jax.Array, Any]:
+    """The candidate's output pre-activations and what :func:`commit` writes for them:
+    ``z + a^T d`` from the cached ones ``z`` and the change ``(a, d)`` of
+    :func:`_output_change`; a move below the last hidden layer recomputes them all from
+    ``h`` (that layer recomputed whole), and they are then committed whole."""
+    a, d = _output_change(top, move, cached, h, rows, z)
+    moved = z + dense_by_unit(d, a, jnp.zeros_like(top["b"]))
     last = len(move.units) - 1
-    u, uo = move.units[last - 1], move.units[last]
-    moved = z + dense_by_unit(rows - cached[u], top["w"][u], jnp.zeros_like(top["b"]))
-    output_move = z.at[uo].set(dense_by_unit(h, top["w"][:, uo], top["b"][uo]))
-    moved = jnp.where(move.layer == last, output_move, moved)
-    if last > 1:  # a move below the last hidden layer
-        moved = jnp.where(move.layer < last - 1, dense_by_unit(h, top["w"], top["b"]), moved)
-    return moved
+    if last == 1:
+        return moved, (a, d)
+    moved = jnp.where(move.layer < last - 1, dense_by_unit(h, top["w"], top["b"]), moved)
+    return moved, moved
+
+
+def _output_change(top, move, cached, h, rows, z) -> tuple[jax.Array, jax.Array]:
+    """``(a, d)``, ``(k, outputs)`` and ``(k, rows)``: the candidate's output
+    pre-activations are ``z + a^T d``. A move in the last hidden layer: its moved units'
+    outgoing weights and their rows' change (``rows`` against ``cached``); an output
+    move: one-hot rows and its units' recomputed rows' change (from ``h``, the last
+    hidden layer), so that each output row is recomputed to within an ulp. Changes are
+    added to the cached sum, not the sum recomputed: an output unit's rows carry the
+    rounding of the changes added since it was last recomputed, a few float32 ulps. One
+    product of ``k`` terms whatever the move: the population's ``vmap`` writes no second
+    candidate ``z`` for the branch it does not take."""
+    last = len(move.units) - 1
+    u, uo, to_output = move.units[last - 1], move.units[last], move.layer == last
+    a_hidden, d_hidden = top["w"][u], rows - cached[u]
+    a_out = jax.nn.one_hot(uo, z.shape[0], dtype=z.dtype)
+    d_out = dense_by_unit(h, top["w"][:, uo], top["b"][uo]) - z[uo]
+    if a_hidden.shape == a_out.shape:
+        return jnp.where(to_output, a_out, a_hidden), jnp.where(to_output, d_out, d_hidden)
+    a = jnp.concatenate([jnp.where(to_output, 0, a_hidden), jnp.where(to_output, a_out, 0)])
+    return a, jnp.concatenate([jnp.where(to_output, 0, d_hidden), jnp.where(to_output, d_out, 0)])
 
 
 def score_move(score, cache, params, move) -> tuple[jax.Array, Any]:
     """``(score of params, pending)``: ``params`` differ from the weights ``cache`` was
     computed for only in the fan-in of ``move``'s units."""
     with matmul_precision(score.precision):
-        z, rows, wholes = _candidate(score, cache, params, move)
-        return score_of_logits(score, params, z), (move.units, rows, wholes, z)
+        z, outputs, rows, wholes = _candidate(score, cache, params, move)
+        return score_of_logits(score, params, z), (move.units, rows, wholes, outputs)
 
 
 def commit(cache, pending, accepted: jax.Array) -> tuple[jax.Array, ...]:
     """``cache`` after a move: its pending rows (and later layers) written when ``accepted``."""
-    units, rows, whole, z = pending
+    units, rows, whole, outputs = pending
     out = []
     for k, (h, u, r) in enumerate(zip(cache[:-1], units[: len(cache) - 1], rows, strict=True)):
         if k >= 1:
             h = jnp.where(accepted, whole[k - 1], h)
         out.append(h.at[u].set(jnp.where(accepted, r, h[u])))
-    return (*out, jnp.where(accepted, z, cache[-1]))
+    z = cache[-1]
+    if isinstance(outputs, tuple):  # the change (a, d): z + a^T d, as the score read it
+        a, d = outputs
+        outputs = z + dense_by_unit(d, a, jnp.zeros(a.shape[1], z.dtype))
+    return (*out, jnp.where(accepted, outputs, z))
