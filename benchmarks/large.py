@@ -12,7 +12,9 @@ benchmarks/standins.py), standardised on the training rows; ``rows`` training ro
 Throughput (member evaluations per second, log-loss on all training rows; every time the
 best of a few repeats, so that another process's bursts count least):
 
-* ``full forward``: the objective of a population of 32 weight sets, vmapped;
+* ``full forward``: the objective of a population of 32 weight sets, vmapped (timed
+  before and after the hill-climbing rows, the faster kept: one burst of another process
+  on this machine once halved it);
 * ``hill-climb, full forward`` / ``hill-climb, incremental``: the default hill climber's
   step for this network (one unit's fan-in moved, the 1/5 rule) in :func:`jaxclimb.run`,
   32 climbers, with ``evaluation="xla"`` (a full forward pass per move) and
@@ -94,6 +96,8 @@ def throughput(net, X, y, *, quick: bool) -> list[dict]:
     full = jax.jit(jax.vmap(score))
     rows = [{"path": "full forward", "evals_per_s": 32 / timed(full, population, repeats=5)}]
     rows += hill_climb_rows(net, X, y, quick=quick)
+    again = 32 / timed(full, population, repeats=5)  # after: a burst before counts least
+    rows[0]["evals_per_s"] = max(rows[0]["evals_per_s"], again)
     if rows[-1]["evals_per_s"] is not None:
         rows[-1]["vs_full_forward"] = rows[-1]["evals_per_s"] / rows[0]["evals_per_s"]
     pop = 16 if quick else 256
