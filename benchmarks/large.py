@@ -20,9 +20,9 @@ best of a few repeats, so that another process's bursts count least):
   32 climbers, with ``evaluation="xla"`` (a full forward pass per move) and
   ``"incremental"``: the step's own rate, the time of a longer run less a shorter one's (a
   run's start, its climbers' first full evaluations and its compilation not counted; the
-  incremental runs' 200 and 2,400 steps differ by two of their default chunks, 1,100
-  steps on 784-64-10, so the chunk ends' full re-scoring of every best is counted at
-  the rate a run pays it);
+  2,400-step incremental runs take three default chunks, 800 steps on 784-64-10, the
+  200-step runs one, so the chunk ends' full re-scoring of every best is counted at the
+  rate a run pays it);
 * ``ES full rank`` / ``ES low rank (r=1)``: one step of population 256 of
   :func:`jaxclimb.evolution_strategy` with ``rank=None`` and ``rank=1``;
 * ``node perturbation``: one step of population 256 of :func:`jaxclimb.node_perturbation`

@@ -202,5 +202,6 @@ def commit(cache, pending, accepted: jax.Array) -> tuple[jax.Array, ...]:
     z = cache[-1]
     if isinstance(outputs, tuple):  # the change (a, d): z + a^T d, as the score read it
         a, d = outputs
-        outputs = z + dense_by_unit(d, a, jnp.zeros(a.shape[1], z.dtype))
+        with matmul_precision(DEFAULT_PRECISION):  # as score_move's (float32 only)
+            outputs = z + dense_by_unit(d, a, jnp.zeros(a.shape[1], z.dtype))
     return (*out, jnp.where(accepted, outputs, z))

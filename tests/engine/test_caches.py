@@ -21,19 +21,21 @@ def _state(score, net):
     return jax.eval_shape(lambda k: algo.init(k, net.init(k)), jax.random.key(0))
 
 
-def test_chunks_grow_with_what_a_full_pass_costs_against_a_step():
+def _chunk(score, net, steps, record_every=1):
+    config = RunConfig(population=2, steps=steps, record_every=record_every)
+    return caches.chunk_steps_with_cache(config, _state(score, net), score).chunk_steps
+
+
+def test_chunks_grow_with_what_a_full_pass_costs_and_divide_the_run():
     score, net = _objective((784, 64, 10), rows=8)
-    state = _state(score, net)
-    ratio = incremental.cost_ratio(net.layer_sizes)
-    long = caches.chunk_steps_with_cache(RunConfig(population=2, steps=50_000), state, score)
-    assert long.chunk_steps % 100 == 0
-    assert ratio / caches.RESCORING_SHARE <= long.chunk_steps < ratio / caches.RESCORING_SHARE + 100
-    short = caches.chunk_steps_with_cache(RunConfig(population=2, steps=700), state, score)
-    assert short.chunk_steps == 700  # never longer than the run
-    every = caches.chunk_steps_with_cache(
-        RunConfig(population=2, steps=50_000, record_every=7), state, score
-    )
-    assert every.chunk_steps % 7 == 0 and every.chunk_steps >= long.chunk_steps
+    longest = incremental.cost_ratio(net.layer_sizes) / caches.RESCORING_SHARE  # 1,031
+    for steps in (16_000, 50_000, 64_000, 2_400, 1_000_000):
+        chunk = _chunk(score, net, steps)
+        assert chunk % 100 == 0 and steps % chunk == 0 and 100 < chunk <= longest
+        assert not any(steps % c == 0 for c in range(chunk + 100, int(longest) + 1, 100))
+    assert _chunk(score, net, 700) == 700  # never longer than the run
+    assert _chunk(score, net, 1_234) == 100  # no longer chunk divides it: the default
+    assert _chunk(score, net, 50_000, record_every=8) % 8 == 0
     plain = jc.make_score_fn(net, np.zeros((8, 784), np.float32), np.zeros(8, int),
                              metric="log_loss", evaluation="xla")  # fmt: skip
     config = RunConfig(population=2, steps=50_000)
@@ -42,22 +44,28 @@ def test_chunks_grow_with_what_a_full_pass_costs_against_a_step():
 
 def test_a_small_network_keeps_short_chunks_and_a_huge_one_is_capped():
     score, net = _objective((6, 5, 2), rows=8)
-    config = RunConfig(population=2, steps=50_000)
-    small = caches.chunk_steps_with_cache(config, _state(score, net), score)
-    assert small.chunk_steps == 100
-    score, net = _objective((784, 4096, 10), rows=2)
-    huge = caches.chunk_steps_with_cache(config, _state(score, net), score)
-    assert huge.chunk_steps == caches.LONGEST_CHUNK
+    assert _chunk(score, net, 50_000) == 100
+    score, net = _objective((2000, 4096, 10), rows=2)  # a full pass ~576 moves
+    assert _chunk(score, net, 100_000) == caches.LONGEST_CHUNK
 
 
 def test_a_run_takes_the_longer_chunks_unless_told_and_the_climbers_agree():
-    score, net = _objective((40, 12, 3), rows=300)
+    score, net = _objective((300, 20, 3), rows=300)  # a full pass ~17 moves: chunks of 300
     algo = jc.hill_climb(score, step_size=0.5, mutation="units")
-    default = jc.run(3, algo, net.init, population=2, steps=400, score_fn=score, progress=False)
-    told = jc.run(3, algo, net.init, population=2, steps=400, chunk_steps=100, score_fn=score,
+    default = jc.run(3, algo, net.init, population=2, steps=600, score_fn=score, progress=False)
+    told = jc.run(3, algo, net.init, population=2, steps=600, chunk_steps=100, score_fn=score,
                   progress=False)  # fmt: skip
-    ratio = incremental.cost_ratio(net.layer_sizes)  # 6.5: chunks of 200 steps
-    assert default.config["chunk_steps"] == -(-int(ratio / caches.RESCORING_SHARE) // 100) * 100
-    assert default.config["chunk_steps"] > 100 and told.config["chunk_steps"] == 100
+    assert default.config["chunk_steps"] == 300 and told.config["chunk_steps"] == 100
     jax.tree.map(np.testing.assert_array_equal, default.best_params, told.best_params)
     np.testing.assert_allclose(default.best_score, told.best_score, rtol=1e-6)
+
+
+def test_a_finished_run_with_longer_chunks_resumes_for_more_steps(tmp_path):
+    score, net = _objective((300, 20, 3), rows=300)
+    algo = jc.hill_climb(score, step_size=0.5, mutation="units")
+    path = str(tmp_path / "run.npz")
+    jc.run(4, algo, net.init, population=2, steps=300, score_fn=score, progress=False,
+           checkpoint=path)  # fmt: skip
+    longer = jc.resume(path, algo, net.init, score_fn=score, steps=600, progress=False)
+    whole = jc.run(4, algo, net.init, population=2, steps=600, score_fn=score, progress=False)
+    jax.tree.map(np.testing.assert_array_equal, longer.best_params, whole.best_params)

@@ -320,3 +320,20 @@ def test_full_evaluations_are_blocked_apart_from_incremental_steps():
     assert planned.for_full_evaluations().block == 16
     plain = layout.plan_layout(64, jax.devices()[:1], score, memory_budget=budget)
     assert plain.full_block is None and plain.for_full_evaluations() is plain
+
+
+def test_commit_writes_the_outputs_in_the_precision_they_were_scored_in():
+    """With more moved units than dense_by_unit unrolls (a matrix product), committing
+    the output change multiplies in float32 as score_move did, on any backend (a GPU's
+    default float32 product may be TF32)."""
+    score, net = _objective((20, 30, 10), "tanh", "softmax", "log_loss", rows=64)
+    score = jc.make_score_fn(net, score.X, score.y, metric="log_loss", evaluation="incremental")
+    params = net.init(jax.random.key(0))
+    cache = score.init_cache(params)
+    moved, which = unit_move(jax.random.key(1), params, step_size=0.5, n_units=12)
+    _, pending = score.score_move(cache, moved, which)
+    jaxpr = jax.make_jaxpr(lambda c, p: score.commit(c, p, jnp.bool_(True)))(cache, pending)
+    dots = [e for e in jaxpr.eqns if e.primitive.name == "dot_general"]
+    assert dots and all(
+        e.params["precision"] == (jax.lax.Precision.HIGHEST,) * 2 for e in dots
+    )
