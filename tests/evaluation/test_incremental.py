@@ -334,6 +334,4 @@ def test_commit_writes_the_outputs_in_the_precision_they_were_scored_in():
     _, pending = score.score_move(cache, moved, which)
     jaxpr = jax.make_jaxpr(lambda c, p: score.commit(c, p, jnp.bool_(True)))(cache, pending)
     dots = [e for e in jaxpr.eqns if e.primitive.name == "dot_general"]
-    assert dots and all(
-        e.params["precision"] == (jax.lax.Precision.HIGHEST,) * 2 for e in dots
-    )
+    assert dots and all(e.params["precision"] == (jax.lax.Precision.HIGHEST,) * 2 for e in dots)
