@@ -93,8 +93,9 @@ def test_every_objective_scores_lowrank_members_as_formed_weights(name, score):
     with evaluation_key(jax.random.key(9)) if score.keyed else contextlib.nullcontext():
         fast = lowrank_scores(score, p0, factors, sigma)
         formed = jax.vmap(score)(materialise(p0, factors, sigma))
-    if name == "accuracy":
-        np.testing.assert_array_equal(fast, formed)
+    if name == "accuracy":  # the same counts; the division by the rows may round apart
+        np.testing.assert_array_equal(np.rint(fast * len(Y)), np.rint(formed * len(Y)))
+        np.testing.assert_allclose(fast, formed, rtol=2e-7)
     else:
         np.testing.assert_allclose(fast, formed, rtol=2e-5, atol=1e-6)
 
@@ -136,8 +137,9 @@ def test_mean_metrics_are_summed_tile_by_tile_and_nan_is_not_lost(metric):
     sigma = jnp.float32(0.3)
     formed = jax.vmap(score)(materialise(p0, factors, sigma))
     fast = lowrank_scores(score, p0, factors, sigma)
-    if metric == "accuracy":
-        np.testing.assert_array_equal(fast, formed)
+    if metric == "accuracy":  # the same counts; the division by the rows may round apart
+        np.testing.assert_array_equal(np.rint(fast * len(Y)), np.rint(formed * len(Y)))
+        np.testing.assert_allclose(fast, formed, rtol=2e-7)
     else:
         np.testing.assert_allclose(fast, formed, rtol=2e-5)
     p0[1]["w"] = p0[1]["w"].at[0, 0].set(jnp.nan)
