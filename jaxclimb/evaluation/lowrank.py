@@ -33,7 +33,7 @@ import jax.numpy as jnp
 from ..networks import MLP, TRANSFERS
 from ..precision import DEFAULT_PRECISION, matmul_precision
 from .logits import score_of_logits
-from .metrics import class_predictions, row_log_loss
+from .metrics import row_accuracy, row_log_loss
 
 TILE_ROWS = 128
 """Rows per tile of the low-rank forward pass."""
@@ -95,9 +95,7 @@ class LowRankMLP:
         return jnp.moveaxis(out, 1, 0).reshape(out.shape[1], -1)[:, :n]
 
     def _tiles(self, params: list, X: jax.Array, *, units_first: bool) -> jax.Array:
-        tile = min(TILE_ROWS, X.shape[0])
-        tiles = -(-X.shape[0] // tile)
-        Xt = jnp.pad(X, [(0, tiles * tile - X.shape[0]), (0, 0)]).reshape(tiles, tile, -1)
+        Xt = _row_tiles(X)
         turn = (lambda a: a.T) if units_first else (lambda a: a)
         return jax.lax.scan(lambda c, x: (c, turn(self._tile(params, x))), None, Xt)[1]
 
@@ -106,10 +104,8 @@ class LowRankMLP:
         ``z`` ``(outputs, tile)`` and the indices of its rows (a tile past the last row
         is not counted): no ``(outputs, rows)`` array is formed, under the members'
         ``vmap`` nothing as large as a member's logits on all rows."""
-        n, tile = X.shape[0], min(TILE_ROWS, X.shape[0])
-        tiles = -(-n // tile)
-        Xt = jnp.pad(X, [(0, tiles * tile - n), (0, 0)]).reshape(tiles, tile, -1)
-        rows = jnp.arange(tiles * tile).reshape(tiles, tile)
+        n, Xt = X.shape[0], _row_tiles(X)
+        rows = jnp.arange(Xt.shape[0] * Xt.shape[1]).reshape(Xt.shape[:2])
 
         def add(total, tile_rows):
             x, r = tile_rows
@@ -132,6 +128,14 @@ class LowRankMLP:
         return TRANSFERS[self.net.output](self.logits(params, X))
 
 
+def _row_tiles(X: jax.Array) -> jax.Array:
+    """``X`` as ``(tiles, TILE_ROWS, features)`` (fewer rows a tile when ``X`` has
+    fewer), the last tile padded with zero rows."""
+    tile = min(TILE_ROWS, X.shape[0])
+    tiles = -(-X.shape[0] // tile)
+    return jnp.pad(X, [(0, tiles * tile - X.shape[0]), (0, 0)]).reshape(tiles, tile, -1)
+
+
 def offers_lowrank(score: Any) -> bool:
     """Whether ``score`` can score low-rank members without forming their weights: an
     objective of the built-in MLP (matrix weights ``w``, vector biases ``b``)."""
@@ -146,9 +150,8 @@ def row_terms(score: Any) -> Any:
     output transfer, classes on axis 0, a NaN output poisoning its row's accuracy."""
     plain = getattr(score, "score_of_outputs", None) is None and not score.keyed
     elementwise = score.use_logits or score.forward.output != "softmax"
-    if not (plain and elementwise and score.metric in ("accuracy", "log_loss")):
-        return None
-    if score.precision != DEFAULT_PRECISION:
+    float32 = score.precision == DEFAULT_PRECISION
+    if not (plain and elementwise and float32 and score.metric in ("accuracy", "log_loss")):
         return None
 
     def terms(z: jax.Array, rows: jax.Array) -> jax.Array:
@@ -156,8 +159,7 @@ def row_terms(score: Any) -> Any:
         out, y = (out[0] if out.shape[0] == 1 else out), score.y[rows]
         if score.metric == "log_loss":
             return row_log_loss(y, out, output_kind=score.output_kind, axis=0)
-        correct = class_predictions(out, score.output_kind, axis=0) == y
-        return correct.astype(out.dtype) + 0 * (out if out.ndim == 1 else jnp.sum(out, axis=0))
+        return row_accuracy(y, out, output_kind=score.output_kind, axis=0)
 
     return terms
 

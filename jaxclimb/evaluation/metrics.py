@@ -49,12 +49,19 @@ def accuracy(y: ArrayLike, output: ArrayLike, *, output_kind: str = "probability
              axis: int = -1) -> jax.Array:  # fmt: skip
     """Fraction of rows whose predicted class equals ``y`` (integer class indices); NaN if
     any output is NaN or infinite. ``axis``: the classes' axis of a 2-D output."""
+    return jnp.mean(row_accuracy(y, output, output_kind=output_kind, axis=axis))
+
+
+def row_accuracy(y: ArrayLike, output: ArrayLike, *, output_kind: str = "probability",
+                 axis: int = -1) -> jax.Array:  # fmt: skip
+    """Each row's 1 or 0 (:func:`accuracy` before the mean); NaN for a row whose output is
+    NaN or infinite."""
     output = jnp.asarray(output)
     correct = (class_predictions(output, output_kind, axis) == jnp.asarray(y)).astype(output.dtype)
     # 0 * output is 0 for a finite output and NaN otherwise: it poisons the mean without a
     # second reduction, which would stop XLA fusing the forward pass into one loop.
     poison = 0 * (output if output.ndim == 1 else jnp.sum(output, axis=axis))
-    return jnp.mean(correct + poison)
+    return correct + poison
 
 
 def log_loss(y: ArrayLike, output: ArrayLike, *, output_kind: str = "logit",
