@@ -76,6 +76,8 @@ def row_log_loss(y: ArrayLike, output: ArrayLike, *, output_kind: str = "logit",
     """Each row's cross-entropy (:func:`log_loss` before the mean)."""
     out, y = jnp.asarray(output), jnp.asarray(y)
     if output_kind == "logit":
+        if out.ndim == 2 and axis == 0:
+            return classes_first_cross_entropy(y, out)
         if out.ndim == 2:
             return -true_class(jax.nn.log_softmax(out, axis=axis), y, axis)
         return jax.nn.softplus(out) - y * out
@@ -83,6 +85,32 @@ def row_log_loss(y: ArrayLike, output: ArrayLike, *, output_kind: str = "logit",
     if p.ndim == 2:
         return -jnp.log(true_class(p, y, axis))
     return -(y * jnp.log(p) + (1 - y) * jnp.log1p(-p))
+
+
+def classes_first_cross_entropy(y: jax.Array, logits: jax.Array) -> jax.Array:
+    """Each row's cross-entropy from logits held classes first, ``(classes, rows)``:
+    ``log(sum(exp(shifted))) - shifted[y]`` with the logits shifted by their row's
+    largest, as ``jax.nn.log_softmax`` computes it, in one reduction over the classes.
+
+    ``log_softmax`` then a masked sum had XLA write the shifted logits and read them
+    twice. The one reduction sums the exponentials and the true class's term, and takes
+    the logits' largest again: a reduction that reads the logits themselves gets their
+    producer (an incremental move's ``z + a^T d``) fused into it instead of written out.
+    That maximum equals the first, so the ``0 * (largest - first)`` that keeps it is 0 (NaN
+    for an infinite logit, whose row is NaN either way). Incremental hill-climbing steps
+    on 784-64-10 (32 climbers, log-loss) measured about 15% faster than with
+    ``log_softmax``, the same numbers to float32 rounding.
+    """
+    largest = jnp.max(logits, axis=0)
+    shifted = logits - largest
+    is_true = jnp.arange(logits.shape[0])[:, None] == y[None, :]
+    zero = jnp.zeros((), logits.dtype)
+    operands = (jnp.exp(shifted), jnp.where(is_true, shifted, zero), logits)
+    starts = (zero, zero, jnp.array(-jnp.inf, logits.dtype))
+    total, true_term, again = jax.lax.reduce(
+        operands, starts, lambda p, q: (p[0] + q[0], p[1] + q[1], jnp.maximum(p[2], q[2])), (0,)
+    )
+    return jnp.log(total) - true_term + 0 * (again - largest)
 
 
 def true_class(values: jax.Array, y: jax.Array, axis: int) -> jax.Array:
