@@ -96,21 +96,28 @@ def classes_first_cross_entropy(y: jax.Array, logits: jax.Array) -> jax.Array:
     twice. The one reduction sums the exponentials and the true class's term, and takes
     the logits' largest again: a reduction that reads the logits themselves gets their
     producer (an incremental move's ``z + a^T d``) fused into it instead of written out.
-    That maximum equals the first, so the ``0 * (largest - first)`` that keeps it is 0 (NaN
+    That maximum equals the first, so the ``0 * (again - largest)`` that keeps it is 0 (NaN
     for an infinite logit, whose row is NaN either way). Incremental hill-climbing steps
-    on 784-64-10 (32 climbers, log-loss) measured about 15% faster than with
+    on 784-64-10 (32 climbers, log-loss) measured 10-15% faster than with
     ``log_softmax``, the same numbers to float32 rounding.
     """
+    logits = jnp.asarray(logits)
+    if not jnp.issubdtype(logits.dtype, jnp.floating):  # as log_softmax promotes them
+        logits = logits.astype(jnp.float32)
     largest = jnp.max(logits, axis=0)
     shifted = logits - largest
-    is_true = jnp.arange(logits.shape[0])[:, None] == y[None, :]
+    is_true = jnp.arange(logits.shape[0])[:, None] == jnp.asarray(y)[None, :]
     zero = jnp.zeros((), logits.dtype)
     operands = (jnp.exp(shifted), jnp.where(is_true, shifted, zero), logits)
     starts = (zero, zero, jnp.array(-jnp.inf, logits.dtype))
-    total, true_term, again = jax.lax.reduce(
-        operands, starts, lambda p, q: (p[0] + q[0], p[1] + q[1], jnp.maximum(p[2], q[2])), (0,)
-    )
+    total, true_term, again = jax.lax.reduce(operands, starts, _sum_sum_max, (0,))
     return jnp.log(total) - true_term + 0 * (again - largest)
+
+
+def _sum_sum_max(p: tuple, q: tuple) -> tuple:
+    """The reduction of :func:`classes_first_cross_entropy` (one function, so that JAX
+    caches the reduction across calls outside ``jit``)."""
+    return p[0] + q[0], p[1] + q[1], jnp.maximum(p[2], q[2])
 
 
 def true_class(values: jax.Array, y: jax.Array, axis: int) -> jax.Array:
